@@ -1,0 +1,96 @@
+"""The converter interface, its options, and the input checks every converter shares."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from ..records import Article
+from ..report import Rejection, Skip
+
+Outcome = Article | Rejection | Skip
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertOptions:
+    """Options shared by converters (one object rather than many keyword arguments)."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    profile: str | None = None
+    profile_dirs: tuple[Path, ...] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input file: its absolute path and the path recorded in records (relative, POSIX)."""
+
+    path: Path
+    name: str
+    data: bytes = field(repr=False, default=b"")
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+class Converter(ABC):
+    """One input format. Subclasses set ``name`` and ``extensions`` and implement ``convert``.
+
+    ``convert`` yields one outcome per record found in the input: an :class:`Article`, a
+    :class:`Rejection` (with reason and location) or a :class:`Skip`. It never raises on bad
+    data.
+    """
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, options: ConvertOptions | None = None) -> None:
+        self.options = options or ConvertOptions()
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        """Whether this converter recognizes ``path`` whose first bytes are ``head``."""
+        return path.suffix.lower() in cls.extensions
+
+    @abstractmethod
+    def convert(self, inp: Input) -> Iterator[Outcome]:
+        """Yield one outcome per record in ``inp``."""
+
+    def reject(self, inp: Input, reason: str, line: int | None = None,
+               offset: int | None = None) -> Rejection:
+        return Rejection(inp.name, reason, line=line, offset=offset, converter=self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class TextProblem:
+    """Why an input is not usable text, and where."""
+
+    reason: str
+    offset: int | None
+    line: int | None = None
+
+
+def decode_text(inp: Input) -> str | TextProblem:
+    """Decode a text input as UTF-8 (BOM allowed). Returns the text, or a
+    :class:`TextProblem` saying why it is not usable text."""
+    data = inp.data
+    if not data.strip():
+        return TextProblem("empty file (no text)", None)
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        return TextProblem("binary file (NUL byte in the first 8 KiB), not a text dump", nul)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return TextProblem(
+            f"invalid UTF-8 at byte {exc.start} (line {line}): {exc.reason}", exc.start, line
+        )
+

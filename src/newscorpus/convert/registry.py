@@ -1,0 +1,76 @@
+"""Lazy registry of converters.
+
+Converters are registered as ``"module:Class"`` strings — the built-ins below, plus any
+installed package's entry points in the group ``newscorpus.converters`` — and imported on
+first use. A miss lists the known names; an import failure gives an install hint.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from ..errors import MissingDependencyError, UnknownFormatError
+from .base import Converter
+
+ENTRY_POINT_GROUP = "newscorpus.converters"
+
+BUILTIN: dict[str, str] = {
+    "pagedump": "newscorpus.convert.pagedump:PageDumpConverter",
+}
+
+_registered: dict[str, str] = {}
+
+
+def register(name: str, target: str) -> None:
+    """Register ``"module:Class"`` under ``name`` (overrides entry points and built-ins)."""
+    _registered[name] = target
+    _load.cache_clear()
+
+
+@cache
+def _entry_point_targets() -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def known() -> dict[str, str]:
+    """Every known converter name and its ``"module:Class"`` target, without importing any."""
+    return {**BUILTIN, **_entry_point_targets(), **_registered}
+
+
+@cache
+def _load(name: str) -> type[Converter]:
+    targets = known()
+    if name not in targets:
+        raise UnknownFormatError(
+            f"unknown input format {name!r}; known formats: {', '.join(sorted(targets))}"
+        )
+    module_name, _, attr = targets[name].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"converter {name!r} needs {exc.name or 'a package'} which is not installed; "
+            f"try: pip install 'newscorpus[{name}]'"
+        ) from exc
+    cls: type[Converter] = getattr(module, attr)
+    return cls
+
+
+def get(name: str) -> type[Converter]:
+    """The converter class registered as ``name``."""
+    return _load(name)
+
+
+def detect(path: Path, head: bytes) -> str | None:
+    """Name of the first converter (in name order) that recognizes ``path``, or None."""
+    for name in sorted(known()):
+        try:
+            cls = _load(name)
+        except MissingDependencyError:
+            continue
+        if cls.sniff(path, head):
+            return name
+    return None

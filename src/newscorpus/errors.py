@@ -1,0 +1,58 @@
+"""Exceptions raised by newscorpus.
+
+Problems found in *data* (a bad input file, a record that fails its schema) are collected
+as records in reports (see :mod:`newscorpus.report`); exceptions are for misuse of the API
+and for conditions that stop an operation as a whole. Every exception derives from
+:class:`NewscorpusError`, and also from the built-in exception it resembles, so callers
+can catch either.
+"""
+
+from __future__ import annotations
+
+
+class NewscorpusError(Exception):
+    """Base class of every newscorpus exception."""
+
+
+class ConfigError(NewscorpusError, ValueError):
+    """A workspace config, site profile or option is invalid."""
+
+
+class UnknownFormatError(NewscorpusError, LookupError):
+    """No converter is registered under the requested name."""
+
+
+class MissingDependencyError(NewscorpusError, ImportError):
+    """An optional dependency needed by a converter or stage is not installed."""
+
+
+class SchemaNotFoundError(NewscorpusError, FileNotFoundError):
+    """No schema file exists for the requested kind and version."""
+
+
+class MigrationError(NewscorpusError, ValueError):
+    """A record cannot be migrated to the requested schema version."""
+
+
+class OffsetError(NewscorpusError, ValueError):
+    """A span does not match the text it points into."""
+
+
+class WorkspaceError(NewscorpusError, FileNotFoundError):
+    """A folder is not a newscorpus workspace, or lacks a required part."""
+
+
+class ReleaseError(NewscorpusError):
+    """A release cannot be built or does not verify."""
+
+
+class ReleaseExistsError(ReleaseError, FileExistsError):
+    """The requested release version already exists; published versions are immutable."""
+
+
+class InvalidRecordsError(ReleaseError, ValueError):
+    """Records failed validation; the attached report names each problem."""
+
+    def __init__(self, message: str, report: object) -> None:
+        super().__init__(message)
+        self.report = report

@@ -1,0 +1,71 @@
+"""Stable article ids.
+
+An id comes from the canonical URL when there is one (scheme and host lower-cased,
+default port, fragment and tracking parameters removed), otherwise from source + title +
+date. The same input always gives the same id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+ID_PREFIX = "nc-"
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid",
+        "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "cmpid", "ncid", "sr_share", "smid",
+        "spm", "share", "at_medium", "at_campaign", "ito", "rss", "cmp",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "at_", "__twitter")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Canonical form of ``url`` used for ids and stored in records.
+
+    >>> canonical_url("HTTPS://WWW.Example.com:443/a/b?utm_source=x&id=3#top")
+    'https://www.example.com/a/b?id=3'
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    port = parts.port
+    netloc = host if port is None or _DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def _digest(key: str) -> str:
+    return ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def article_id_from_url(url: str) -> str:
+    """Id of the article at ``url`` (canonicalized first)."""
+    return _digest("url\x1f" + canonical_url(url))
+
+
+def article_id_from_fields(source: str, title: str, date: str | None) -> str:
+    """Id of an article without URL, from its source, title and publication day.
+
+    Only the day (``YYYY-MM-DD``) of ``date`` counts, and source and title are compared
+    NFKC-normalized and case-folded (this is a key, not annotatable text).
+    """
+
+    def key(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", s).casefold().split())
+
+    day = (date or "")[:10]
+    return _digest("fields\x1f" + key(source) + "\x1f" + key(title) + "\x1f" + day)

@@ -1,0 +1,259 @@
+"""Typed records: Article and Annotation with its spans, entities, quotes and stances.
+
+Records serialize to plain dicts (``to_dict``) that validate against the JSON Schemas in
+``schema/``; ``from_dict`` reads them back. JSONL lines are written with sorted keys so
+that the same record always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+from .text import join_blocks, sha256_text, span_problem
+
+ARTICLE_SCHEMA_VERSION = "1.0.0"
+ANNOTATION_SCHEMA_VERSION = "1.0.0"
+
+BlockKind = Literal[
+    "title", "dek", "paragraph", "heading", "caption", "quote", "list_item", "byline"
+]
+
+
+@dataclass(slots=True)
+class Block:
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Credit:
+    role: str
+    name: str
+    block: int | None = None
+
+
+@dataclass(slots=True)
+class Related:
+    title: str
+    url: str | None = None
+    source: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """One normalized article. Build it with :meth:`from_parts` so text and blocks agree."""
+
+    id: str
+    source: str
+    title: str
+    text: str
+    blocks: list[Block]
+    origin: dict[str, Any]
+    url: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: str | None = None
+    modified_at: str | None = None
+    section: str | None = None
+    language: str | None = None
+    reading_time_minutes: int | None = None
+    credits: list[Credit] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    schema_version: str = ARTICLE_SCHEMA_VERSION
+
+    @property
+    def text_sha256(self) -> str:
+        return sha256_text(self.text)
+
+    @staticmethod
+    def build_text(parts: Iterable[tuple[str, str]]) -> tuple[str, list[Block]]:
+        """Canonical text and blocks from ``(kind, normalized text)`` parts."""
+        text, blocks = join_blocks(parts)
+        return text, [Block(**b) for b in blocks]  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["text_sha256"] = self.text_sha256
+        d.setdefault("modified_at", None)
+        if d["modified_at"] is None:
+            del d["modified_at"]
+        if d["reading_time_minutes"] is None:
+            del d["reading_time_minutes"]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Article:
+        d = dict(d)
+        d.pop("text_sha256", None)
+        d["blocks"] = [Block(**b) for b in d["blocks"]]
+        d["credits"] = [Credit(**c) for c in d.get("credits", [])]
+        d["related"] = [Related(**r) for r in d.get("related", [])]
+        return cls(**d)
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(slots=True)
+class Quote:
+    id: str
+    start: int
+    end: int
+    text: str
+    kind: str = "direct"
+    speaker: Span | None = None
+    speaker_entity: str | None = None
+    cue: Span | None = None
+
+
+@dataclass(slots=True)
+class Holder:
+    type: str
+    ref: str | None = None
+
+
+@dataclass(slots=True)
+class Stance:
+    id: str
+    holder: Holder
+    target: str
+    stance: str
+
+
+@dataclass(slots=True)
+class Annotation:
+    id: str
+    article_id: str
+    text_sha256: str
+    annotator: str
+    origin: str
+    ground_truth: bool = False
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
+    created_at: str | None = None
+    updated_at: str | None = None
+    external: dict[str, Any] | None = None
+    schema_version: str = ANNOTATION_SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("created_at", "updated_at", "external"):
+            if d[key] is None:
+                del d[key]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Annotation:
+        d = dict(d)
+
+        def span(s: dict[str, Any] | None) -> Span | None:
+            return Span(**s) if s else None
+
+        d["entities"] = [Entity(**e) for e in d.get("entities", [])]
+        d["quotes"] = [
+            Quote(**{**q, "speaker": span(q.get("speaker")), "cue": span(q.get("cue"))})
+            for q in d.get("quotes", [])
+        ]
+        d["stances"] = [
+            Stance(**{**s, "holder": Holder(**s["holder"])}) for s in d.get("stances", [])
+        ]
+        return cls(**d)
+
+
+def annotation_span_problems(annotation: dict[str, Any], text: str) -> Iterator[tuple[str, str]]:
+    """``(json pointer, message)`` for every span of ``annotation`` that does not fit ``text``,
+    and for every dangling reference (speaker entity, stance holder)."""
+    entity_ids = {e["id"] for e in annotation.get("entities", [])}
+    quote_ids = {q["id"] for q in annotation.get("quotes", [])}
+    for i, e in enumerate(annotation.get("entities", [])):
+        problem = span_problem(text, e["start"], e["end"], e["text"])
+        if problem:
+            yield f"/entities/{i}", problem
+    for i, q in enumerate(annotation.get("quotes", [])):
+        problem = span_problem(text, q["start"], q["end"], q["text"])
+        if problem:
+            yield f"/quotes/{i}", problem
+        for part in ("speaker", "cue"):
+            s = q.get(part)
+            if s and (problem := span_problem(text, s["start"], s["end"], s["text"])):
+                yield f"/quotes/{i}/{part}", problem
+        ref = q.get("speaker_entity")
+        if ref is not None and ref not in entity_ids:
+            yield f"/quotes/{i}/speaker_entity", f"no entity with id {ref!r}"
+    for i, s in enumerate(annotation.get("stances", [])):
+        holder = s["holder"]
+        known = {"quote": quote_ids, "entity": entity_ids}.get(holder["type"])
+        if known is not None and holder["ref"] not in known:
+            yield f"/stances/{i}/holder/ref", f"no {holder['type']} with id {holder['ref']!r}"
+        if holder["type"] == "article" and holder["ref"] is not None:
+            yield f"/stances/{i}/holder/ref", "an article-level stance has ref null"
+
+
+def article_text_problems(article: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(json pointer, message)`` for an article whose hash, blocks or title disagree with its
+    text (checks JSON Schema cannot express)."""
+    text = article["text"]
+    if sha256_text(text) != article["text_sha256"]:
+        yield "/text_sha256", "does not match the SHA-256 of text"
+    pos = 0
+    for i, b in enumerate(article["blocks"]):
+        if b["start"] < pos or b["end"] <= b["start"] or b["end"] > len(text):
+            yield f"/blocks/{i}", f"block {b['start']}..{b['end']} out of order or out of range"
+        pos = b["end"]
+    blocks = article["blocks"]
+    if blocks and blocks[0]["kind"] == "title":
+        if text[blocks[0]["start"] : blocks[0]["end"]] != article["title"]:
+            yield "/title", "differs from the text of the title block"
+    for i, c in enumerate(article.get("credits", [])):
+        if c.get("block") is not None and c["block"] >= len(blocks):
+            yield f"/credits/{i}/block", f"no block {c['block']}"
+
+
+def dumps(record: dict[str, Any]) -> bytes:
+    """One JSONL line (with trailing newline), keys sorted, UTF-8, no ASCII escaping."""
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+
+
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write records to ``path`` atomically (temporary file, then rename). Returns the count."""
+    tmp = path.with_name(path.name + ".tmp")
+    n = 0
+    with tmp.open("wb") as fh:
+        for record in records:
+            fh.write(dumps(record))
+            n += 1
+    tmp.replace(path)
+    return n
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, record)`` for each non-empty line; raises ValueError naming the line."""
+    with path.open("rb") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield lineno, orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{lineno}: not valid JSON: {exc}") from None

@@ -1,0 +1,130 @@
+"""Problems as data: typed records collected into reports.
+
+Converters and validators never raise on bad data; they add a :class:`Problem` or a
+:class:`Rejection` to a report, which the CLI prints and turns into an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True, frozen=True)
+class Problem:
+    """One validation problem: which record, where in it (JSON pointer), what is wrong."""
+
+    record_id: str | None
+    pointer: str
+    message: str
+    rule: str = "schema"
+    location: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        rec = self.record_id or "<no id>"
+        return f"{where}{rec} {self.pointer or '/'}: {self.message} [{self.rule}]"
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    """Problems found while validating records, plus counts."""
+
+    records: int = 0
+    invalid_records: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def add(self, problems: list[Problem]) -> None:
+        self.records += 1
+        if problems:
+            self.invalid_records += 1
+            self.problems.extend(problems)
+
+    def merge(self, other: ValidationReport) -> None:
+        self.records += other.records
+        self.invalid_records += other.invalid_records
+        self.problems.extend(other.problems)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "records": self.records,
+            "invalid_records": self.invalid_records,
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class Rejection:
+    """An input that could not become a record: why, and where (file, line, byte offset)."""
+
+    path: str
+    reason: str
+    line: int | None = None
+    offset: int | None = None
+    converter: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.offset is not None:
+            where += f"@{self.offset}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True, frozen=True)
+class Skip:
+    """An input deliberately not converted (duplicate, not an article, unknown format)."""
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class ConvertReport:
+    """Outcome of a conversion: ``inputs == converted + rejected + skipped`` always holds."""
+
+    converted: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skips)
+
+    @property
+    def inputs(self) -> int:
+        return self.converted + self.rejected + self.skipped
+
+    def summary(self) -> str:
+        return (
+            f"inputs {self.inputs} = converted {self.converted} + rejected {self.rejected}"
+            f" + skipped {self.skipped}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inputs": self.inputs,
+            "converted": self.converted,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+            "rejections": [r.to_dict() for r in self.rejections],
+            "skips": [s.to_dict() for s in self.skips],
+            "outputs": self.outputs,
+        }
