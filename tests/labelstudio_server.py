@@ -17,6 +17,7 @@ This is a helper module, not a conftest: import it from a fixture.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -245,24 +246,18 @@ class LabelStudioServer:
         proc, self._proc = self._proc, None
         try:
             if proc is not None and proc.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, sig)
-                except ProcessLookupError:
-                    pass
                 try:
                     proc.wait(timeout=timeout)
                 except subprocess.TimeoutExpired:
-                    try:
+                    with contextlib.suppress(ProcessLookupError):
                         os.killpg(proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
                     proc.wait(timeout=10)
             if proc is not None:
                 # Children left in the group (none expected with runserver --noreload).
-                try:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
         finally:
             if self._log_file is not None:
                 self._log_file.close()

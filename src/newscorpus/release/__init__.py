@@ -1,0 +1,1 @@
+"""Releases: deterministic splits, Parquet with `datasets` features, card, manifest, checksums."""
