@@ -167,6 +167,10 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
         splits: dict[str, Any] = {}
         for name in split_names:
             part = table.filter(pc.equal(assigned, name))
+            if part.num_rows == 0:  # `datasets` cannot read an empty Parquet file
+                say(f"split {name} is empty: no file written")
+                splits[name] = {"rows": 0, "files": []}
+                continue
             rel = f"data/default/{name}-00000-of-00001.parquet"
             say(f"writing {rel} ({part.num_rows} rows)")
             _write_split(part, tmp / rel)
@@ -174,13 +178,14 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
                 "path": rel, "rows": part.num_rows, "bytes": (tmp / rel).stat().st_size,
                 "sha256": _sha256(tmp / rel)}]}
         manifest = _manifest(ws, version, release_date, table, inputs, splits)
+        written = [n for n in split_names if splits[n]["rows"]]
         problems = DEFAULT_STORE.problems(manifest, "manifest")
         if problems:  # a bug in this module, not in the data
             raise AssertionError(f"manifest does not validate: {problems}")
         say("writing card, citation, manifest and checksums")
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True,
                                                       ensure_ascii=False) + "\n", encoding="utf-8")
-        (tmp / "README.md").write_text(dataset_card(ws, manifest, table, split_names), encoding="utf-8")
+        (tmp / "README.md").write_text(dataset_card(ws, manifest, table, written), encoding="utf-8")
         (tmp / "CITATION.cff").write_text(citation_cff(ws, manifest), encoding="utf-8")
         _write_checksums(tmp)
         if target.exists():
