@@ -26,7 +26,11 @@ for v in LS_VERSION LS_USERNAME LS_PASSWORD LS_TOKEN; do
     [[ -n "${!v:-}" ]] || die "$v is not set in $ENV_FILE"
 done
 
+# No version check, analytics or Sentry reports: the machines have no internet.
 export LABEL_STUDIO_LATEST_VERSION_CHECK=false
+export LABEL_STUDIO_COLLECT_ANALYTICS=false
+export LABEL_STUDIO_SENTRY_DSN=
+export LABEL_STUDIO_FRONTEND_SENTRY_DSN=
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 installed_version() {
@@ -47,10 +51,13 @@ cmd_install() {
         log "install: label-studio $LS_VERSION already in $VENV, skipping"
         return 0
     fi
-    if [[ ! -x "$VENV/bin/python" ]]; then
-        log "install: creating venv $VENV with $($PYTHON --version 2>&1)"
-        "$PYTHON" -m venv "$VENV"
+    if [[ -e "$VENV" ]]; then
+        # Wrong version or a half-finished install: start over rather than upgrade in place.
+        log "install: removing $VENV (found label-studio '${have:-none}', want $LS_VERSION)"
+        rm -rf "$VENV"
     fi
+    log "install: creating venv $VENV with $($PYTHON --version 2>&1)"
+    "$PYTHON" -m venv "$VENV"
     log "install: installing label-studio==$LS_VERSION into $VENV (takes a few minutes)"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet "label-studio==$LS_VERSION"
@@ -63,12 +70,13 @@ cmd_install() {
 cmd_template() {
     local t0=$SECONDS
     [[ -x "$VENV/bin/label-studio" ]] || die "template: $VENV/bin/label-studio missing; run: tools/labelstudio.sh install"
-    if [[ -f "$TEMPLATE/.newscorpus-template-ok" ]]; then
-        log "template: $TEMPLATE already initialised, skipping"
+    local marker="$TEMPLATE/.newscorpus-template-ok" want="label-studio $LS_VERSION"
+    if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
+        log "template: $TEMPLATE already initialised ($want), skipping"
         return 0
     fi
     if [[ -e "$TEMPLATE" ]]; then
-        log "template: removing incomplete $TEMPLATE"
+        log "template: removing incomplete or outdated $TEMPLATE"
         rm -rf "$TEMPLATE"
     fi
     local tmp="$TEMPLATE.tmp.$$"
@@ -89,7 +97,7 @@ cmd_template() {
         die "template: label-studio init failed (full log: $logf)"
     fi
     [[ -f "$tmp/label_studio.sqlite3" ]] || { tail -n 40 "$logf" >&2; rm -rf "$tmp"; die "template: no label_studio.sqlite3 after init (log: $logf)"; }
-    echo "label-studio $LS_VERSION" >"$tmp/.newscorpus-template-ok"
+    echo "$want" >"$tmp/.newscorpus-template-ok"
     mv "$tmp" "$TEMPLATE"
     rm -f "$logf"
     log "template: done in $((SECONDS - t0)) s"

@@ -58,6 +58,7 @@ class ReleaseInputs:
     gold: dict[str, dict[str, Any]]
     annotations: list[dict[str, Any]] = field(default_factory=list)
     input_files: dict[str, str] = field(default_factory=dict)
+    report: ValidationReport = field(default_factory=ValidationReport)
 
 
 def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = True,
@@ -119,7 +120,15 @@ def load_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     rel = {f"{ws.config.paths['articles']}/{f.name}": _file_sha256(f) for f in files}
     rel.update({f"{ws.config.paths['annotations']}/{f.name}": _file_sha256(f)
                 for f in ws.annotation_files()})
-    return ReleaseInputs(table, gold, annotations, rel)
+    return ReleaseInputs(table, gold, annotations, rel, report)
+
+
+def check_workspace(ws: Workspace, use_cache: bool = True) -> ValidationReport:
+    """The report :func:`load_inputs` would raise with (empty when the inputs are valid)."""
+    try:
+        return load_inputs(ws, use_cache).report
+    except InvalidRecordsError as exc:
+        return exc.report  # type: ignore[return-value]
 
 
 def _load_annotations(ws: Workspace, table: pa.Table, row_of: dict[str, int],
