@@ -33,6 +33,8 @@ export LABEL_STUDIO_SENTRY_DSN=
 export LABEL_STUDIO_FRONTEND_SENTRY_DSN=
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
+quiet_pip() { grep -v "^WARNING: Location '.*' is ignored" || true; }
+
 installed_version() {
     [[ -x "$VENV/bin/python" ]] || return 0
     "$VENV/bin/python" - <<'PY' 2>/dev/null || true
@@ -59,8 +61,9 @@ cmd_install() {
     log "install: creating venv $VENV with $($PYTHON --version 2>&1)"
     "$PYTHON" -m venv "$VENV"
     log "install: installing label-studio==$LS_VERSION into $VENV (takes a few minutes)"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet "label-studio==$LS_VERSION"
+    # (Drop pip's "Location ... is ignored" noise about this machine's absent local indexes;
+    # pipefail keeps pip's exit status.)
+    "$VENV/bin/python" -m pip install --quiet "label-studio==$LS_VERSION" 2>&1 | quiet_pip
     have="$(installed_version)"
     [[ "$have" == "$LS_VERSION" ]] || die "install: expected label-studio $LS_VERSION, found '${have}'"
     [[ -x "$VENV/bin/label-studio" ]] || die "install: $VENV/bin/label-studio missing after install"

@@ -1,0 +1,46 @@
+# newscorpus — developer commands. `make demo` and `make test` do all their own set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NC := $(BIN)/newscorpus
+DEMO := scratch/demo
+RELEASE := releases/0.1.0
+
+.PHONY: demo test bench lint venv labelstudio clean
+
+$(BIN)/newscorpus: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(BIN)/newscorpus
+
+# The main job on the bundled sample: convert -> validate -> release build (in a scratch
+# workspace) -> verify -> compare checksums with the committed release -> load with datasets.
+demo: venv
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	cp -rL newscorpus.yaml raw profiles annotations $(DEMO)/
+	$(NC) convert -w $(DEMO) --strict
+	$(NC) validate -w $(DEMO)
+	$(NC) release build 0.1.0 -w $(DEMO) --date $$($(BIN)/python -c "import json; print(json.load(open('$(RELEASE)/manifest.json'))['release_date'])")
+	$(NC) release verify $(DEMO)/$(RELEASE)
+	cmp $(RELEASE)/SHA256SUMS $(DEMO)/$(RELEASE)/SHA256SUMS && echo "checksums identical to the committed $(RELEASE)"
+	$(NC) info --release $(DEMO)/$(RELEASE)
+
+labelstudio:
+	bash tools/labelstudio.sh install template
+
+# The whole test suite, with a real Label Studio server and ../shared/data.
+test: venv labelstudio
+	$(BIN)/python -m pytest; s=$$?; if [ $$s -eq 5 ]; then echo 'pytest collected no tests: failing' >&2; exit 1; fi; exit $$s
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf scratch .newscorpus

@@ -1,0 +1,101 @@
+"""Batch conversion: every input ends as a record, a rejection or a skip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from newscorpus.convert import registry
+from newscorpus.convert.base import ConvertOptions, Converter, Input
+from newscorpus.convert.batch import convert_paths
+from newscorpus.errors import UnknownFormatError
+
+GOOD = "Title {n}\nDek {n}.\n\nBody paragraph {n}.\n"
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n in range(3):
+        (raw / f"good-{n}.txt").write_text(GOOD.format(n=n))
+    (raw / "copy-of-good-0.txt").write_text(GOOD.format(n=0))
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "binary.txt").write_bytes(b"\x00\x01\x02" * 10)
+    (raw / "latin1.txt").write_bytes("Titre\n\nCaf\xe9\n".encode("latin-1"))
+    (raw / "no-title.txt").write_text("\n\n   \nSection: World\n")
+    with (raw / "huge.txt").open("wb") as fh:  # 50 MB, sparse: never read
+        fh.truncate(50 * 1024 * 1024)
+    (raw / "notes.xyz").write_text("what is this")
+    return raw
+
+
+def test_counts_add_up_and_quarantine_names_reasons(inputs: Path, tmp_path: Path) -> None:
+    out, quarantine = tmp_path / "articles.jsonl", tmp_path / "quarantine.jsonl"
+    report = convert_paths([inputs], out, quarantine)
+    assert report.inputs == 10 == report.converted + report.rejected + report.skipped
+    assert (report.converted, report.rejected, report.skipped) == (3, 6, 1)
+    reasons = {r.path: r.reason for r in report.rejections}
+    assert "empty file" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "invalid UTF-8 at byte 10 (line 3)" in reasons["latin1.txt"]
+    assert "no title" in reasons["no-title.txt"]
+    assert "50.0 MiB, over the 20 MiB limit" in reasons["huge.txt"]
+    assert "unknown format" in reasons["notes.xyz"] and "pagedump" in reasons["notes.xyz"]
+    assert report.skips[0].path == "good-0.txt" and "duplicate of copy-of-good-0.txt" in report.skips[0].reason
+    quarantined = [orjson.loads(line) for line in quarantine.read_bytes().splitlines()]
+    assert [q["path"] for q in quarantined] == [r.path for r in report.rejections]
+    assert all(q["reason"] for q in quarantined)
+    assert len(out.read_bytes().splitlines()) == 3
+    assert report.summary() == "inputs 10 = converted 3 + rejected 6 + skipped 1"
+
+
+def test_output_is_sorted_and_byte_identical(inputs: Path, tmp_path: Path) -> None:
+    convert_paths([inputs], tmp_path / "a.jsonl", tmp_path / "qa.jsonl")
+    convert_paths([inputs], tmp_path / "b.jsonl", tmp_path / "qb.jsonl")
+    a = (tmp_path / "a.jsonl").read_bytes()
+    assert a == (tmp_path / "b.jsonl").read_bytes()
+    ids = [orjson.loads(line)["id"] for line in a.splitlines()]
+    assert ids == sorted(ids)
+
+
+def test_unknown_forced_format_lists_known_names(inputs: Path, tmp_path: Path) -> None:
+    with pytest.raises(UnknownFormatError, match="known formats: .*pagedump"):
+        convert_paths([inputs], tmp_path / "a.jsonl", tmp_path / "q.jsonl", fmt="nope")
+
+
+def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such file, folder or matching glob"):
+        convert_paths([tmp_path / "nothing-*.txt"], tmp_path / "a.jsonl", tmp_path / "q.jsonl")
+
+
+class Exploding(Converter):
+    name = "exploding"
+    extensions = (".boom",)
+
+    def convert(self, inp: Input):  # type: ignore[no-untyped-def]
+        raise RuntimeError("kaboom")
+        yield
+
+
+def test_a_converter_crash_costs_one_input(tmp_path: Path) -> None:
+    registry.register("exploding", f"{__name__}:Exploding")
+    try:
+        (tmp_path / "a.boom").write_text("x")
+        (tmp_path / "b.txt").write_text(GOOD.format(n=1))
+        report = convert_paths([tmp_path / "a.boom", tmp_path / "b.txt"], tmp_path / "o.jsonl",
+                               tmp_path / "q.jsonl")
+    finally:
+        registry._registered.pop("exploding")
+        registry._load.cache_clear()
+    assert report.converted == 1
+    assert "converter exploding failed: RuntimeError: kaboom" in report.rejections[0].reason
+
+
+def test_max_bytes_option(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD.format(n=1))
+    report = convert_paths([tmp_path / "a.txt"], tmp_path / "o.jsonl", tmp_path / "q.jsonl",
+                           ConvertOptions(max_bytes=10))
+    assert report.rejected == 1 and "limit" in report.rejections[0].reason

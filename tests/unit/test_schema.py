@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscorpus.errors import MigrationError, SchemaNotFoundError
+from newscorpus.records import Article
+from newscorpus.schema import DEFAULT_STORE, KINDS, SchemaStore
+
+
+def make_article(**overrides: Any) -> dict[str, Any]:
+    text, blocks = Article.build_text([("title", "A title"), ("paragraph", "Body text.")])
+    article = Article(id="nc-" + "0" * 32, source="Example", title="A title", text=text,
+                      blocks=blocks, origin={"path": "a.txt", "sha256": "1" * 64})
+    return {**article.to_dict(), **overrides}
+
+
+def test_valid_article() -> None:
+    assert DEFAULT_STORE.problems(make_article()) == []
+
+
+def test_problems_are_typed_with_pointer_and_id() -> None:
+    record = make_article(language="English", published_at="19/11/2025")
+    problems = DEFAULT_STORE.problems(record, location="x.jsonl:3")
+    pointers = {p.pointer for p in problems}
+    assert pointers == {"/language", "/published_at"}
+    assert all(p.record_id == record["id"] and p.location == "x.jsonl:3" for p in problems)
+
+
+def test_offset_checks_beyond_json_schema() -> None:
+    record = make_article(text_sha256="f" * 64)
+    [problem] = DEFAULT_STORE.problems(record)
+    assert (problem.pointer, problem.rule) == ("/text_sha256", "offsets")
+
+
+def test_unknown_version_and_kind() -> None:
+    [problem] = DEFAULT_STORE.problems(make_article(schema_version="9.9.9"))
+    assert "unknown article schema version" in problem.message
+    with pytest.raises(SchemaNotFoundError, match="known kinds"):
+        DEFAULT_STORE.versions("nope")
+
+
+def _walk(node: Any, path: str = "") -> list[str]:
+    missing = []
+    if isinstance(node, dict):
+        for name, sub in (node.get("properties") or {}).items():
+            if "description" not in sub:
+                missing.append(f"{path}/{name}")
+        for key, sub in node.items():
+            missing += _walk(sub, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, sub in enumerate(node):
+            missing += _walk(sub, f"{path}/{i}")
+    return missing
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_property_described_and_id_versioned(kind: str) -> None:
+    for version in DEFAULT_STORE.versions(kind):
+        schema = DEFAULT_STORE.load(kind, version)
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["$id"].endswith(f"/{kind}/{version}.json")
+        assert _walk(schema) == []
+
+
+@pytest.fixture
+def store_with_1_1(tmp_path: Path) -> SchemaStore:
+    """A throw-away article 1.1.0 that adds a required 'keywords' list."""
+    root = tmp_path / "schema"
+    shutil.copytree(DEFAULT_STORE.root, root)
+    schema = json.loads((root / "article" / "1.0.0.json").read_text())
+    schema["$id"] = schema["$id"].replace("1.0.0", "1.1.0")
+    schema["properties"]["schema_version"]["const"] = "1.1.0"
+    schema["properties"]["keywords"] = {"type": "array", "items": {"type": "string"},
+                                        "description": "Keywords."}
+    schema["required"].append("keywords")
+    (root / "article" / "1.1.0.json").write_text(json.dumps(schema))
+    store = SchemaStore(root)
+
+    @store.register_migration("article", "1.0.0", "1.1.0")
+    def add_keywords(record: dict[str, Any]) -> dict[str, Any]:
+        return {**record, "keywords": []}
+
+    return store
+
+
+def test_migrate_to_throwaway_1_1_0(store_with_1_1: SchemaStore) -> None:
+    old = make_article()
+    new = store_with_1_1.migrate(old, "1.1.0")
+    assert new["schema_version"] == "1.1.0" and new["keywords"] == []
+    assert "keywords" not in old  # input untouched
+    assert store_with_1_1.problems(new) == []
+    assert store_with_1_1.problems(old) == []  # old records keep validating against 1.0.0
+    assert store_with_1_1.problems({**old, "schema_version": "1.1.0"})  # but not as 1.1.0
+
+
+def test_migrate_without_a_path_fails(store_with_1_1: SchemaStore) -> None:
+    with pytest.raises(MigrationError, match="no migration"):
+        store_with_1_1.migrate(store_with_1_1.migrate(make_article(), "1.1.0"), "1.0.0")
+    with pytest.raises(SchemaNotFoundError):
+        store_with_1_1.migrate(make_article(), "2.0.0")
