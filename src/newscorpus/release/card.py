@@ -55,9 +55,9 @@ def dataset_card(ws: Workspace, manifest: dict[str, Any], table: pa.Table,
         }],
     }
     labels = ws.config.labels
-    flat = pc.list_flatten(table.column("entities"))
+    flat = pc.list_flatten(table.column("entities")).combine_chunks()
     ent_counts = Counter(flat.field("label").to_pylist()) if len(flat) else Counter()
-    st_flat = pc.list_flatten(table.column("stances"))
+    st_flat = pc.list_flatten(table.column("stances")).combine_chunks()
     st_counts = Counter(zip(st_flat.field("target").to_pylist(), st_flat.field("stance").to_pylist(),
                             strict=True)) if len(st_flat) else Counter()
     dates = sorted(d[:10] for d in table.column("published_at").to_pylist() if d)

@@ -1,0 +1,205 @@
+"""Release writer, verify and reproduce on a small workspace written here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pyarrow.parquet as pq
+import pytest
+
+from newscorpus.convert.batch import convert_paths
+from newscorpus.errors import InvalidRecordsError, ReleaseExistsError
+from newscorpus.records import Annotation, Entity, Holder, Quote, Span, Stance, write_jsonl
+from newscorpus.release import writer
+from newscorpus.release.reproduce import reproduce_release
+from newscorpus.release.splits import split_of
+from newscorpus.release.verify import verify_release
+from newscorpus.text import find_span
+from newscorpus.workspace import Workspace
+
+CONFIG = """name: tiny
+license: CC-BY-4.0
+labels:
+  entities: [PERSON, ORG, GPE]
+  stance_targets: [river-dam]
+splits:
+  strategy: hash
+  ratios: {train: 0.5, validation: 0.25, test: 0.25}
+  salt: tiny
+"""
+DUMP = """Dam vote {n} delayed in İzmir
+The council waits for a report.
+2026-0{m}-1{n}
+
+"We need more time," Mayor Ana Duru said on Monday.
+
+The river-dam plan costs 👩‍🔬 money.
+"""
+
+
+def make_workspace(root: Path, n: int = 12) -> Workspace:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "newscorpus.yaml").write_text(CONFIG)
+    raw = root / "raw"
+    raw.mkdir(exist_ok=True)
+    for i in range(n):
+        (raw / f"dump-{i:02d}.txt").write_text(DUMP.format(n=i % 10, m=1 + i % 9) + f"\nNo. {i}.\n")
+    report = convert_paths([raw], root / "articles" / "articles.jsonl", root / "quarantine" / "q.jsonl")
+    assert report.converted == n
+    first = orjson.loads((root / "articles" / "articles.jsonl").read_bytes().splitlines()[0])
+    text = first["text"]
+    mayor, said = find_span(text, "Ana Duru"), find_span(text, "said")
+    quote = find_span(text, "We need more time,")
+    annotation = Annotation(
+        id=f"{first['id']}:a1", article_id=first["id"], text_sha256=first["text_sha256"],
+        annotator="a1", origin="sample", ground_truth=True,
+        entities=[Entity("e1", *mayor, "Ana Duru", "PERSON"),
+                  Entity("e2", *find_span(text, "İzmir"), "İzmir", "GPE")],
+        quotes=[Quote("q1", *quote, text[quote[0]:quote[1]], "direct", Span(*mayor, "Ana Duru"), "e1",
+                      Span(*said, "said"))],
+        stances=[Stance("s1", Holder("quote", "q1"), "river-dam", "against"),
+                 Stance("s2", Holder("article"), "river-dam", "neutral")])
+    (root / "annotations").mkdir(exist_ok=True)
+    write_jsonl(root / "annotations" / "gold.jsonl", [annotation.to_dict()])
+    return Workspace.open(root)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return make_workspace(tmp_path / "ws")
+
+
+def build(ws: Workspace, version: str = "0.1.0", out: Path | None = None) -> Path:
+    return writer.build_release(ws, version, "2026-11-26", out).path
+
+
+def test_build_layout_and_manifest(ws: Workspace) -> None:
+    path = build(ws)
+    manifest = json.loads((path / "manifest.json").read_text())
+    splits = manifest["configs"]["default"]["splits"]
+    assert sum(s["rows"] for s in splits.values()) == 12
+    assert all(s["rows"] > 0 for s in splits.values())
+    assert manifest["counts"]["entities"] == 2 and manifest["counts"]["quotes"] == 1
+    names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+    assert names == sorted(["CITATION.cff", "README.md", "SHA256SUMS", "manifest.json"]
+                           + [f"data/default/{s}-00000-of-00001.parquet" for s in splits])
+    card = (path / "README.md").read_text()
+    assert card.startswith("---\n") and "config_name: default" in card
+    assert "cff-version: 1.2.0" in (path / "CITATION.cff").read_text()
+
+
+def test_labels_are_class_labels_with_names(ws: Workspace) -> None:
+    path = build(ws)
+    [row] = [r for f in (path / "data" / "default").glob("*.parquet")
+             for r in pq.read_table(f).to_pylist() if r["entities"]]
+    meta = json.loads(pq.read_schema(next((path / "data" / "default").glob("*.parquet")))
+                      .metadata[b"huggingface"])
+    names = meta["info"]["features"]["entities"]["feature"]["label"]["names"]
+    assert [names[e["label"]] for e in row["entities"]] == ["PERSON", "GPE"]
+    [quote] = row["quotes"]
+    assert row["text"][quote["start"]:quote["end"]] == quote["text"]
+    assert row["entities"][quote["speaker_entity"]]["text"] == quote["speaker_text"] == "Ana Duru"
+    assert [s["holder_index"] for s in row["stances"]] == [0, None]
+
+
+def test_rebuild_is_byte_identical(ws: Workspace, tmp_path: Path) -> None:
+    a = build(ws, out=tmp_path / "a")
+    b = build(ws, out=tmp_path / "b")
+    assert (a / "SHA256SUMS").read_bytes() == (b / "SHA256SUMS").read_bytes()
+    assert reproduce_release(ws, a) == []
+
+
+def test_existing_version_is_never_overwritten(ws: Workspace) -> None:
+    path = build(ws)
+    before = (path / "SHA256SUMS").read_bytes()
+    with pytest.raises(ReleaseExistsError, match="immutable"):
+        build(ws)
+    assert (path / "SHA256SUMS").read_bytes() == before
+
+
+def test_a_crash_leaves_no_half_release(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(folder: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writer, "_write_checksums", crash)
+    with pytest.raises(OSError, match="disk full"):
+        build(ws)
+    assert list(ws.releases_dir.iterdir()) == []
+    monkeypatch.undo()
+    assert build(ws).is_dir()
+
+
+def test_splits_are_stable_when_the_corpus_grows(tmp_path: Path) -> None:
+    small = make_workspace(tmp_path / "small", 12)
+    large = make_workspace(tmp_path / "large", 30)
+
+    def membership(ws: Workspace) -> dict[str, str]:
+        path = build(ws)
+        return {r["id"]: f.name.split("-")[0] for f in (path / "data" / "default").glob("*.parquet")
+                for r in pq.read_table(f, columns=["id"]).to_pylist()}
+
+    before, after = membership(small), membership(large)
+    assert before.items() <= after.items()
+    ratios = (("train", 0.5), ("validation", 0.25), ("test", 0.25))
+    assert all(split_of(i, ratios, "tiny") == s for i, s in after.items())
+
+
+def _rewrite_first_article(ws: Workspace, change) -> None:  # type: ignore[no-untyped-def]
+    path = ws.articles_dir / "articles.jsonl"
+    lines = path.read_bytes().splitlines()
+    record = orjson.loads(lines[0])
+    change(record)
+    lines[0] = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_invalid_record_never_reaches_a_release(ws: Workspace) -> None:
+    _rewrite_first_article(ws, lambda r: r.update(language="English"))
+    with pytest.raises(InvalidRecordsError) as info:
+        build(ws)
+    [problem] = info.value.report.problems  # type: ignore[attr-defined]
+    assert problem.pointer == "/language" and problem.location.endswith("articles.jsonl:1")
+    assert not (ws.releases_dir / "0.1.0").exists()
+
+
+def test_stale_annotation_stops_the_build(ws: Workspace) -> None:
+    from newscorpus.text import sha256_text
+
+    def edit(record: dict) -> None:
+        record["text"] = record["text"].replace("Monday", "Friday")
+        record["text_sha256"] = sha256_text(record["text"])
+
+    _rewrite_first_article(ws, edit)
+    with pytest.raises(InvalidRecordsError) as info:
+        build(ws)
+    [problem] = info.value.report.problems  # type: ignore[attr-defined]
+    assert problem.rule == "stale" and problem.record_id.endswith(":a1")
+
+
+def test_offset_mismatch_stops_the_build(ws: Workspace) -> None:
+    path = ws.annotations_dir / "gold.jsonl"
+    record = orjson.loads(path.read_bytes())
+    record["entities"][0]["start"] += 1
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    with pytest.raises(InvalidRecordsError) as info:
+        build(ws)
+    problems = info.value.report.problems  # type: ignore[attr-defined]
+    assert [(p.pointer, p.rule) for p in problems] == [("/entities/0", "offsets")]
+
+
+def test_verify_passes_then_catches_a_flipped_byte(ws: Workspace) -> None:
+    path = build(ws)
+    assert verify_release(path).valid
+    for name in ("data/default/train-00000-of-00001.parquet", "README.md", "manifest.json"):
+        target = path / name
+        original = target.read_bytes()
+        flipped = bytearray(original)
+        flipped[len(flipped) // 2] ^= 0x01
+        target.write_bytes(bytes(flipped))
+        report = verify_release(path, reload=False)
+        assert not report.valid
+        assert any(p.record_id == name and p.rule == "checksum" for p in report.problems)
+        target.write_bytes(original)
+    assert verify_release(path, reload=False).valid
