@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -44,7 +45,7 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
     options = ConvertOptions(max_bytes=max_bytes, profile=profile, profile_dirs=ws.profile_dirs,
                              language=language)
     paths = list(inputs) or [ws.path("raw")]
-    show = not as_json and click.get_text_stream("stderr").isatty()
+    show = not as_json and sys.stderr.isatty()
     if show:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
