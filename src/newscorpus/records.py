@@ -16,7 +16,7 @@ import orjson
 
 from .text import join_blocks, sha256_text, span_problem
 
-ARTICLE_SCHEMA_VERSION = "1.0.0"
+ARTICLE_SCHEMA_VERSION = "1.1.0"
 ANNOTATION_SCHEMA_VERSION = "1.0.0"
 
 BlockKind = Literal[
@@ -46,6 +46,14 @@ class Related:
 
 
 @dataclass(slots=True)
+class Image:
+    url: str | None
+    caption: str | None = None
+    credit: str | None = None
+    block: int | None = None
+
+
+@dataclass(slots=True)
 class Article:
     """One normalized article. Build it with :meth:`from_parts` so text and blocks agree."""
 
@@ -66,6 +74,9 @@ class Article:
     credits: list[Credit] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    images: list[Image] = field(default_factory=list)
+    content_kind: str | None = None
+    keywords: list[str] = field(default_factory=list)
     schema_version: str = ARTICLE_SCHEMA_VERSION
 
     @property
@@ -81,11 +92,9 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["text_sha256"] = self.text_sha256
-        d.setdefault("modified_at", None)
-        if d["modified_at"] is None:
-            del d["modified_at"]
-        if d["reading_time_minutes"] is None:
-            del d["reading_time_minutes"]
+        for key in ("modified_at", "reading_time_minutes", "content_kind", "images", "keywords"):
+            if d[key] is None or d[key] == []:
+                del d[key]
         return d
 
     @classmethod
@@ -95,6 +104,7 @@ class Article:
         d["blocks"] = [Block(**b) for b in d["blocks"]]
         d["credits"] = [Credit(**c) for c in d.get("credits", [])]
         d["related"] = [Related(**r) for r in d.get("related", [])]
+        d["images"] = [Image(**i) for i in d.get("images", [])]
         return cls(**d)
 
 

@@ -21,6 +21,7 @@ import fastjsonschema
 import jsonschema
 
 from .errors import MigrationError, SchemaNotFoundError
+from .migrations import register_builtin
 from .records import annotation_span_problems, article_text_problems
 from .report import Problem, ValidationReport
 
@@ -87,6 +88,7 @@ class SchemaStore:
         self.root = Path(str(files("newscorpus") / "schema")) if root is None else Path(root)
         self._compiled: dict[tuple[str, str], CompiledSchema] = {}
         self._migrations: dict[tuple[str, str, str], Migration] = {}
+        register_builtin(self)
 
     def versions(self, kind: str) -> list[str]:
         folder = self.root / kind

@@ -68,38 +68,45 @@ def test_every_property_described_and_id_versioned(kind: str) -> None:
 
 
 @pytest.fixture
-def store_with_1_1(tmp_path: Path) -> SchemaStore:
-    """A throw-away article 1.1.0 that adds a required 'keywords' list."""
+def store_with_1_2(tmp_path: Path) -> SchemaStore:
+    """A throw-away article 1.2.0 (on top of the real 1.1.0) that adds a required 'topics' list."""
     root = tmp_path / "schema"
     shutil.copytree(DEFAULT_STORE.root, root)
-    schema = json.loads((root / "article" / "1.0.0.json").read_text())
-    schema["$id"] = schema["$id"].replace("1.0.0", "1.1.0")
-    schema["properties"]["schema_version"]["const"] = "1.1.0"
-    schema["properties"]["keywords"] = {"type": "array", "items": {"type": "string"},
-                                        "description": "Keywords."}
-    schema["required"].append("keywords")
-    (root / "article" / "1.1.0.json").write_text(json.dumps(schema))
+    schema = json.loads((root / "article" / "1.1.0.json").read_text())
+    schema["$id"] = schema["$id"].replace("1.1.0", "1.2.0")
+    schema["properties"]["schema_version"]["const"] = "1.2.0"
+    schema["properties"]["topics"] = {"type": "array", "items": {"type": "string"},
+                                      "description": "Topics."}
+    schema["required"].append("topics")
+    (root / "article" / "1.2.0.json").write_text(json.dumps(schema))
     store = SchemaStore(root)
 
-    @store.register_migration("article", "1.0.0", "1.1.0")
-    def add_keywords(record: dict[str, Any]) -> dict[str, Any]:
-        return {**record, "keywords": []}
+    @store.register_migration("article", "1.1.0", "1.2.0")
+    def add_topics(record: dict[str, Any]) -> dict[str, Any]:
+        return {**record, "topics": []}
 
     return store
 
 
-def test_migrate_to_throwaway_1_1_0(store_with_1_1: SchemaStore) -> None:
-    old = make_article()
-    new = store_with_1_1.migrate(old, "1.1.0")
-    assert new["schema_version"] == "1.1.0" and new["keywords"] == []
-    assert "keywords" not in old  # input untouched
-    assert store_with_1_1.problems(new) == []
-    assert store_with_1_1.problems(old) == []  # old records keep validating against 1.0.0
-    assert store_with_1_1.problems({**old, "schema_version": "1.1.0"})  # but not as 1.1.0
+def test_builtin_migration_1_0_0_to_1_1_0() -> None:
+    old = make_article(schema_version="1.0.0")
+    assert DEFAULT_STORE.problems(old) == []
+    new = DEFAULT_STORE.migrate(old, "1.1.0")
+    assert new == {**old, "schema_version": "1.1.0"}
 
 
-def test_migrate_without_a_path_fails(store_with_1_1: SchemaStore) -> None:
+def test_migrate_chain_to_throwaway_1_2_0(store_with_1_2: SchemaStore) -> None:
+    old = make_article(schema_version="1.0.0")
+    new = store_with_1_2.migrate(old, "1.2.0")
+    assert new["schema_version"] == "1.2.0" and new["topics"] == []
+    assert "topics" not in old and old["schema_version"] == "1.0.0"  # input untouched
+    assert store_with_1_2.problems(new) == []
+    assert store_with_1_2.problems(old) == []  # old records keep validating against 1.0.0
+    assert store_with_1_2.problems({**old, "schema_version": "1.2.0"})  # but not as 1.2.0
+
+
+def test_migrate_without_a_path_fails(store_with_1_2: SchemaStore) -> None:
     with pytest.raises(MigrationError, match="no migration"):
-        store_with_1_1.migrate(store_with_1_1.migrate(make_article(), "1.1.0"), "1.0.0")
+        store_with_1_2.migrate(store_with_1_2.migrate(make_article(), "1.2.0"), "1.1.0")
     with pytest.raises(SchemaNotFoundError):
-        store_with_1_1.migrate(make_article(), "2.0.0")
+        store_with_1_2.migrate(make_article(), "2.0.0")

@@ -27,7 +27,7 @@ from ..workspace import Workspace
 
 _STR = pa.string()
 READ_SCHEMA = pa.schema([
-    ("id", _STR), ("url", _STR), ("source", _STR), ("title", _STR), ("subtitle", _STR),
+    ("schema_version", _STR), ("id", _STR), ("url", _STR), ("source", _STR), ("title", _STR), ("subtitle", _STR),
     ("authors", pa.list_(_STR)), ("published_at", _STR), ("section", _STR),
     ("language", _STR), ("text", _STR), ("text_sha256", _STR),
     ("blocks", pa.list_(pa.struct([("kind", _STR), ("start", pa.int64()), ("end", pa.int64())]))),

@@ -207,7 +207,10 @@ def _manifest(ws: Workspace, version: str, release_date: str, table: pa.Table,
         "release_date": release_date,
         "license": ws.config.license,
         "generator": {"name": "newscorpus", "version": __version__},
-        "record_schemas": {"article": "1.0.0", "annotation": "1.0.0"},
+        "record_schemas": {
+            "article": ",".join(sorted(set(inputs.articles.column("schema_version").to_pylist()))),
+            "annotation": ",".join(sorted({a["schema_version"] for a in inputs.annotations})),
+        },
         "split_policy": ws.config.splits.to_dict(),
         "counts": {
             "articles": table.num_rows,
