@@ -12,7 +12,8 @@ Usage::
         ls.kill()    # or ls.stop(): same data dir and port survive
         ls.start()   # back up on the same port, data intact
 
-This is a helper module, not a conftest: import it from a fixture.
+This is a helper module, not a conftest: ``from tests.labelstudio_server import
+LabelStudioServer`` in a fixture.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ when that has not been done. Each test makes its own project, so the tests are i
 from __future__ import annotations
 
 import json
-import sys
 import time
 import unicodedata
 import uuid
@@ -21,10 +20,7 @@ import pytest
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
-_TESTS_DIR = str(Path(__file__).resolve().parents[1])
-if _TESTS_DIR not in sys.path:  # tests/ is not a package; the helper lives there
-    sys.path.append(_TESTS_DIR)
-from labelstudio_server import REPO_ROOT, LabelStudioServer  # noqa: E402
+from tests.labelstudio_server import REPO_ROOT, LabelStudioServer
 
 pytestmark = pytest.mark.labelstudio
 
