@@ -96,6 +96,7 @@ class ConvertReport:
     """Outcome of a conversion: ``inputs == converted + rejected + skipped`` always holds."""
 
     converted: int = 0
+    written: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
@@ -124,6 +125,7 @@ class ConvertReport:
             "converted": self.converted,
             "rejected": self.rejected,
             "skipped": self.skipped,
+            "written": self.written,
             "rejections": [r.to_dict() for r in self.rejections],
             "skips": [s.to_dict() for s in self.skips],
             "outputs": self.outputs,

@@ -49,7 +49,22 @@ def single_line(s: str) -> str:
     return " ".join(part for part in s.split("\n") if part)
 
 
-BLOCK_STEPS: tuple[Step, ...] = (unify_newlines, nfc, collapse_spaces, single_line)
+# Characters that show up when UTF-8 was decoded as Latin-1/cp1252 (mojibake); ftfy is
+# only run on text that contains one, so clean text costs a regex search, not a repair.
+_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00d0\u00d1\u00e2\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|\ufffd")
+
+
+def fix_mojibake(s: str) -> str:
+    """Repair mojibake (e.g. ``doesnÃ¢â‚¬â„¢t`` → ``doesn’t``) with ftfy, leaving clean text as it is."""
+    if not _MOJIBAKE_HINT.search(s):
+        return s
+    import ftfy
+
+    return ftfy.fix_text(s, normalization="NFC", uncurl_quotes=False, fix_latin_ligatures=False,
+                         fix_character_width=False, fix_line_breaks=False)
+
+
+BLOCK_STEPS: tuple[Step, ...] = (unify_newlines, fix_mojibake, nfc, collapse_spaces, single_line)
 
 
 def normalize(s: str, steps: Sequence[Step] = BLOCK_STEPS) -> str:

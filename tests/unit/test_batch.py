@@ -99,3 +99,36 @@ def test_max_bytes_option(tmp_path: Path) -> None:
     report = convert_paths([tmp_path / "a.txt"], tmp_path / "o.jsonl", tmp_path / "q.jsonl",
                            ConvertOptions(max_bytes=10))
     assert report.rejected == 1 and "limit" in report.rejections[0].reason
+
+
+def test_resume_keeps_unchanged_inputs_and_reconverts_changed_ones(inputs: Path, tmp_path: Path) -> None:
+    out, q = tmp_path / "a.jsonl", tmp_path / "q.jsonl"
+    first = convert_paths([inputs], out, q)
+    before = out.read_bytes()
+    again = convert_paths([inputs], out, q, resume=True)
+    assert again.converted == 0 and again.inputs == first.inputs
+    assert sum("unchanged since the last conversion" in s.reason for s in again.skips) == 3
+    assert out.read_bytes() == before
+    (inputs / "good-1.txt").write_text(GOOD.format(n=7))
+    (inputs / "good-2.txt").unlink()
+    third = convert_paths([inputs], out, q, resume=True)
+    assert third.converted == 1
+    titles = sorted(orjson.loads(line)["title"] for line in out.read_bytes().splitlines())
+    assert titles == ["Title 0", "Title 7"]  # removed input's record is gone too
+
+
+def test_parallel_jobs_give_the_same_bytes(inputs: Path, tmp_path: Path) -> None:
+    one = convert_paths([inputs], tmp_path / "one.jsonl", tmp_path / "q1.jsonl")
+    two = convert_paths([inputs], tmp_path / "two.jsonl", tmp_path / "q2.jsonl", jobs=2)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    assert one.to_dict() | {"outputs": []} == two.to_dict() | {"outputs": []}
+
+
+def test_duplicate_groups_written_beside_the_output(tmp_path: Path) -> None:
+    body = " ".join(f"word{i}" for i in range(80))
+    (tmp_path / "a.txt").write_text(f"Wire story\n\n{body}.\n")
+    (tmp_path / "b.txt").write_text(f"Wire story, republished\n\n{body} (AA).\n")
+    (tmp_path / "c.txt").write_text("Other story\n\nSomething else entirely.\n")
+    convert_paths([tmp_path], tmp_path / "out" / "a.jsonl", tmp_path / "q.jsonl")
+    groups = orjson.loads((tmp_path / "out" / "a.groups.json").read_bytes())["groups"]
+    assert len(groups) == 1 and len(groups[0]["members"]) == 2 and groups[0]["kinds"] == ["near"]

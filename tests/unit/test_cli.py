@@ -62,7 +62,7 @@ def test_convert_json_equals_the_api(tmp_path: Path) -> None:
     (ws.root / "raw" / "empty.txt").write_bytes(b"")
     out = tmp_path / "api.jsonl"
     expected = convert_paths([ws.root / "raw"], out, tmp_path / "q.jsonl").to_dict()
-    result = CliRunner().invoke(cli, ["convert", str(ws.root / "raw"), "-w", str(ws.root), "--json"])
+    result = CliRunner().invoke(cli, ["convert", str(ws.root / "raw"), "-w", str(ws.root), "--json", "--fresh"])
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
     assert {**got, "outputs": []} == {**expected, "outputs": []}
@@ -73,7 +73,9 @@ def test_convert_prints_the_counts_and_strict_fails(tmp_path: Path) -> None:
     (ws.root / "raw" / "empty.txt").write_bytes(b"")
     result = CliRunner().invoke(cli, ["convert", "-w", str(ws.root)])
     assert result.exit_code == 0
-    assert "inputs 3 = converted 2 + rejected 1 + skipped 0" in result.stdout
+    assert "inputs 3 = converted 0 + rejected 1 + skipped 2" in result.stdout  # resumed
+    fresh = CliRunner().invoke(cli, ["convert", "-w", str(ws.root), "--fresh"])
+    assert "inputs 3 = converted 2 + rejected 1 + skipped 0" in fresh.stdout
     strict = CliRunner().invoke(cli, ["convert", "-w", str(ws.root), "--strict"])
     assert strict.exit_code == 1 and "rejected (--strict)" in strict.output
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -20,11 +21,16 @@ from .options import echo_json, json_option, workspace_option
 @click.option("--language", help="BCP 47 language tag for every record (default: from the profile).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=20 * 1024 * 1024, show_default=True,
               help="Reject input files larger than this.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes (the output is identical with any number).")
+@click.option("--fresh", is_flag=True,
+              help="Convert every input again (default: inputs unchanged since the last run keep "
+                   "their records).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
 def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, fmt: str | None,
-                profile: str | None, language: str | None, max_bytes: int, strict: bool,
-                as_json: bool) -> None:
+                profile: str | None, language: str | None, max_bytes: int, jobs: int, fresh: bool,
+                strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
 
     Every input ends as a record, a rejection (written to the quarantine file with the
@@ -34,9 +40,10 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
     Example:
       newscorpus convert raw/ -w .
       newscorpus convert dumps/*.txt -o articles/extra.jsonl --profile generic
+      newscorpus convert crawl/ --jobs 2 --fresh
     """
     from ..convert.base import ConvertOptions
-    from ..convert.batch import convert_paths
+    from ..convert.batch import convert_paths, iter_inputs
     from ..workspace import Workspace
 
     ws = Workspace.open(workspace)
@@ -45,17 +52,17 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
     options = ConvertOptions(max_bytes=max_bytes, profile=profile, profile_dirs=ws.profile_dirs,
                              language=language)
     paths = list(inputs) or [ws.path("raw")]
-    show = not as_json and sys.stderr.isatty()
-    if show:
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    run = partial(convert_paths, paths, output, quarantine, options, fmt, jobs=jobs, resume=not fresh)
+    if not as_json and sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(SpinnerColumn(), TextColumn("{task.completed} inputs"), TextColumn("{task.description}"),
-                      TimeElapsedColumn(), transient=True) as bar:
-            task = bar.add_task("", total=None)
-            report = convert_paths(paths, output, quarantine, options, fmt,
-                                   progress=lambda name: bar.update(task, advance=1, description=name))
+        total = sum(1 for _ in iter_inputs(paths))
+        with Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
+                      transient=True) as bar:
+            task = bar.add_task("", total=total)
+            report = run(progress=lambda name: bar.update(task, advance=1, description=name))
     else:
-        report = convert_paths(paths, output, quarantine, options, fmt)
+        report = run()
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -64,8 +71,8 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
         if report.rejected > 20:
             click.echo(f"... and {report.rejected - 20} more rejections in {quarantine}", err=True)
         click.echo(report.summary())
-        click.echo(f"articles: {output}" + (f"; quarantine: {quarantine}" if report.rejected else ""))
-    if report.converted == 0:
+        click.echo(f"articles: {output} ({report.written} records)" + (f"; quarantine: {quarantine}" if report.rejected else ""))
+    if report.written == 0:
         raise click.ClickException("nothing converted")
     if strict and report.rejected:
         raise click.ClickException(f"{report.rejected} input(s) rejected (--strict)")

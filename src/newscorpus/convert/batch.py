@@ -3,23 +3,37 @@
 Every input ends as a record, a rejection or a skip, and the counts add up:
 ``inputs = converted + rejected + skipped``. A converter that raises on one input costs
 that input only (it is rejected with the error); the batch goes on.
+
+Conversion is resumable: an input whose bytes are unchanged since the records in the
+output were made (same path and SHA-256 in ``origin``) is not converted again; its records
+are kept and it counts as skipped. ``jobs > 1`` converts in worker processes; the output is
+the same bytes as with one job.
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from ..dedup import find_duplicates
 from ..errors import NewscorpusError
-from ..records import dumps, write_jsonl
+from ..language import add_language
+from ..records import dumps, read_jsonl, write_jsonl
 from ..report import ConvertReport, Rejection, Skip
 from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input
 
 Progress = Callable[[str], None]
+RecordStep = Callable[[dict[str, Any]], dict[str, Any]]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+RECORD_STEPS: tuple[RecordStep, ...] = (add_language,)
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
@@ -42,14 +56,85 @@ def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
                     yield Path(m), Path(m).name
 
 
-def _converter_for(path: Path, head: bytes, fmt: str | None, options: ConvertOptions,
-                   cache: dict[str, Converter]) -> Converter | None:
-    name = fmt or registry.detect(path, head)
+@dataclass(frozen=True, slots=True)
+class _Task:
+    path: Path
+    name: str
+    fmt: str | None
+    options: ConvertOptions
+    steps: tuple[RecordStep, ...]
+
+
+_converters: dict[tuple[str, ConvertOptions], Converter] = {}
+
+
+def _converter_for(task: _Task, head: bytes) -> Converter | None:
+    name = task.fmt or registry.detect(task.path, head)
     if name is None:
         return None
-    if name not in cache:
-        cache[name] = registry.get(name)(options)
-    return cache[name]
+    key = (name, task.options)
+    if key not in _converters:
+        _converters[key] = registry.get(name)(task.options)
+    return _converters[key]
+
+
+def _run(task: _Task, data: bytes) -> list[dict[str, Any] | Rejection | Skip]:
+    """Convert one input: article records (validated dicts), rejections and skips."""
+    name = task.name
+    converter = _converter_for(task, data[:4096])
+    if converter is None:
+        known = ", ".join(sorted(registry.known()))
+        return [Rejection(name, f"unknown format: no converter recognizes this file (known formats: {known})")]
+    out: list[dict[str, Any] | Rejection | Skip] = []
+    try:
+        for outcome in converter.convert(Input(task.path, name, data)):
+            if isinstance(outcome, Rejection | Skip):
+                out.append(outcome)
+                continue
+            record = outcome.to_dict()
+            for step in task.steps:
+                record = step(record)
+            problems = DEFAULT_STORE.problems(record, "article", name)
+            if problems:
+                out.append(Rejection(name, "record fails the article schema: " + "; ".join(
+                    f"{p.pointer or '/'} {p.message}" for p in problems[:3]), converter=converter.name))
+            else:
+                out.append(record)
+    except NewscorpusError:
+        raise
+    except Exception as exc:  # a converter bug costs one input, not the batch
+        out = [Rejection(name, f"converter {converter.name} failed: {type(exc).__name__}: {exc}",
+                         converter=converter.name)]
+    return out
+
+
+def _run_file(task: _Task) -> list[dict[str, Any] | Rejection | Skip]:
+    size = task.path.stat().st_size
+    if size > task.options.max_bytes:
+        return [Rejection(task.name, f"file is {size / 2**20:.1f} MiB, over the "
+                          f"{task.options.max_bytes / 2**20:.0f} MiB limit (raise it with --max-bytes)")]
+    return _run(task, task.path.read_bytes())
+
+
+def _previous(output: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Records already in ``output``, by (input path, input SHA-256)."""
+    kept: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    if output.is_file():
+        try:
+            for _, record in read_jsonl(output):
+                origin = record.get("origin") or {}
+                kept.setdefault((origin.get("path"), origin.get("sha256")), []).append(record)
+        except ValueError:
+            return {}  # unreadable previous output: convert everything again
+    return kept
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def convert_paths(
@@ -59,64 +144,56 @@ def convert_paths(
     options: ConvertOptions | None = None,
     fmt: str | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
+    resume: bool = False,
+    steps: tuple[RecordStep, ...] = RECORD_STEPS,
 ) -> ConvertReport:
     """Convert every input under ``paths`` into ``output`` (JSONL, sorted by id).
 
-    Rejections go to ``quarantine`` (JSONL: path, line/offset, reason, converter). An
-    article that fails the schema is rejected, never written. ``fmt`` forces a converter
-    (an unknown name raises :class:`~newscorpus.errors.UnknownFormatError`)."""
+    Rejections go to ``quarantine`` (JSONL: path, line/offset, reason, converter); duplicate
+    groups (exact and near) to ``<output stem>.groups.json`` beside the output. An article
+    that fails the schema is rejected, never written. ``fmt`` forces a converter (an unknown
+    name raises :class:`~newscorpus.errors.UnknownFormatError`). With ``resume``, inputs
+    unchanged since the previous output keep their records and count as skipped."""
     options = options or ConvertOptions()
     if fmt is not None:
         registry.get(fmt)
+    if options.profile is not None:  # fail now, not once per input
+        from .profiles import choose_profile, load_profiles
+
+        choose_profile(load_profiles(options.profile_dirs), "", [], options.profile)
     report = ConvertReport()
-    articles: dict[str, dict] = {}
-    converters: dict[str, Converter] = {}
+    articles: dict[str, dict[str, Any]] = {}
+    previous = _previous(output) if resume else {}
+    tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
-        if progress:
-            progress(name)
-        size = path.stat().st_size
-        if size > options.max_bytes:
-            report.rejections.append(Rejection(
-                name, f"file is {size / 2**20:.1f} MiB, over the {options.max_bytes / 2**20:.0f} MiB "
-                      "limit (raise it with --max-bytes)"))
-            continue
-        data = path.read_bytes()
-        converter = _converter_for(path, data[:4096], fmt, options, converters)
-        if converter is None:
-            known = ", ".join(sorted(registry.known()))
-            report.rejections.append(Rejection(
-                name, f"unknown format: no converter recognizes this file (known formats: {known})"))
-            continue
-        inp = Input(path, name, data)
-        try:
-            for outcome in converter.convert(inp):
-                if isinstance(outcome, Rejection):
-                    report.rejections.append(outcome)
-                elif isinstance(outcome, Skip):
-                    report.skips.append(outcome)
-                else:
-                    record = outcome.to_dict()
-                    problems = DEFAULT_STORE.problems(record, "article", name)
-                    if problems:
-                        report.rejections.append(Rejection(
-                            name, "record fails the article schema: " + "; ".join(
-                                f"{p.pointer or '/'} {p.message}" for p in problems[:3]),
-                            converter=converter.name))
-                    elif record["id"] in articles:
-                        first = articles[record["id"]]["origin"]["path"]
-                        report.skips.append(Skip(name, f"duplicate of {first} (same id {record['id']})"))
-                    else:
-                        articles[record["id"]] = record
-                        report.converted += 1
-        except NewscorpusError:
-            raise
-        except Exception as exc:  # a converter bug costs one input, not the batch
-            report.rejections.append(Rejection(
-                name, f"converter {converter.name} failed: {type(exc).__name__}: {exc}",
-                converter=converter.name))
+        if previous and path.stat().st_size <= options.max_bytes:
+            kept = previous.get((name, _file_sha256(path)))
+            if kept:
+                for record in kept:
+                    articles.setdefault(record["id"], record)
+                report.skips.append(Skip(name, f"unchanged since the last conversion ({len(kept)} "
+                                               "record(s) kept)"))
+                if progress:
+                    progress(name)
+                continue
+        tasks.append(_Task(path, name, fmt, options, steps))
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results: Iterator[list[Any]] = pool.map(_run_file, tasks, chunksize=4)
+            _collect(tasks, results, articles, report, progress)
+    else:
+        _collect(tasks, map(_run_file, tasks), articles, report, progress)
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_jsonl(output, (articles[k] for k in sorted(articles)))
+    ordered = [articles[k] for k in sorted(articles)]
+    report.written = write_jsonl(output, ordered)
     report.outputs.append(str(output))
+    groups_path = output.with_name(output.stem + ".groups.json")
+    groups = find_duplicates(ordered)
+    tmp = groups_path.with_name(groups_path.name + ".tmp")
+    tmp.write_text(json.dumps({"groups": groups}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(groups_path)
+    report.outputs.append(str(groups_path))
     quarantine.parent.mkdir(parents=True, exist_ok=True)
     tmp = quarantine.with_name(quarantine.name + ".tmp")
     with tmp.open("wb") as fh:
@@ -124,3 +201,22 @@ def convert_paths(
             fh.write(dumps(rejection.to_dict()))
     tmp.replace(quarantine)
     return report
+
+
+def _collect(tasks: list[_Task], results: Iterator[list[Any]],
+             articles: dict[str, dict[str, Any]], report: ConvertReport,
+             progress: Progress | None) -> None:
+    for task, outcomes in zip(tasks, results, strict=True):
+        if progress:
+            progress(task.name)
+        for outcome in outcomes:
+            if isinstance(outcome, Rejection):
+                report.rejections.append(outcome)
+            elif isinstance(outcome, Skip):
+                report.skips.append(outcome)
+            elif outcome["id"] in articles:
+                first = articles[outcome["id"]]["origin"]["path"]
+                report.skips.append(Skip(task.name, f"duplicate of {first} (same id {outcome['id']})"))
+            else:
+                articles[outcome["id"]] = outcome
+                report.converted += 1
