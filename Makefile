@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 NC := $(BIN)/newscorpus
 DEMO := scratch/demo
-RELEASE := releases/0.1.0
+VERSION := $(shell ls releases | sort -V | tail -n 1)
+RELEASE := releases/$(VERSION)
 
 .PHONY: demo test bench lint venv labelstudio clean
 
@@ -17,13 +18,13 @@ $(BIN)/newscorpus: pyproject.toml
 venv: $(BIN)/newscorpus
 
 # The main job on the bundled sample: convert -> validate -> release build (in a scratch
-# workspace) -> verify -> compare checksums with the committed release -> load with datasets.
+# workspace) -> verify -> compare checksums with the latest committed release -> load with datasets.
 demo: venv
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	cp -rL newscorpus.yaml raw profiles annotations $(DEMO)/
 	$(NC) convert -w $(DEMO) --strict
 	$(NC) validate -w $(DEMO)
-	$(NC) release build 0.1.0 -w $(DEMO) --date $$($(BIN)/python -c "import json; print(json.load(open('$(RELEASE)/manifest.json'))['release_date'])")
+	$(NC) release build $(VERSION) -w $(DEMO) --date $$($(BIN)/python -c "import json; print(json.load(open('$(RELEASE)/manifest.json'))['release_date'])")
 	$(NC) release verify $(DEMO)/$(RELEASE)
 	cmp $(RELEASE)/SHA256SUMS $(DEMO)/$(RELEASE)/SHA256SUMS && echo "checksums identical to the committed $(RELEASE)"
 	$(NC) info --release $(DEMO)/$(RELEASE)

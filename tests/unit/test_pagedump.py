@@ -113,3 +113,31 @@ def test_workspace_profile_overrides_and_detects(tmp_path: Path) -> None:
     assert article.source == "The Gazette" and article.published_at == "2026-01-02"
     assert article.provenance["published_at"]["rule"] == "profile:gazette:stamp"
     assert "Read more" not in article.text
+
+
+def test_profile_options_modified_dates_separators_and_cjk_wrapping(tmp_path: Path) -> None:
+    (tmp_path / "shimbun.yaml").write_text(
+        "name: shimbun\nsite: Shimbun\nlanguage: ja\nparagraphs: blank_line\n"
+        "author_separators: '\\s*(?:、|・)\\s*'\n"
+        "match:\n  filenames: ['shimbun-*']\n"
+        "head:\n  - name: byline\n    pattern: '^記者 (?P<authors>.+)$'\n"
+        "  - name: stamp\n    pattern: '^(?P<published>[0-9-]{10})$'\n"
+        "  - name: updated\n    pattern: '^更新 (?P<modified>[0-9-]{10})$'\n"
+        "  - name: wire\n    pattern: '^配信 (?P<wire>.+)$'\n")
+    data = ("ダム計画\n記者 田中、鈴木\n2026-01-02\n更新 2026-01-03\n配信 共同\n\n"
+            "市議会は\n計画を承認した。\nThe vote\nwas close.\n").encode()
+    [article] = run(data, "shimbun-1.txt", profile_dirs=(tmp_path,))
+    assert isinstance(article, Article)
+    assert article.authors == ["田中", "鈴木"]
+    assert (article.published_at, article.modified_at) == ("2026-01-02", "2026-01-03")
+    assert article.text.endswith("市議会は計画を承認した。 The vote was close.")
+    assert article.provenance["credits"]["rule"] == "profile:shimbun:wire"
+    assert DEFAULT_STORE.problems(article.to_dict()) == []
+
+
+def test_provenance_joins_every_rule_that_set_a_field(tmp_path: Path) -> None:
+    [article] = run(b"Title\nDek.\nCaption here / AP\n\nBody.\n\nSOURCE: Reuters\n", "x.txt",
+                    profile="trtworld")
+    assert isinstance(article, Article)
+    assert article.provenance["credits"]["rule"] == (
+        "profile:trtworld:caption + profile:trtworld:wire-source")

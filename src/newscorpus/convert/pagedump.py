@@ -11,6 +11,7 @@ the title; the next one is the dek; a repeat of the title is dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from .base import Converter, Input, Outcome, TextProblem, decode_text
 from .profiles import Profile, Rule, choose_profile, load_profiles
 
 NAME = "pagedump"
+_CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _SINGLE_VALUED = ("section", "subtitle", "source", "url")
 
 
@@ -44,11 +46,20 @@ class _Parse:
     bad_dates: list[str] = field(default_factory=list)
 
     def note(self, key: str, rule: str) -> None:
-        self.provenance.setdefault(key, {"converter": NAME, "rule": f"profile:{self.profile.name}:{rule}"})
+        """Record that ``rule`` produced (part of) field ``key``; several rules are joined."""
+        full = f"profile:{self.profile.name}:{rule}"
+        entry = self.provenance.setdefault(key, {"converter": NAME, "rule": full})
+        if full not in entry["rule"].split(" + "):
+            entry["rule"] += f" + {full}"
 
     def flush(self) -> None:
         if self.pending:
-            self.paragraphs.append(" ".join(self.pending))
+            joined = self.pending[0]
+            for line in self.pending[1:]:
+                # Chinese and Japanese put no space between words: a wrapped line joins bare.
+                sep = "" if _CJK.match(joined[-1]) and _CJK.match(line[0]) else " "
+                joined += sep + line
+            self.paragraphs.append(joined)
             self.pending.clear()
 
     def apply(self, rule: Rule, groups: dict[str, str | None]) -> None:
@@ -57,15 +68,17 @@ class _Parse:
             value = raw.strip() if raw else None
             if not value:
                 continue
-            if key == "published":
-                if "published_at" in self.values:
+            if key in ("published", "modified"):
+                target = f"{key}_at"
+                if target in self.values:
                     continue
                 iso = to_iso8601(value, profile.date_formats, [profile.language or "en"])
                 if iso is None:
-                    self.bad_dates.append(value)
+                    if key == "published":
+                        self.bad_dates.append(value)
                     continue
-                self.values["published_at"] = iso
-                self.note("published_at", rule.name)
+                self.values[target] = iso
+                self.note(target, rule.name)
             elif key in _SINGLE_VALUED:
                 if key not in self.values:
                     self.values[key] = value
@@ -194,6 +207,7 @@ class PageDumpConverter(Converter):
             subtitle=dek,
             authors=st.authors,
             published_at=published if isinstance(published, str) else None,
+            modified_at=st.values.get("modified_at"),  # type: ignore[arg-type]
             section=st.values.get("section"),  # type: ignore[arg-type]
             language=language,
             reading_time_minutes=st.values.get("reading_time_minutes"),  # type: ignore[arg-type]

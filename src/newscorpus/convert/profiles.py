@@ -6,7 +6,7 @@ that carry related links or the wire source, and the line after which everything
 navigation. The converter has no site-specific code; a new site is a new YAML file.
 
 Named groups in a rule's pattern become fields: ``published``, ``section``,
-``reading_time``, ``caption``, ``photo_credit``, ``wire``, ``related_title``,
+``modified``, ``reading_time``, ``caption``, ``photo_credit``, ``wire``, ``related_title``,
 ``related_source``, ``authors``, ``source``, ``url``, ``subtitle``.
 """
 
@@ -25,7 +25,7 @@ import yaml
 from ..errors import ConfigError
 
 FIELDS = frozenset({
-    "published", "section", "reading_time", "caption", "photo_credit", "wire",
+    "published", "modified", "section", "reading_time", "caption", "photo_credit", "wire",
     "related_title", "related_source", "authors", "source", "url", "subtitle",
 })
 ACTIONS = frozenset({"fields", "drop", "stop"})
@@ -96,14 +96,18 @@ def load_profile(path: Path) -> Profile:
     if not isinstance(data, dict) or not isinstance(data.get("name"), str):
         raise ConfigError(f"{path}: a site profile is a mapping with a 'name'")
     unknown = set(data) - {"name", "site", "language", "match", "head", "body", "dek",
-                           "paragraphs", "date_formats", "description"}
+                           "paragraphs", "date_formats", "description", "author_separators"}
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)}")
     match = data.get("match") or {}
     paragraphs = data.get("paragraphs", "line")
     if paragraphs not in ("line", "blank_line"):
         raise ConfigError(f"{path}: paragraphs must be 'line' or 'blank_line'")
+    extra: dict[str, Any] = {}
+    if "author_separators" in data:
+        extra["author_separators"] = _compile(f"{path}: author_separators", data["author_separators"])
     return Profile(
+        **extra,
         name=data["name"],
         site=data.get("site"),
         language=data.get("language"),
