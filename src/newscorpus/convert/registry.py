@@ -19,6 +19,7 @@ ENTRY_POINT_GROUP = "newscorpus.converters"
 
 BUILTIN: dict[str, str] = {
     "pagedump": "newscorpus.convert.pagedump:PageDumpConverter",
+    "feed": "newscorpus.convert.feeds:FeedConverter",
 }
 
 _registered: dict[str, str] = {}

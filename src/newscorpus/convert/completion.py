@@ -1,0 +1,143 @@
+"""Complete summary records (``content_kind: "summary"``, e.g. feed items that carry only a
+teaser) from the HTML page at the same URL.
+
+The page goes through the HTML converter (imported on first use; any object with the same
+``convert_document`` method will do); the completed record takes the page's text and
+blocks, keeps the summary's id and URL, and fills what the page lacks (authors, dates,
+language, keywords, images) from the summary, saying so in ``provenance``. Problems (no
+page, a page the HTML converter rejects) are collected in a :class:`CompletionReport`;
+the summary record is then kept as it was, so no record is ever lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Protocol, TypeVar
+
+from ..errors import MissingDependencyError
+from ..ids import canonical_url
+from ..records import Article
+from ..report import Rejection
+
+Page = bytes | tuple[bytes, str | None]
+"""A page's bytes, or its bytes and the charset declared for them (HTTP header)."""
+T = TypeVar("T")
+PageSource = Callable[[str], Page | None]
+"""Gives the page stored for a (canonical) URL, or None when there is none."""
+
+
+class DocumentConverter(Protocol):
+    """What completion needs from the HTML converter."""
+
+    def convert_document(self, data: bytes, name: str, url: str | None = None,
+                         charset: str | None = None) -> Article | Rejection: ...
+
+
+@dataclass(slots=True)
+class CompletionReport:
+    """What :func:`complete_summaries` did: counts, and why some summaries stayed summaries."""
+
+    completed: int = 0
+    unchanged: int = 0
+    no_page: int = 0
+    problems: list[Rejection] = field(default_factory=list)
+
+
+def html_converter() -> DocumentConverter:
+    """The built-in HTML converter (raises :class:`MissingDependencyError` when it, or what
+    it needs, is not installed)."""
+    try:
+        from .html import HtmlConverter
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"completing summaries needs the HTML converter, which cannot be imported: {exc}"
+        ) from exc
+    return HtmlConverter()
+
+
+def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -> Article:
+    """The record of ``summary`` completed with ``page`` (the full article at its URL).
+
+    Text, blocks, title, subtitle, credits and related links come from the page (the
+    title and dek are part of its text); id and URL stay the summary's; other metadata
+    comes from the page when it has it, else from the summary."""
+    provenance = dict(page.provenance)
+    from_summary: list[str] = []
+
+    def pick(key: str, page_value: T, summary_value: T) -> T:
+        if page_value:
+            return page_value
+        if summary_value:
+            from_summary.append(key)
+        return summary_value
+
+    keywords = list(summary.keywords) + [k for k in page.keywords if k not in summary.keywords]
+    images = page.images or summary.images
+    merged = replace(
+        page,
+        id=summary.id,
+        url=summary.url or page.url,
+        source=pick("source", page.source if page.source != "unknown" else "", summary.source),
+        authors=list(pick("authors", page.authors, summary.authors)),
+        published_at=pick("published_at", page.published_at, summary.published_at),
+        modified_at=pick("modified_at", page.modified_at, summary.modified_at),
+        section=pick("section", page.section, summary.section),
+        language=pick("language", page.language, summary.language),
+        keywords=keywords,
+        images=images,
+        content_kind=None,
+    )
+    if summary.keywords:
+        from_summary.append("keywords")
+    if images is summary.images and images:
+        from_summary.append("images")
+    summary_converter = str(summary.origin.get("format") or "feed")
+    for key in from_summary:
+        provenance[key] = summary.provenance.get(key) or {"converter": summary_converter,
+                                                          "rule": summary_rule}
+    provenance["content_kind"] = {
+        "converter": str(page.origin.get("format") or "html"),
+        "rule": f"page {page.origin.get('path')} completed {summary_rule}",
+    }
+    merged.provenance = dict(sorted(provenance.items()))
+    return merged
+
+
+def complete_summaries(articles: Iterable[Article], pages: PageSource,
+                       converter: DocumentConverter | None = None,
+                       report: CompletionReport | None = None) -> Iterator[Article]:
+    """Yield every article of ``articles``: summaries completed from ``pages`` where the
+    page exists and converts, all others unchanged (one record out per record in).
+
+    ``pages(url)`` gives the stored page for a summary's canonical URL (e.g. from a folder
+    of saved pages or a WARC index). ``converter`` defaults to the built-in HTML converter,
+    imported only when a summary actually has a page."""
+    report = report if report is not None else CompletionReport()
+    for article in articles:
+        if article.content_kind != "summary" or not article.url:
+            report.unchanged += 1
+            yield article
+            continue
+        page = pages(canonical_url(article.url))
+        if page is None:
+            report.no_page += 1
+            yield article
+            continue
+        data, charset = page if isinstance(page, tuple) else (page, None)
+        if converter is None:
+            converter = html_converter()
+        name = f"{article.url} (page for {article.origin.get('path')})"
+        result = converter.convert_document(data, name, article.url, charset)
+        if isinstance(result, Rejection):
+            report.problems.append(result)
+            yield article
+            continue
+        if not result.origin.get("sha256"):
+            result.origin["sha256"] = hashlib.sha256(data).hexdigest()
+        where = article.origin.get("path", "?")
+        if article.origin.get("line"):
+            where += f":{article.origin['line']}"
+        report.completed += 1
+        yield merge_page(article, result, f"summary {where}")
