@@ -232,9 +232,9 @@ def article_text_problems(article: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield f"/blocks/{i}", f"block {b['start']}..{b['end']} out of order or out of range"
         pos = b["end"]
     blocks = article["blocks"]
-    if blocks and blocks[0]["kind"] == "title":
-        if text[blocks[0]["start"] : blocks[0]["end"]] != article["title"]:
-            yield "/title", "differs from the text of the title block"
+    if blocks and blocks[0]["kind"] == "title" and (
+            text[blocks[0]["start"]:blocks[0]["end"]] != article["title"]):
+        yield "/title", "differs from the text of the title block"
     for i, c in enumerate(article.get("credits", [])):
         if c.get("block") is not None and c["block"] >= len(blocks):
             yield f"/credits/{i}/block", f"no block {c['block']}"

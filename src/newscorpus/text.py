@@ -51,7 +51,11 @@ def single_line(s: str) -> str:
 
 # Characters that show up when UTF-8 was decoded as Latin-1/cp1252 (mojibake); ftfy is
 # only run on text that contains one, so clean text costs a regex search, not a repair.
-_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00d0\u00d1\u00e2\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|\ufffd")
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2\u00c3\u00c5\u00d0\u00d1\u00e2\u00ef]"
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+    "|\ufffd"
+)
 
 
 def fix_mojibake(s: str) -> str:

@@ -57,8 +57,8 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         total = sum(1 for _ in iter_inputs(paths))
-        with Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
-                      transient=True) as bar:
+        columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
+        with Progress(*columns, transient=True) as bar:
             task = bar.add_task("", total=total)
             report = run(progress=lambda name: bar.update(task, advance=1, description=name))
     else:
@@ -71,7 +71,8 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
         if report.rejected > 20:
             click.echo(f"... and {report.rejected - 20} more rejections in {quarantine}", err=True)
         click.echo(report.summary())
-        click.echo(f"articles: {output} ({report.written} records)" + (f"; quarantine: {quarantine}" if report.rejected else ""))
+        where = f"; quarantine: {quarantine}" if report.rejected else ""
+        click.echo(f"articles: {output} ({report.written} records){where}")
     if report.written == 0:
         raise click.ClickException("nothing converted")
     if strict and report.rejected:

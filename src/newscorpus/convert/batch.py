@@ -84,7 +84,8 @@ def _run(task: _Task, data: bytes) -> list[dict[str, Any] | Rejection | Skip]:
     converter = _converter_for(task, data[:4096])
     if converter is None:
         known = ", ".join(sorted(registry.known()))
-        return [Rejection(name, f"unknown format: no converter recognizes this file (known formats: {known})")]
+        return [Rejection(name, "unknown format: no converter recognizes this file "
+                          f"(known formats: {known})")]
     out: list[dict[str, Any] | Rejection | Skip] = []
     try:
         for outcome in converter.convert(Input(task.path, name, data)):

@@ -192,10 +192,12 @@ class PageDumpConverter(Converter):
             url = canonical_url(url)
             article_id = article_id_from_url(url)
         else:
-            article_id = article_id_from_fields(source, st.title, published if isinstance(published, str) else None)
+            day = published if isinstance(published, str) else None
+            article_id = article_id_from_fields(source, st.title, day)
         language = self.options.language or profile.language
         if language:
-            st.provenance.setdefault("language", {"converter": NAME, "rule": "option" if self.options.language else f"profile:{profile.name}:language"})
+            rule = "option" if self.options.language else f"profile:{profile.name}:language"
+            st.provenance.setdefault("language", {"converter": NAME, "rule": rule})
         return Article(
             id=article_id,
             source=source,
