@@ -116,14 +116,15 @@ def _flush(buf: list[str], kind: str, out: list[Part]) -> None:
             out.append((kind, text))
 
 
-def element_text(el: etree._Element) -> str:
-    """All text of ``el`` on one normalized line (entities as in :func:`entity_text`)."""
+def element_text(el: etree._Element, skip: frozenset[str] = frozenset()) -> str:
+    """All text of ``el`` on one normalized line (entities as in :func:`entity_text`),
+    leaving out the content of descendants named in ``skip``."""
     parts: list[str] = []
 
     def walk(e: etree._Element) -> None:
         if is_entity(e):
             parts.append(entity_text(e))
-        elif local_name(e) is not None:
+        elif local_name(e) is not None and local_name(e) not in skip:
             parts.append(e.text or "")
             for child in e:
                 walk(child)

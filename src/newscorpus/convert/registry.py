@@ -20,6 +20,8 @@ ENTRY_POINT_GROUP = "newscorpus.converters"
 BUILTIN: dict[str, str] = {
     "pagedump": "newscorpus.convert.pagedump:PageDumpConverter",
     "feed": "newscorpus.convert.feeds:FeedConverter",
+    "nitf": "newscorpus.convert.nitf:NitfConverter",
+    "newsml": "newscorpus.convert.newsml:NewsMLConverter",
 }
 
 _registered: dict[str, str] = {}
