@@ -19,6 +19,8 @@ ENTRY_POINT_GROUP = "newscorpus.converters"
 
 BUILTIN: dict[str, str] = {
     "pagedump": "newscorpus.convert.pagedump:PageDumpConverter",
+    "html": "newscorpus.convert.html:HtmlConverter",
+    "warc": "newscorpus.convert.warc:WarcConverter",
     "feed": "newscorpus.convert.feeds:FeedConverter",
     "nitf": "newscorpus.convert.nitf:NitfConverter",
     "newsml": "newscorpus.convert.newsml:NewsMLConverter",
