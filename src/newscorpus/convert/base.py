@@ -25,6 +25,7 @@ class ConvertOptions:
     profile: str | None = None
     profile_dirs: tuple[Path, ...] = ()
     language: str | None = None
+    mapping: Path | None = None  # field mapping for jsonl/csv (a YAML file or a built-in name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ BUILTIN: dict[str, str] = {
     "feed": "newscorpus.convert.feeds:FeedConverter",
     "nitf": "newscorpus.convert.nitf:NitfConverter",
     "newsml": "newscorpus.convert.newsml:NewsMLConverter",
+    "jsonl": "newscorpus.convert.tabular:JsonlConverter",
+    "csv": "newscorpus.convert.tabular:CsvConverter",
 }
 
 _registered: dict[str, str] = {}
