@@ -56,3 +56,13 @@ class InvalidRecordsError(ReleaseError, ValueError):
     def __init__(self, message: str, report: object) -> None:
         super().__init__(message)
         self.report = report
+
+
+class LabelStudioError(NewscorpusError, ConnectionError):
+    """Label Studio could not be reached, refused a request, or a sync was interrupted.
+
+    Messages never contain the API token."""
+
+
+class CredentialsError(NewscorpusError, PermissionError):
+    """No Label Studio API token was found (environment variable or token file)."""

@@ -1,0 +1,326 @@
+"""Connection to a Label Studio server.
+
+The API token comes from the environment (``NEWSCORPUS_LS_TOKEN``, else
+``LABEL_STUDIO_API_KEY``) or from a token file (``NEWSCORPUS_LS_TOKEN_FILE``, else
+``$XDG_CONFIG_HOME/newscorpus/labelstudio-token``, i.e. ``~/.config/newscorpus/...``), never
+from a command-line argument. It is held in a :class:`Secret` whose ``str``/``repr`` is
+``***`` and is scrubbed from every error message this module raises.
+
+Writes go through ``label-studio-sdk`` with ``max_retries=0``: the SDK would otherwise retry
+POSTs (a failed import could land twice); callers reconcile after a failure instead. Reads
+are retried a few times on transport errors and 5xx answers. Task listings use the SDK's
+HTTP layer directly and keep the JSON as plain dicts: parsing thousands of tasks into the
+SDK's union models costs more than the request, and those models disagree on types
+(``updated_at`` is a ``str`` in one and a ``datetime`` in the other).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import CredentialsError, LabelStudioError, MissingDependencyError
+from .labels import INSTALL_HINT
+
+TOKEN_ENV = ("NEWSCORPUS_LS_TOKEN", "LABEL_STUDIO_API_KEY")
+TOKEN_FILE_ENV = "NEWSCORPUS_LS_TOKEN_FILE"
+URL_ENV = ("NEWSCORPUS_LS_URL", "LABEL_STUDIO_URL")
+DEFAULT_URL = "http://localhost:8080"
+TASK_FIELDS = "id,data,meta,annotations,drafts,updated_at"
+T = TypeVar("T")
+
+
+class Secret:
+    """A string that does not print itself."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+
+def default_token_file(env: Mapping[str, str] = os.environ) -> Path:
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "newscorpus" / "labelstudio-token"
+
+
+def resolve_token(env: Mapping[str, str] = os.environ) -> Secret:
+    """The API token from the environment or the token file; :class:`CredentialsError` if none."""
+    for name in TOKEN_ENV:
+        value = env.get(name, "").strip()
+        if value:
+            return Secret(value)
+    path = Path(env[TOKEN_FILE_ENV]) if env.get(TOKEN_FILE_ENV) else default_token_file(env)
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        value = ""
+    except OSError as exc:
+        raise CredentialsError(f"cannot read the Label Studio token file {path}: {exc.strerror}") from None
+    if value:
+        return Secret(value)
+    raise CredentialsError(
+        f"no Label Studio API token: set {TOKEN_ENV[0]} (or {TOKEN_ENV[1]}), or put the token in "
+        f"{path} (or point {TOKEN_FILE_ENV} at a file holding it)")
+
+
+def resolve_url(url: str | None = None, env: Mapping[str, str] = os.environ) -> str:
+    """The server URL: the argument, else ``NEWSCORPUS_LS_URL``/``LABEL_STUDIO_URL``, else default."""
+    for candidate in (url, *(env.get(n) for n in URL_ENV)):
+        if candidate and candidate.strip():
+            return candidate.strip().rstrip("/")
+    return DEFAULT_URL
+
+
+def ls_datetime(value: datetime) -> str:
+    """The only Datetime filter format the server parses: UTC ``%Y-%m-%dT%H:%M:%S.%fZ``."""
+    from datetime import UTC
+
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_ls_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class LabelStudioClient:
+    """A few Label Studio calls with the bridge's rules (no write retries, no token leaks).
+
+    ``writes`` and ``reads`` count the HTTP requests made, so callers and tests can check
+    that an idempotent operation wrote nothing.
+    """
+
+    def __init__(self, url: str, token: Secret, *, timeout: float = 120.0, read_retries: int = 3,
+                 retry_wait: float = 0.5) -> None:
+        try:
+            import httpx
+            from label_studio_sdk import LabelStudio
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise MissingDependencyError(f"label-studio-sdk is needed to talk to Label Studio ({exc}); "
+                                         f"{INSTALL_HINT}") from None
+        self.url = url.rstrip("/")
+        self._token = token
+        self._http = httpx.Client(timeout=timeout)
+        self.sdk = LabelStudio(base_url=self.url, api_key=token.reveal(), max_retries=0,
+                               httpx_client=self._http)
+        self.read_retries = read_retries
+        self.retry_wait = retry_wait
+        self.reads = 0
+        self.writes = 0
+        self.server_date: datetime | None = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> LabelStudioClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- error handling -----------------------------------------------------------------
+
+    def _scrub(self, message: str) -> str:
+        secret = self._token.reveal()
+        return message.replace(secret, "***") if secret else message
+
+    def _error(self, what: str, exc: BaseException) -> LabelStudioError:
+        from label_studio_sdk.core.api_error import ApiError
+
+        if isinstance(exc, ApiError):
+            body = exc.body
+            if isinstance(body, dict):
+                detail = body.get("detail") or body.get("validation_errors") or body
+            else:
+                detail = body
+            text = json.dumps(detail, ensure_ascii=False) if not isinstance(detail, str) else detail
+            if len(text) > 300:
+                text = text[:297] + "..."
+            message = f"Label Studio at {self.url} answered {exc.status_code} to {what}: {text}"
+        else:
+            message = f"cannot reach Label Studio at {self.url} ({what}): {type(exc).__name__}: {exc}"
+        return LabelStudioError(self._scrub(message))
+
+    def _retryable(self, exc: BaseException) -> bool:
+        import httpx
+        from label_studio_sdk.core.api_error import ApiError
+
+        if isinstance(exc, httpx.TransportError):
+            return True
+        return isinstance(exc, ApiError) and (exc.status_code or 0) in (429, 502, 503, 504)
+
+    def read(self, what: str, call: Callable[[], T]) -> T:
+        """Run a read, retrying transient failures."""
+        import httpx
+        from label_studio_sdk.core.api_error import ApiError
+
+        for attempt in range(self.read_retries + 1):
+            self.reads += 1
+            try:
+                return call()
+            except (ApiError, httpx.HTTPError) as exc:
+                if attempt == self.read_retries or not self._retryable(exc):
+                    raise self._error(what, exc) from None
+                time.sleep(self.retry_wait * (2 ** attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def write(self, what: str, call: Callable[[], T]) -> T:
+        """Run a write once: a failure may or may not have landed; the caller reconciles."""
+        import httpx
+        from label_studio_sdk.core.api_error import ApiError
+
+        self.writes += 1
+        try:
+            return call()
+        except (ApiError, httpx.HTTPError) as exc:
+            raise self._error(what, exc) from None
+
+    def _get_json(self, path: str, params: dict[str, Any]) -> Any:
+        """GET through the SDK's HTTP layer (auth headers, base URL) as plain JSON."""
+        from label_studio_sdk.core.api_error import ApiError
+
+        response = self.sdk._client_wrapper.httpx_client.request(  # noqa: SLF001 - see module doc
+            path, method="GET", params=params, request_options={"max_retries": 0})
+        if response.status_code >= 400:
+            try:
+                body = response.json()
+            except ValueError:
+                body = response.text
+            raise ApiError(status_code=response.status_code, headers=dict(response.headers), body=body)
+        date = response.headers.get("date")
+        if date:
+            self.server_date = parsedate_to_datetime(date)
+        return response.json()
+
+    # -- projects -------------------------------------------------------------------------
+
+    def get_project(self, project_id: int) -> dict[str, Any] | None:
+        from label_studio_sdk.core.api_error import ApiError
+
+        def call() -> dict[str, Any] | None:
+            try:
+                return self._get_json(f"api/projects/{project_id}/", {})  # type: ignore[no-any-return]
+            except ApiError as exc:
+                if exc.status_code == 404:
+                    return None
+                raise
+
+        return self.read(f"GET project {project_id}", call)
+
+    def find_projects(self, title: str) -> list[dict[str, Any]]:
+        def call() -> list[dict[str, Any]]:
+            return [p.model_dump(mode="json") for p in self.sdk.projects.list(title=title, page_size=100)
+                    if p.title == title]
+
+        return self.read("list projects", call)
+
+    def create_project(self, title: str, label_config: str, description: str = "") -> dict[str, Any]:
+        project = self.write("create project", lambda: self.sdk.projects.create(
+            title=title, label_config=label_config, description=description))
+        return project.model_dump(mode="json")  # type: ignore[no-any-return]
+
+    def update_project(self, project_id: int, **fields: Any) -> None:
+        self.write(f"update project {project_id}", lambda: self.sdk.projects.update(id=project_id, **fields))
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def list_tasks(self, project_id: int, *, query: dict[str, Any] | None = None,
+                   include: str = TASK_FIELDS, all_fields: bool = True, page_size: int = 100
+                   ) -> Iterator[list[dict[str, Any]]]:
+        """Pages of tasks (plain dicts). ``self.server_date`` holds the server's ``Date``
+        header of the first page once the first page is read."""
+        from label_studio_sdk.core.api_error import ApiError
+
+        page = 1
+        first_date: datetime | None = None
+        while True:
+            params: dict[str, Any] = {"project": project_id, "page": page, "page_size": page_size,
+                                      "include": include}
+            if all_fields:
+                params["fields"] = "all"
+            if query is not None:
+                params["query"] = json.dumps(query)
+
+            def call(params: dict[str, Any] = params) -> dict[str, Any] | None:
+                try:
+                    return self._get_json("api/tasks/", params)  # type: ignore[no-any-return]
+                except ApiError as exc:
+                    if exc.status_code == 404:  # the server's way to say "no such page"
+                        return None
+                    raise
+
+            body = self.read(f"list tasks of project {project_id} (page {page})", call)
+            if first_date is None:
+                first_date = self.server_date
+            tasks = (body or {}).get("tasks") or []
+            if tasks:
+                yield tasks
+            total = (body or {}).get("total")
+            if not tasks or len(tasks) < page_size or (isinstance(total, int) and page * page_size >= total):
+                break
+            page += 1
+        self.server_date = first_date
+
+    def get_task(self, task_id: int) -> dict[str, Any]:
+        return self.read(f"GET task {task_id}",  # type: ignore[no-any-return]
+                         lambda: self._get_json(f"api/tasks/{task_id}/", {}))
+
+    def import_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> list[int]:
+        response = self.write(f"import {len(tasks)} task(s)", lambda: self.sdk.projects.import_tasks(
+            id=project_id, request=tasks, return_task_ids=True))
+        ids = list(response.task_ids or [])
+        if len(ids) != len(tasks):
+            raise LabelStudioError(f"Label Studio at {self.url} created {len(ids)} task(s) for "
+                                   f"{len(tasks)} imported; run the push again to reconcile")
+        return ids
+
+    def update_task(self, task_id: int, data: dict[str, Any], meta: dict[str, Any] | None = None) -> None:
+        fields: dict[str, Any] = {"data": data}
+        if meta is not None:
+            fields["meta"] = meta
+        self.write(f"update task {task_id}", lambda: self.sdk.tasks.update(id=str(task_id), **fields))
+
+    def delete_task(self, task_id: int) -> None:
+        self.write(f"delete task {task_id}", lambda: self.sdk.tasks.delete(id=str(task_id)))
+
+    # -- predictions ----------------------------------------------------------------------
+
+    def import_predictions(self, project_id: int, predictions: list[dict[str, Any]]) -> None:
+        self.write(f"import {len(predictions)} prediction(s)", lambda: self.sdk.projects.import_predictions(
+            id=project_id, request=predictions))
+
+    def delete_prediction(self, prediction_id: int) -> None:
+        self.write(f"delete prediction {prediction_id}",
+                   lambda: self.sdk.predictions.delete(id=prediction_id))
+
+    def list_predictions(self, task_id: int) -> list[dict[str, Any]]:
+        return self.read(f"list predictions of task {task_id}", lambda: [
+            p.model_dump(mode="json") for p in self.sdk.predictions.list(task=task_id)])
+
+    # -- users ----------------------------------------------------------------------------
+
+    def users(self) -> dict[int, str]:
+        """User id -> e-mail (or ``user-<id>`` when a user has no e-mail)."""
+        body = self.read("list users", lambda: self._get_json("api/users/", {}))
+        rows = body.get("results", body) if isinstance(body, dict) else body
+        return {int(u["id"]): (u.get("email") or f"user-{u['id']}") for u in rows or []}
+
+
+def connect(url: str | None = None, env: Mapping[str, str] = os.environ, **kwargs: Any) -> LabelStudioClient:
+    """A client for the server at ``url`` (or from the environment) with the resolved token."""
+    return LabelStudioClient(resolve_url(url, env), resolve_token(env), **kwargs)
