@@ -288,15 +288,49 @@ def missing_chunk_paragraphs(tree: Any, parts: list[Part]) -> list[tuple[int, st
     return sorted(found)
 
 
-def merge_in_page_order(tree: Any, parts: list[Part], extra: list[tuple[int, str]]) -> list[Part]:
-    """``parts`` with the ``extra`` paragraphs inserted by page order."""
+def missing_headings(tree: Any, parts: list[Part]) -> list[tuple[float, str]]:
+    """Section headings (``<h2>``-``<h4>``, at most 150 characters) left out of the
+    extraction although their sibling paragraphs right before and right after them are in
+    it (trafilatura drops the headings of a body that sits directly in ``<body>``), as
+    ``(page order, text)``."""
+    extracted = {t for _, t in parts}
+    seen = 0
+    position: dict[Any, int] = {}
+    found: list[tuple[float, str]] = []
+    for el in tree.iter("p", "h2", "h3", "h4"):
+        if el.tag == "p":
+            position[el] = seen
+            seen += 1
+            continue
+        before, after = _sibling(el, -1), _sibling(el, 1)
+        if before is None or after is None or before.tag != "p" or after.tag != "p":
+            continue
+        text = normalize(el.text_content())
+        if (text and len(text) <= 150 and text not in extracted and before in position
+                and normalize(before.text_content()) in extracted
+                and normalize(after.text_content()) in extracted):
+            found.append((position[before] + 0.5, text))
+    return found
+
+
+def _sibling(el: Any, step: int) -> Any:
+    nxt = el.getprevious() if step < 0 else el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getprevious() if step < 0 else nxt.getnext()
+    return nxt
+
+
+def merge_in_page_order(tree: Any, parts: list[Part], extra: list[tuple[float, str, str]]
+                        ) -> list[Part]:
+    """``parts`` with the ``extra`` ``(page order, kind, text)`` blocks inserted; page order
+    counts the page's ``<p>`` elements."""
     order = {normalize(p.text_content()): i for i, p in reversed(list(enumerate(tree.iter("p"))))}
     keyed: list[tuple[float, int, Part]] = []
     last = -1.0
     for seq, part in enumerate(parts):
         last = float(order.get(part[1], last))
         keyed.append((last, seq, part))
-    keyed += [(float(i) + 0.5, 0, ("paragraph", t)) for i, t in extra]
+    keyed += [(float(i), -1, (kind, t)) for i, kind, t in extra]
     keyed.sort(key=lambda k: (k[0], k[1]))
     return [part for _, _, part in keyed]
 
@@ -462,10 +496,14 @@ class HtmlConverter(Converter):
         if opts.drop_boilerplate:
             parts = [p for p in parts if not is_boilerplate(p[1])]
         if opts.complete_chunks and parts:
-            extra = missing_chunk_paragraphs(tree, parts)
+            extra = [(i + 0.5, "paragraph", t) for i, t in missing_chunk_paragraphs(tree, parts)]
             if extra:
-                parts = merge_in_page_order(tree, parts, extra)
-                rule = "trafilatura+chunks"
+                rule += "+chunks"
+            headings = [(i, "heading", t) for i, t in missing_headings(tree, parts)]
+            if headings:
+                rule += "+headings"
+            if extra or headings:
+                parts = merge_in_page_order(tree, parts, extra + headings)
         if opts.jsonld_body and meta.article_body:
             raw = meta.article_body
             jl = fragment_parts(raw) if re.search(r"<(?:p|div|br|h\d|li)\b", raw) else text_parts(raw)
@@ -498,6 +536,10 @@ class HtmlConverter(Converter):
             note = "" if shown else " (not shown on the page: kept out of text)"
             prov["subtitle"] = {"converter": NAME, "rule": f"{dek_rule}{note}"}
         published = meta.published_at
+        if published is None:
+            published = dateline_date(parts, meta.language)
+            if published:
+                prov["published_at"] = {"converter": NAME, "rule": "dateline"}
         if published is None and self.extraction.htmldate:
             published = _htmldate(tree, url or meta.url)
             if published:
@@ -529,6 +571,24 @@ class HtmlConverter(Converter):
             provenance=dict(sorted(prov.items())), images=[replace(i) for i in meta.images],
             keywords=meta.keywords,
         )
+
+
+_DATELINE = re.compile(r"^(?P<head>[^\n]{4,60}?)\.?\s+[-–—]{1,2}\s+\S")
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def dateline_date(parts: list[Part], language: str | None) -> str | None:
+    """The date of a dateline opening the first paragraph ("22 mai 2012. - ...",
+    "21 September 2012, Paris - ..."): a full day with a four-digit year before a dash."""
+    first = next((t for k, t in parts if k == "paragraph"), None)
+    m = _DATELINE.match(first or "")
+    if not m or not _YEAR.search(m["head"]) or len(m["head"].split()) > 8:
+        return None
+    head = m["head"].rstrip(" .,")
+    for candidate in (head, *(p.strip() for p in head.split(","))):
+        if _YEAR.search(candidate) and (found := parse_date(candidate, language)):
+            return found
+    return None
 
 
 def _htmldate(tree: Any, url: str | None) -> str | None:
