@@ -122,6 +122,7 @@ def test_rss_full_content_item() -> None:
         ("https://courier.example/img/ferry.jpg", "Photo Desk")]
     assert first.origin["line"] == 8 and first.origin["format"] == "feed"
     assert first.provenance["text"]["rule"].startswith("rss20:content")
+    assert first.provenance["origin"]["rule"] == "rss20:item 1 of 3"
 
     assert isinstance(second, Article)
     valid(second)

@@ -349,6 +349,7 @@ def test_news_message_gives_one_outcome_per_item() -> None:
     package, article, stub = newsml(data)
     assert isinstance(package, Skip) and "item 1 (line 5)" in package.reason
     assert isinstance(article, Article) and article.origin["line"] in (6, 7)  # start tag ends on 7
+    assert article.provenance["origin"]["rule"].startswith("item 2 (line ")
     assert isinstance(stub, Rejection) and "'N2' has no itemClass" in stub.reason
     assert stub.line is not None and stub.line > 6
 

@@ -477,6 +477,7 @@ class FeedConverter(Converter):
         if feed.problem:
             rules["text"] = f"{rules.get('text', 'item')} (salvaged from an ill-formed feed)"
         rule_prefix = f"{feed.version}:"
+        rules["origin"] = f"item {item.index} of {len(feed.items)}"  # the item's place in the feed
         provenance = {k: {"converter": NAME, "rule": rule_prefix + v}
                       for k, v in sorted(rules.items()) if k != "url" or url}
         origin: dict[str, Any] = {"path": inp.name, "sha256": inp.sha256, "format": NAME}

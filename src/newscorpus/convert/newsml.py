@@ -269,6 +269,8 @@ class NewsMLConverter(Converter):
             story.content_kind = "summary"
             story.rules["text"] = "contentMeta/description (no body)"
         story.ref = guid if guid != "no guid" else story.ref
+        if line is not None:  # an item of a news message: say which
+            story.rules["origin"] = where
         result = story_article(story, self._origin(inp, line), NAME, self.options.language)
         if isinstance(result, str):
             return self.reject(inp, f"{label}: {result}", line=line)
