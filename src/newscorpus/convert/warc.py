@@ -194,9 +194,14 @@ def _fastwarc_records(data: bytes) -> Iterator[RecordInfo]:
     try:
         for rec in ArchiveIterator(io.BytesIO(data), parse_http=False):
             headers = rec.headers
+            if headers.get("Content-Length") is None:  # a header cut short (no length line)
+                raise ArchiveError(rec.stream_pos, f"archive truncated or corrupt at byte "
+                                                   f"{rec.stream_pos}: record header without Content-Length")
             block = rec.reader.read()
             last = (rec.stream_pos, rec.content_length)
             yield _info(rec.stream_pos, str(rec.record_type), headers.get, block, rec.content_length)
+    except ArchiveError:
+        raise
     except (OSError, ValueError) as exc:
         at = _record_end(data, *last) if last else 0
         raise ArchiveError(at, f"archive corrupt or truncated at byte {at}: {exc}") from None
