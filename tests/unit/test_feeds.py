@@ -221,6 +221,13 @@ def test_bozo_item_rejections_carry_the_parser_complaint() -> None:
     assert "item 1: no title; the feed is ill-formed: SAXParseException" in outcome.reason
 
 
+def test_feedparser_crash_is_a_rejection() -> None:
+    data = b'<?xml version="1.0" encoding="iso-8859-\xa7"?>\n<rss version="2.0"><channel/></rss>'
+    [outcome] = run(data)
+    assert isinstance(outcome, Rejection)
+    assert "feedparser failed: UnicodeDecodeError" in outcome.reason
+
+
 def test_feed_without_items_is_a_skip() -> None:
     [outcome] = run(b"<rss version='2.0'><channel><title>Quiet</title></channel></rss>")
     assert isinstance(outcome, Skip)

@@ -233,8 +233,11 @@ def read_xml_feed(data: bytes) -> Feed:
     """Parse an RSS/Atom feed with feedparser (from memory: never a file name or URL)."""
     import feedparser
 
-    parsed = _plain(feedparser.parse(io.BytesIO(data), sanitize_html=True,
-                                     resolve_relative_uris=True))
+    try:
+        parsed = _plain(feedparser.parse(io.BytesIO(data), sanitize_html=True,
+                                         resolve_relative_uris=True))
+    except Exception as exc:  # feedparser itself fails on some garbage (e.g. UnicodeDecodeError)
+        return Feed("unknown", problem=f"feedparser failed: {type(exc).__name__}: {exc}")
     meta = _plain(parsed.get("feed"))
     feed = Feed(parsed.get("version") or "unknown")
     feed.title = _detail_text(meta.get("title_detail"), meta.get("title"))
