@@ -66,3 +66,15 @@ class LabelStudioError(NewscorpusError, ConnectionError):
 
 class CredentialsError(NewscorpusError, PermissionError):
     """No Label Studio API token was found (environment variable or token file)."""
+
+
+class SemverError(ReleaseError, ValueError):
+    """A release version is not the semver bump its changes require."""
+
+
+class PublishError(ReleaseError):
+    """A release cannot be published (does not verify, or the version is already there)."""
+
+
+class HydrateError(ReleaseError):
+    """A copyright-safe release cannot be hydrated from the raw inputs given."""

@@ -13,5 +13,12 @@ def article_1_0_0_to_1_1_0(record: dict[str, Any]) -> dict[str, Any]:
     return dict(record)
 
 
+def manifest_1_0_0_to_1_1_0(record: dict[str, Any]) -> dict[str, Any]:
+    """1.1.0 adds ``text`` (required; releases before it always held the text) and
+    optional statistics, previous release and semver fields."""
+    return {**record, "text": True}
+
+
 def register_builtin(store: SchemaStore) -> None:
     store.register_migration("article", "1.0.0", "1.1.0")(article_1_0_0_to_1_1_0)
+    store.register_migration("manifest", "1.0.0", "1.1.0")(manifest_1_0_0_to_1_1_0)

@@ -39,16 +39,35 @@ The river-dam plan costs 👩‍🔬 money.
 """
 
 
-def make_workspace(root: Path, n: int = 12) -> Workspace:
+WORDS = ("harbour", "council", "ferry", "budget", "river", "tram", "school", "bridge", "grain",
+         "flood", "quota", "levy", "audit", "survey", "hearing", "deadline", "report", "market")
+
+
+def filler(i: int, words: int = 60) -> str:
+    """A paragraph of ``words`` words that differs from article to article (so that articles
+    are not near duplicates of each other)."""
+    import random
+
+    rng = random.Random(i)
+    return " ".join(f"{rng.choice(WORDS)}{rng.randrange(1000)}" for _ in range(words)) + "."
+
+
+def make_workspace(root: Path, n: int = 12, config: str = CONFIG, varied: bool = False) -> Workspace:
+    """A small workspace: ``n`` page dumps converted, the first article (by id) annotated.
+    With ``varied``, every article gets its own filler paragraph (no near duplicates)."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "newscorpus.yaml").write_text(CONFIG)
+    (root / "newscorpus.yaml").write_text(config)
     raw = root / "raw"
     raw.mkdir(exist_ok=True)
     for i in range(n):
-        (raw / f"dump-{i:02d}.txt").write_text(DUMP.format(n=i % 10, m=1 + i % 9) + f"\nNo. {i}.\n")
+        extra = f"\n{filler(i)}\n" if varied else ""
+        (raw / f"dump-{i:02d}.txt").write_text(DUMP.format(n=i % 10, m=1 + i % 9) + f"\nNo. {i}.\n"
+                                               + extra)
     report = convert_paths([raw], root / "articles" / "articles.jsonl", root / "quarantine" / "q.jsonl")
     assert report.converted == n
-    first = orjson.loads((root / "articles" / "articles.jsonl").read_bytes().splitlines()[0])
+    records = [orjson.loads(line) for line in
+               (root / "articles" / "articles.jsonl").read_bytes().splitlines()]
+    first = next(r for r in records if r["origin"]["path"] == "dump-00.txt")
     text = first["text"]
     mayor, said = find_span(text, "Ana Duru"), find_span(text, "said")
     quote = find_span(text, "We need more time,")
@@ -82,9 +101,16 @@ def test_build_layout_and_manifest(ws: Workspace) -> None:
     assert sum(s["rows"] for s in splits.values()) == 12
     assert all(s["rows"] > 0 for s in splits.values())
     assert manifest["counts"]["entities"] == 2 and manifest["counts"]["quotes"] == 1
+    assert set(manifest["configs"]) == {"default", "entities", "quotes", "stances"}
+    assert manifest["split_stats"]["train"]["articles"] == splits["train"]["rows"]
     names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
-    assert names == sorted(["CITATION.cff", "README.md", "SHA256SUMS", "manifest.json"]
-                           + [f"data/default/{s}-00000-of-00001.parquet" for s in splits])
+    data = [f["path"] for c in manifest["configs"].values() for s in c["splits"].values()
+            for f in s["files"]]
+    assert names == sorted(["CITATION.cff", "README.md", "SHA256SUMS", "manifest.json",
+                            "CHANGELOG.md", "croissant.json", ".zenodo.json",
+                            "figures/articles_per_month.png", "figures/articles_per_source.png",
+                            "figures/label_distribution.png"] + data)
+    assert {f"data/default/{s}-00000-of-00001.parquet" for s in splits} <= set(data)
     card = (path / "README.md").read_text()
     assert card.startswith("---\n") and "config_name: default" in card
     assert "cff-version: 1.2.0" in (path / "CITATION.cff").read_text()
@@ -131,27 +157,33 @@ def test_a_crash_leaves_no_half_release(ws: Workspace, monkeypatch: pytest.Monke
     assert build(ws).is_dir()
 
 
+def membership(path: Path) -> dict[str, str]:
+    return {r["id"]: f.name.split("-")[0] for f in (path / "data" / "default").glob("*.parquet")
+            for r in pq.read_table(f, columns=["id"]).to_pylist()}
+
+
 def test_splits_are_stable_when_the_corpus_grows(tmp_path: Path) -> None:
-    small = make_workspace(tmp_path / "small", 12)
-    large = make_workspace(tmp_path / "large", 30)
-
-    def membership(ws: Workspace) -> dict[str, str]:
-        path = build(ws)
-        return {r["id"]: f.name.split("-")[0] for f in (path / "data" / "default").glob("*.parquet")
-                for r in pq.read_table(f, columns=["id"]).to_pylist()}
-
-    before, after = membership(small), membership(large)
+    small = make_workspace(tmp_path / "small", 12, varied=True)
+    large = make_workspace(tmp_path / "large", 30, varied=True)
+    assert writer.load_groups(large.articles_dir) == []
+    first = build(small)
+    grown = writer.build_release(large, "0.2.0", "2026-11-27", previous=first)
+    before, after = membership(first), membership(grown.path)
     assert before.items() <= after.items()
+    assert grown.manifest["semver"]["required"] == "minor"
     ratios = (("train", 0.5), ("validation", 0.25), ("test", 0.25))
     assert all(split_of(i, ratios, "tiny") == s for i, s in after.items())
 
 
 def _rewrite_first_article(ws: Workspace, change) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite the annotated article (the one converted from dump-00.txt)."""
     path = ws.articles_dir / "articles.jsonl"
     lines = path.read_bytes().splitlines()
-    record = orjson.loads(lines[0])
+    row = next(i for i, line in enumerate(lines)
+               if orjson.loads(line)["origin"]["path"] == "dump-00.txt")
+    record = orjson.loads(lines[row])
     change(record)
-    lines[0] = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+    lines[row] = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
     path.write_bytes(b"\n".join(lines) + b"\n")
 
 
@@ -160,7 +192,7 @@ def test_invalid_record_never_reaches_a_release(ws: Workspace) -> None:
     with pytest.raises(InvalidRecordsError) as info:
         build(ws)
     [problem] = info.value.report.problems  # type: ignore[attr-defined]
-    assert problem.pointer == "/language" and problem.location.endswith("articles.jsonl:1")
+    assert problem.pointer == "/language" and ".jsonl:" in problem.location
     assert not (ws.releases_dir / "0.1.0").exists()
 
 

@@ -34,12 +34,13 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import convert, info, release, validate
+    from . import convert, hydrate, info, release, validate
 
     cli.add_command(convert.convert_cmd)
     cli.add_command(validate.validate_cmd)
     cli.add_command(release.release_group)
     cli.add_command(info.info_cmd)
+    cli.add_command(hydrate.hydrate_cmd)
 
 
 _register()

@@ -1,4 +1,4 @@
-"""``newscorpus release build|verify|reproduce``."""
+"""``newscorpus release build|diff|verify|reproduce|publish``."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ release_dir = click.argument("folder", type=click.Path(exists=True, file_okay=Fa
 
 @click.group("release")
 def release_group() -> None:
-    """Build, verify and reproduce releases.
+    """Build, diff, verify, reproduce and publish releases.
 
     \b
     Example:
       newscorpus release build 0.2.0
+      newscorpus release diff releases/0.1.0 releases/0.2.0
       newscorpus release verify releases/0.2.0
+      newscorpus release publish releases/0.2.0 --repo me/corpus --dry-run
     """
 
 
@@ -29,12 +31,20 @@ def release_group() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to create VERSION in (default: the workspace's releases/).")
 @click.option("--no-cache", is_flag=True, help="Validate every article file, even unchanged ones.")
+@click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Release to diff with and keep splits from (default: the greatest smaller "
+                   "version in the workspace's releases/).")
+@click.option("--first", is_flag=True, help="Build as a first release (no previous release).")
+@click.option("--reshuffle", is_flag=True,
+              help="Ignore the previous release's splits (requires a MAJOR version).")
 def build_cmd(version: str, workspace: Path, release_date: str | None, out_dir: Path | None,
-              no_cache: bool) -> None:
-    """Build release VERSION: validated Parquet splits, card, citation, manifest, checksums.
+              no_cache: bool, previous: Path | None, first: bool, reshuffle: bool) -> None:
+    """Build release VERSION: Parquet configs and splits, card with figures, citation,
+    Croissant and Zenodo metadata, changelog, manifest, checksums.
 
     The build stops with a report if any record fails its schema, any span does not match
-    its text, or any annotation is stale. An existing version is never overwritten.
+    its text, or any annotation is stale; it refuses a VERSION smaller than the semver bump
+    the diff with the previous release requires. An existing version is never overwritten.
 
     \b
     Example:
@@ -50,7 +60,9 @@ def build_cmd(version: str, workspace: Path, release_date: str | None, out_dir: 
         release_date = datetime.now(UTC).date().isoformat()
     try:
         result = build_release(Workspace.open(workspace), version, release_date, out_dir,
-                               use_cache=not no_cache, progress=lambda m: click.echo(m, err=True))
+                               use_cache=not no_cache, progress=lambda m: click.echo(m, err=True),
+                               previous=None if first else (previous or "auto"),
+                               reshuffle=reshuffle)
     except InvalidRecordsError as exc:
         for problem in exc.report.problems[:50]:  # type: ignore[attr-defined]
             click.echo(str(problem), err=True)
@@ -58,7 +70,64 @@ def build_cmd(version: str, workspace: Path, release_date: str | None, out_dir: 
     counts = result.manifest["counts"]
     splits = result.manifest["configs"]["default"]["splits"]
     click.echo(f"built {result.path}: {counts['articles']} articles ("
-               + ", ".join(f"{k} {v['rows']}" for k, v in splits.items()) + ")")
+               + ", ".join(f"{k} {v['rows']}" for k, v in splits.items()) + "); configs "
+               + ", ".join(result.manifest["configs"]))
+    semver = result.manifest.get("semver")
+    if semver:
+        click.echo(f"{semver['bump'].upper()} bump from {semver['previous']} "
+                   f"(smallest allowed: {semver['required'].upper()})")
+
+
+@release_group.command("diff")
+@click.argument("old", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@json_option
+def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
+    """Show what changed from release OLD to release NEW and the smallest semver bump
+    the changes allow (articles added, removed, changed, moved; labels; configs, fields,
+    schemas; packaging files).
+
+    \b
+    Example:
+      newscorpus release diff releases/0.1.0 releases/0.2.0
+    """
+    from ..release.diff import bump_of, diff_releases, render_diff
+
+    diff = diff_releases(old, new)
+    if as_json:
+        echo_json(diff.to_dict())
+        return
+    click.echo(render_diff(diff), nl=False)
+    bump = bump_of(diff.old, diff.new)
+    ok = bump is not None and ("patch", "minor", "major").index(bump) >= (
+        "patch", "minor", "major").index(diff.required)
+    click.echo(f"\n{diff.old} -> {diff.new}: {bump.upper() if bump else 'not greater'}; "
+               f"required {diff.required.upper()} ({'ok' if ok else 'TOO SMALL'})")
+
+
+@release_group.command("publish")
+@release_dir
+@click.option("--repo", "repo_id", required=True, help="Hub dataset repository, e.g. me/corpus.")
+@click.option("--dry-run", is_flag=True, help="Print the exact operations; send nothing.")
+@click.option("--private", is_flag=True, help="Create the repository as private.")
+@click.option("--token", envvar="HF_TOKEN", help="Hub token (default: $HF_TOKEN or the login).")
+def publish_cmd(folder: Path, repo_id: str, dry_run: bool, private: bool,
+                token: str | None) -> None:
+    """Publish a release to a Hugging Face Hub dataset repository with the tag vX.Y.Z.
+
+    The release is verified first; a version whose tag exists is refused. One commit
+    uploads every file (`.zenodo.json` included, for minting a DOI on Zenodo) and removes
+    files of an older release; then the tag is set on it.
+
+    \b
+    Example:
+      newscorpus release publish releases/0.2.0 --repo me/corpus --dry-run
+    """
+    from ..release.publish import publish
+
+    for op in publish(folder, repo_id, dry_run=dry_run, private=private, token=token):
+        click.echo(str(op))
+    click.echo("dry run: nothing was sent" if dry_run else f"published {folder} to {repo_id}")
 
 
 @release_group.command("verify")

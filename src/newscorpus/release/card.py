@@ -1,22 +1,35 @@
-"""The dataset card (``README.md`` with Hugging Face YAML) and ``CITATION.cff``,
-generated from the release data so that the figures cannot drift from it."""
+"""The dataset card (``README.md``): Hugging Face YAML (license, language, task categories,
+size category, pretty name, ``configs:`` and ``dataset_info:``) and datasheet sections
+(motivation, composition, collection, annotation with agreement, splits, biases and
+limitations, maintenance), generated from the release statistics so that no figure can
+drift from the data. Free text comes from the ``datasheet:`` mapping of the workspace config.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import yaml
 
 from ..workspace import Workspace
+from .figures import FIGURES
+from .metadata import cite_as
 
 _LICENSES = {"CC-BY-4.0": "cc-by-4.0", "CC-BY-SA-4.0": "cc-by-sa-4.0", "CC0-1.0": "cc0-1.0",
-             "MIT": "mit", "Apache-2.0": "apache-2.0"}
+             "MIT": "mit", "Apache-2.0": "apache-2.0", "CC-BY-NC-4.0": "cc-by-nc-4.0",
+             "ODC-By-1.0": "odc-by"}
+CONFIG_DOCS = {
+    "default": "one row per article: metadata, `text`, `blocks`, and its gold entities, "
+               "quotes and stances nested",
+    "entities": "one row per gold entity mention (`article_id`, offsets, surface, `label`)",
+    "quotes": "one row per gold quote, with its speaker span or entity and cue",
+    "stances": "one row per gold stance: holder (article, quote or entity), target, value",
+    "annotations": "one row per annotation record of *every* annotator (not only gold), "
+                   "for agreement studies",
+}
 
 
-def _size_category(n: int) -> str:
+def size_category(n: int) -> str:
     for bound, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
                         (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")):
         if n < bound:
@@ -24,101 +37,206 @@ def _size_category(n: int) -> str:
     return "10M<n<100M"
 
 
-def _counts(column: pa.ChunkedArray) -> list[tuple[str, int]]:
-    values = [v for v in column.to_pylist() if v is not None]
-    return sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+def _table(header: tuple[str, ...], rows: list[Any]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join("" if c is None else str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def dataset_card(ws: Workspace, manifest: dict[str, Any], table: pa.Table,
-                 split_names: list[str]) -> str:
+def _dataset_info(manifest: dict[str, Any], features: dict[str, Any]) -> list[dict[str, Any]]:
+    from datasets import DatasetInfo, SplitDict, SplitInfo
+
+    out = []
+    for config, spec in manifest["configs"].items():
+        splits = SplitDict()
+        for name, split in spec["splits"].items():
+            if split["rows"]:
+                splits.add(SplitInfo(name=name, num_bytes=split.get("arrow_bytes", 0),
+                                     num_examples=split["rows"]))
+        download = sum(f["bytes"] for s in spec["splits"].values() for f in s["files"])
+        size = sum(s.get("arrow_bytes", 0) for s in spec["splits"].values())
+        info = DatasetInfo(features=features[config], splits=splits, download_size=download,
+                           dataset_size=size, config_name=config)
+        out.append(info._to_yaml_dict())
+    return out
+
+
+def front_matter(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
+                 features: dict[str, Any]) -> dict[str, Any]:
     cfg = ws.config
-    languages = [lang for lang, _ in _counts(table.column("language"))]
-    splits = manifest["configs"]["default"]["splits"]
-    front = {
+    configs = []
+    for config, spec in manifest["configs"].items():
+        entry: dict[str, Any] = {"config_name": config, "data_files": [
+            {"split": name, "path": f"data/{config}/{name}-*.parquet"}
+            for name, split in spec["splits"].items() if split["rows"]]}
+        if config == "default":
+            entry["default"] = True
+        configs.append(entry)
+    languages = sorted({str(lang).split("-")[0] for lang, _ in stats["languages"]
+                        if lang != "unknown"})
+    return {
         "pretty_name": cfg.pretty_name,
         "license": _LICENSES.get(cfg.license, "other"),
-        "language": sorted({lang.split("-")[0] for lang in languages}),
+        "language": languages,
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition"],
-        "size_categories": [_size_category(table.num_rows)],
-        "configs": [{
-            "config_name": "default",
-            "data_files": [{"split": name, "path": f"data/default/{name}-*.parquet"}
-                           for name in split_names],
-            "default": True,
-        }],
+        "size_categories": [size_category(manifest["counts"]["articles"])],
+        "tags": ["news", "quotation-attribution", "stance-detection"],
+        "configs": configs,
+        "dataset_info": _dataset_info(manifest, features),
     }
-    labels = ws.config.labels
-    flat = pc.list_flatten(table.column("entities")).combine_chunks()
-    ent_counts = Counter(flat.field("label").to_pylist()) if len(flat) else Counter()
-    st_flat = pc.list_flatten(table.column("stances")).combine_chunks()
-    st_counts = Counter(zip(st_flat.field("target").to_pylist(), st_flat.field("stance").to_pylist(),
-                            strict=True)) if len(st_flat) else Counter()
-    dates = sorted(d[:10] for d in table.column("published_at").to_pylist() if d)
+
+
+def _splits_section(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any]) -> str:
+    policy = ws.config.splits
+    if policy.strategy == "time":
+        periods = []
+        for i, (name, start) in enumerate(policy.cuts):
+            end = policy.cuts[i + 1][1] if i + 1 < len(policy.cuts) else None
+            periods.append(f"{name} " + (f"from {start}" if start else "up to")
+                           + (f" until {end} (excluded)" if end else " onwards" if start else ""))
+        rule = ("Strategy `time`: an article's split is the period its publication day falls in: "
+                + "; ".join(periods) + f". Undated articles go to "
+                f"`{policy.undated or policy.cuts[0][0]}`. Later splits never precede earlier ones, "
+                "so evaluation is on news published after the training data.")
+    elif policy.strategy == "source":
+        rule = ("Strategy `source`: every article of a source is in the same split, so evaluation "
+                "is on outlets never seen in training. Sources are assigned "
+                + (f"explicitly ({len(policy.assign)} in the config) or " if policy.assign else "")
+                + f"by a hash of the source name and the salt `{policy.salt}`, with ratios "
+                + ", ".join(f"{n} {r:g}" for n, r in policy.ratios) + ".")
+    else:
+        rule = (f"Strategy `hash`: an article's split is a hash of its id (or of its duplicate "
+                f"group's first member) and the salt `{policy.salt}`, with ratios "
+                + ", ".join(f"{n} {r:g}" for n, r in policy.ratios) + ".")
+    groups = stats["duplicate_groups"]
+    prev = manifest.get("previous")
+    rows = [(name, s["articles"], s["labelled_articles"], s["entities"], s["quotes"], s["stances"],
+             s["sources"], s["first_date"], s["last_date"]) for name, s in stats["splits"].items()]
+    return "\n".join([
+        "## Splits\n",
+        rule + "\n",
+        f"Near duplicates and re-published wire stories are grouped ({groups['groups']} groups, "
+        f"{groups['articles']} articles) and a group never straddles two splits. An article keeps "
+        "the split it had in the previous release"
+        + (f" ({prev['version']})" if prev else "") + "; a move would make a MAJOR release.\n",
+        _table(("split", "articles", "labelled", "entities", "quotes", "stances", "sources",
+                "first date", "last date"), rows) + "\n",
+    ])
+
+
+def _agreement_section(stats: dict[str, Any]) -> str:
+    ag = stats["agreement"]
+    if not ag["articles"]:
+        return ("No article was labelled by two annotators, so no agreement figure can be "
+                "given for this release.\n")
+    rows = [("entity span F1 (exact offsets and label)", ag["entity_f1"]),
+            ("quote span F1 (exact offsets and kind)", ag["quote_f1"]),
+            (f"stance agreement ({ag['stance_items']} shared holder-target items)",
+             ag["stance_agreement"]),
+            ("stance Cohen's kappa", ag["stance_kappa"])]
+    return (f"{ag['articles']} articles were labelled by more than one annotator "
+            f"({ag['annotator_pairs']} annotator pairs: {', '.join(ag['annotators'])}).\n\n"
+            + _table(("measure", "value"), rows) + "\n")
+
+
+def dataset_card(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
+                 features: dict[str, Any], figures: list[str]) -> str:
+    cfg = ws.config
+    sheet = cfg.datasheet
     counts = manifest["counts"]
+    version = manifest["version"]
+    labels = stats["labels"]
+    text_note = ("" if manifest["text"] else
+                 "\n**Copyright-safe release**: article text, titles and span surfaces are "
+                 "left out (null); ids, URLs, offsets and `text_sha256` are kept. Rebuild the "
+                 "text from your own copy of the sources with `newscorpus hydrate`.\n")
+    load = "\n".join(f'ds = datasets.load_dataset("path/to/releases/{version}", "{c}")'
+                     for c in manifest["configs"])
     parts = [
-        "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n",
-        f"# {cfg.pretty_name} — version {manifest['version']}\n",
+        "---\n" + yaml.safe_dump(front_matter(ws, manifest, stats, features), sort_keys=False,
+                                 allow_unicode=True) + "---\n",
+        f"# {cfg.pretty_name} — version {version}\n",
         f"{cfg.description}\n" if cfg.description else "",
         f"Released {manifest['release_date']} by newscorpus {manifest['generator']['version']}. "
-        f"License: {cfg.license}.\n",
+        f"License: {cfg.license}.\n" + text_note,
         "## Load it\n",
-        "```python\nimport datasets\n"
-        "ds = datasets.load_dataset(\"path/to/releases/" + manifest["version"] + "\")\n```\n",
+        "```python\nimport datasets\n" + load + "\n```\n",
+        _table(("config", "rows"), [(f"`{c}`: {CONFIG_DOCS.get(c, '')}",
+                                     sum(s["rows"] for s in spec["splits"].values()))
+                                    for c, spec in manifest["configs"].items()]) + "\n",
+        "Labels are `ClassLabel` features (`ds['train'].features` gives their names). Offsets "
+        "are Unicode code-point offsets into `text` (Python string indices): "
+        "`text[start:end]` equals each span's surface.\n",
+        "## Cite\n",
+        f"```\n{cite_as(ws, manifest)}\n```\n\nSee `CITATION.cff`; cite the version you used.\n",
+        "## Motivation\n",
+        (sheet.get("motivation") or cfg.description or "Not stated by the maintainers.") + "\n",
         "## Composition\n",
-        f"{counts['articles']} articles; {counts['gold_articles']} carry gold labels "
+        f"{counts['articles']} articles from {len(stats['sources'])} sources in "
+        f"{len(stats['languages'])} languages; {counts['gold_articles']} carry gold labels "
         f"({counts['entities']} entity mentions, {counts['quotes']} quotes, "
         f"{counts['stances']} stances).\n",
-        _table(("split", "articles"), [(n, splits[n]["rows"]) for n in split_names]) + "\n",
         "### Sources\n",
-        _table(("source", "articles"), _counts(table.column("source"))) + "\n",
+        _table(("#", "source", "articles"), [(i + 1, s, n) for i, (s, n) in
+                                             enumerate(stats["sources"])]) + "\n",
         "### Languages\n",
-        _table(("language", "articles"), _counts(table.column("language"))) + "\n",
+        _table(("language", "articles"), stats["languages"]) + "\n",
         "### Time range\n",
-        (f"Published from {dates[0]} to {dates[-1]} ({len(dates)} dated articles).\n"
-         if dates else "No article carries a publication date.\n"),
-        "### Entity labels\n",
-        _table(("label", "mentions"), [(name, ent_counts.get(i, 0))
-                                       for i, name in enumerate(labels.entities)]) + "\n",
-        "### Stances\n",
-        _table(("target", "stance", "count"), [
-            (labels.stance_targets[t], labels.stances[s], n)
-            for (t, s), n in sorted(st_counts.items())]) + "\n" if st_counts else "None.\n",
-        "## Splits\n",
-        f"Strategy `{cfg.splits.strategy}`: an article's split is a hash of its id and the salt "
-        f"`{cfg.splits.salt}`, with ratios "
-        + ", ".join(f"{n} {r:g}" for n, r in cfg.splits.ratios)
-        + ". An article keeps its split when the corpus grows.\n",
-        "## Annotation\n",
-        "Offsets are Unicode code-point offsets into `text` (Python string indices); "
-        "`text[start:end]` equals each span's `text`. Labels are `ClassLabel` features. "
-        "Each annotated article carries its gold annotation (`annotators` names who made it).\n",
+        (f"Published from {stats['first_date']} to {stats['last_date']} ({stats['dated']} dated "
+         f"articles of {counts['articles']}).\n" if stats["dated"]
+         else "No article carries a publication date.\n"),
+        "### Labels\n",
+        _table(("entity label", "mentions"), labels["entities"]) + "\n",
+        _table(("quote kind", "quotes"), labels["quotes"]) + "\n",
+        (_table(("stance target", "stance", "count"), labels["stances"]) + "\n"
+         if labels["stances"] else "No stances.\n"),
+        "### Figures\n",
+        "\n".join(f"![{FIGURES[f.removesuffix('.png')]}](figures/{f})" for f in figures) + "\n",
+        "## Collection process\n",
+        _para(sheet, "collection")
+        + "Raw inputs were normalized by newscorpus converters into one record schema "
+        f"(article schema {manifest['record_schemas'].get('article', 'n/a')}); every record "
+        "was validated and every annotation span checked against the text before the build. "
+        "`manifest.json` lists the input files with their SHA-256.\n",
+        "## Annotation process\n",
+        _para(sheet, "annotation")
+        + f"{counts['annotations']} annotation records by {len(stats['annotators'])} "
+        "annotator(s); an article's gold labels are its `ground_truth` annotation (or its only "
+        "one). Annotators: " + ", ".join(f"{a} ({n})" for a, n in stats["annotators"]) + ".\n",
+        _agreement_section(stats),
+        _splits_section(ws, manifest, stats),
+        "## Biases and limitations\n",
+        _para(sheet, "biases") + _limitations(stats,
+                                                                                     counts),
+        "## Maintenance\n",
+        _para(sheet, "maintenance")
+        + "Versions follow semver: PATCH = same data, new packaging; MINOR = records or fields "
+        "added; MAJOR = records changed or removed, or splits reshuffled. A published version "
+        "is never changed; `CHANGELOG.md` lists what changed since the previous release.\n",
         "## Files\n",
-        "`manifest.json` lists every data file with its row count and SHA-256; `SHA256SUMS` "
-        "covers every file; `CITATION.cff` says how to cite this version.\n",
+        "`manifest.json` lists every data file with its rows and SHA-256 and the per-split "
+        "statistics; `SHA256SUMS` covers every file; `croissant.json` is Croissant 1.0 "
+        "metadata; `CITATION.cff` and `.zenodo.json` say how to cite this version.\n",
     ]
     return "\n".join(p for p in parts if p)
 
 
-def citation_cff(ws: Workspace, manifest: dict[str, Any]) -> str:
-    citation = ws.config.citation
-    authors = citation.get("authors") or [{"name": "newscorpus developers"}]
-    doc: dict[str, Any] = {
-        "cff-version": "1.2.0",
-        "message": "If you use this dataset, please cite this version of it.",
-        "type": "dataset",
-        "title": citation.get("title") or ws.config.pretty_name,
-        "version": manifest["version"],
-        "date-released": manifest["release_date"],
-        "license": ws.config.license,
-        "authors": authors,
-    }
-    if citation.get("doi"):
-        doc["doi"] = citation["doi"]
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+def _para(sheet: dict[str, str], key: str) -> str:
+    return sheet[key] + "\n\n" if sheet.get(key) else ""
+
+
+def _limitations(stats: dict[str, Any], counts: dict[str, Any]) -> str:
+    n = counts["articles"] or 1
+    facts = []
+    if stats["sources"]:
+        top, k = stats["sources"][0]
+        facts.append(f"the largest source ({top}) gives {k / n:.0%} of the articles")
+    if stats["languages"]:
+        lang, k = stats["languages"][0]
+        facts.append(f"{k / n:.0%} of the articles are in `{lang}`")
+    facts.append(f"{counts['gold_articles'] / n:.0%} of the articles carry gold labels")
+    if stats["agreement"]["articles"] == 0:
+        facts.append("no double annotation, so label quality is not measured")
+    return ("Facts from the data: " + "; ".join(facts) + ". Labels reflect the label set "
+            "and the annotators' reading; news outlets differ in framing and coverage.\n")

@@ -7,7 +7,7 @@ features carries them in its ``huggingface`` metadata.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..workspace import LabelSet
 
@@ -61,4 +61,65 @@ def default_features(labels: LabelSet) -> datasets.Features:
             "stance": ClassLabel(names=list(labels.stances)),
         }),
         "annotators": List(string),
+        "duplicate_group": string,
     })
+
+
+def _span_fields(string: Any, int32: Any) -> dict[str, Any]:
+    return {"article_id": string, "index": int32, "start": int32, "end": int32, "text": string}
+
+
+def entities_features(labels: LabelSet) -> datasets.Features:
+    """Features of the ``entities`` config: one row per gold entity mention."""
+    from datasets import ClassLabel, Features, Value
+
+    string, int32 = Value("string"), Value("int32")
+    return Features({**_span_fields(string, int32),
+                     "label": ClassLabel(names=list(labels.entities))})
+
+
+def quotes_features(labels: LabelSet) -> datasets.Features:
+    """Features of the ``quotes`` config: one row per gold quote, speaker and cue beside it."""
+    from datasets import ClassLabel, Features, Value
+
+    string, int32 = Value("string"), Value("int32")
+    return Features({
+        **_span_fields(string, int32), "kind": ClassLabel(names=list(QUOTE_KINDS)),
+        "speaker_start": int32, "speaker_end": int32, "speaker_text": string,
+        "speaker_entity": int32, "cue_start": int32, "cue_end": int32, "cue_text": string,
+    })
+
+
+def stances_features(labels: LabelSet) -> datasets.Features:
+    """Features of the ``stances`` config: one row per gold stance; ``holder_text`` is the
+    quote or entity surface (null when the article itself holds the stance)."""
+    from datasets import ClassLabel, Features, Value
+
+    string, int32 = Value("string"), Value("int32")
+    return Features({
+        "article_id": string, "index": int32,
+        "holder_type": ClassLabel(names=list(HOLDER_TYPES)), "holder_index": int32,
+        "holder_text": string,
+        "target": ClassLabel(names=list(labels.stance_targets)),
+        "stance": ClassLabel(names=list(labels.stances)),
+    })
+
+
+def annotations_features(labels: LabelSet) -> datasets.Features:
+    """Features of the opt-in ``annotations`` config: one row per annotation record of every
+    annotator (not only gold), for agreement studies."""
+    from datasets import Features, Value
+
+    nested = default_features(labels)
+    return Features({
+        "id": Value("string"), "article_id": Value("string"), "annotator": Value("string"),
+        "ground_truth": Value("bool"),
+        "entities": nested["entities"], "quotes": nested["quotes"], "stances": nested["stances"],
+    })
+
+
+def config_features(labels: LabelSet) -> dict[str, datasets.Features]:
+    """Every config's features, in the order the card lists them."""
+    return {"default": default_features(labels), "entities": entities_features(labels),
+            "quotes": quotes_features(labels), "stances": stances_features(labels),
+            "annotations": annotations_features(labels)}

@@ -2,20 +2,23 @@
 
 Article files are validated record by record against their schema (the verdict is cached
 by file content hash, schema hash and tool version, so an unchanged file is not validated
-twice) and then read column-wise with pyarrow. Annotations are validated, their spans
-checked against the article text, and their ``text_sha256`` compared with the article's:
-a mismatch is a *stale* annotation and stops the build.
+twice) and then streamed in column batches with ``pyarrow.json.open_json``: no whole-corpus
+table is ever held. Annotations are validated, their spans checked against the article
+text as it streams by, and their ``text_sha256`` compared with the article's: a mismatch
+is a *stale* annotation and stops the build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from .. import __version__
@@ -27,7 +30,8 @@ from ..workspace import Workspace
 
 _STR = pa.string()
 READ_SCHEMA = pa.schema([
-    ("schema_version", _STR), ("id", _STR), ("url", _STR), ("source", _STR), ("title", _STR), ("subtitle", _STR),
+    ("schema_version", _STR), ("id", _STR), ("url", _STR), ("source", _STR), ("title", _STR),
+    ("subtitle", _STR),
     ("authors", pa.list_(_STR)), ("published_at", _STR), ("section", _STR),
     ("language", _STR), ("text", _STR), ("text_sha256", _STR),
     ("blocks", pa.list_(pa.struct([("kind", _STR), ("start", pa.int64()), ("end", pa.int64())]))),
@@ -54,11 +58,15 @@ def _cache_key(store: SchemaStore) -> str:
 
 @dataclass
 class ReleaseInputs:
-    articles: pa.Table
+    """The checked inputs of a release, except the article rows themselves, which are
+    streamed in batches (:func:`iter_article_batches`) so that memory stays flat."""
+
+    files: list[Path]
+    annotations: list[dict[str, Any]]
     gold: dict[str, dict[str, Any]]
-    annotations: list[dict[str, Any]] = field(default_factory=list)
     input_files: dict[str, str] = field(default_factory=dict)
     report: ValidationReport = field(default_factory=ValidationReport)
+    locations: dict[str, str] = field(default_factory=dict)  # annotation id -> file:line
 
 
 def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = True,
@@ -92,73 +100,60 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
     return report
 
 
-def _read_articles(files: list[Path]) -> pa.Table:
+BLOCK_SIZE = 1 << 24  # bytes of JSONL per parsed batch
+
+
+def iter_article_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
+    """Article rows (the columns of :data:`READ_SCHEMA`) in batches, file by file, in order."""
     options = pajson.ParseOptions(explicit_schema=READ_SCHEMA, unexpected_field_behavior="ignore")
-    tables = [pajson.read_json(f, parse_options=options).select(READ_SCHEMA.names) for f in files]
-    if not tables:
-        return READ_SCHEMA.empty_table()
-    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+    read = pajson.ReadOptions(block_size=BLOCK_SIZE)
+    for path in files:
+        if path.stat().st_size == 0:
+            continue
+        with pajson.open_json(path, read_options=read, parse_options=options) as reader:
+            for batch in reader:
+                if batch.num_rows:
+                    yield batch.select(READ_SCHEMA.names)
 
 
-def load_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
-    """Everything a release needs, checked; raises :class:`InvalidRecordsError` with a
-    report naming each problem (schema, offsets, stale annotation, duplicate id)."""
+def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
+    """Validate the article files (raises :class:`InvalidRecordsError` naming each invalid
+    record) and load the annotations (schema, label set, gold choice). Problems that need
+    the article text (offsets, stale hashes, unknown articles, duplicate ids) are found by
+    a :class:`BatchChecker` during the streaming pass and added to ``report``."""
     files = ws.article_files()
     report = validate_article_files(ws, files, use_cache)
     if not report.valid:
         raise InvalidRecordsError(f"{report.invalid_records} article record(s) are invalid", report)
-    table = _read_articles(files)
-    ids = table.column("id").to_pylist()
-    row_of: dict[str, int] = {}
-    for i, article_id in enumerate(ids):
-        if article_id in row_of:
-            report.problems.append(Problem(article_id, "/id", "duplicate article id", "duplicate"))
-        row_of[article_id] = i
-    annotations, gold = _load_annotations(ws, table, row_of, report)
-    if not report.valid:
-        raise InvalidRecordsError(f"{len(report.problems)} problem(s) in the release inputs", report)
-    rel = {f"{ws.config.paths['articles']}/{f.name}": _file_sha256(f) for f in files}
-    rel.update({f"{ws.config.paths['annotations']}/{f.name}": _file_sha256(f)
-                for f in ws.annotation_files()})
-    return ReleaseInputs(table, gold, annotations, rel, report)
-
-
-def check_workspace(ws: Workspace, use_cache: bool = True) -> ValidationReport:
-    """The report :func:`load_inputs` would raise with (empty when the inputs are valid)."""
-    try:
-        return load_inputs(ws, use_cache).report
-    except InvalidRecordsError as exc:
-        return exc.report  # type: ignore[return-value]
-
-
-def _load_annotations(ws: Workspace, table: pa.Table, row_of: dict[str, int],
-                      report: ValidationReport) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    texts = table.column("text")
-    hashes = table.column("text_sha256")
-    labels = ws.config.labels
     annotations: list[dict[str, Any]] = []
-    by_article: dict[str, list[dict[str, Any]]] = {}
+    locations: dict[str, str] = {}
+    labels = ws.config.labels
     for path in ws.annotation_files():
         for lineno, record in read_jsonl(path):
             location = f"{path.name}:{lineno}"
-            rid = record.get("id")
             problems = DEFAULT_STORE.problems(record, "annotation", location)
             if not problems:
-                row = row_of.get(record["article_id"])
-                if row is None:
-                    problems = [Problem(rid, "/article_id", f"no article {record['article_id']}",
-                                        "reference", location)]
-                elif record["text_sha256"] != hashes[row].as_py():
-                    problems = [Problem(rid, "/text_sha256", "stale: the article text changed since "
-                                        "this annotation was made", "stale", location)]
-                else:
-                    problems = DEFAULT_STORE.problems(record, "annotation", location,
-                                                      article_text=texts[row].as_py())
-                    problems += _label_problems(record, labels, location)
+                problems = _label_problems(record, labels, location)
             report.add(problems)
+            if not problems and record["id"] in locations:
+                problems = [Problem(record["id"], "/id", "duplicate annotation id (first at "
+                                    f"{locations[record['id']]})", "duplicate", location)]
+                report.problems.extend(problems)
             if not problems:
+                locations[record["id"]] = location
                 annotations.append(record)
-                by_article.setdefault(record["article_id"], []).append(record)
+    rel = {f"{ws.config.paths['articles']}/{f.name}": _file_sha256(f) for f in files}
+    rel.update({f"{ws.config.paths['annotations']}/{f.name}": _file_sha256(f)
+                for f in ws.annotation_files()})
+    return ReleaseInputs(files, annotations, _choose_gold(annotations, report), rel, report,
+                         locations)
+
+
+def _choose_gold(annotations: list[dict[str, Any]], report: ValidationReport
+                 ) -> dict[str, dict[str, Any]]:
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for record in annotations:
+        by_article.setdefault(record["article_id"], []).append(record)
     gold: dict[str, dict[str, Any]] = {}
     for article_id, records in by_article.items():
         chosen = [r for r in records if r["ground_truth"]] or (records if len(records) == 1 else [])
@@ -167,7 +162,70 @@ def _load_annotations(ws: Workspace, table: pa.Table, row_of: dict[str, int],
                                            "gold"))
         elif chosen:
             gold[article_id] = chosen[0]
-    return annotations, gold
+    return gold
+
+
+class BatchChecker:
+    """Checks annotations against the article rows as they stream by (text hash: stale;
+    spans: offsets), and at the end article ids (duplicates) and annotations whose article
+    never came (reference)."""
+
+    def __init__(self, inputs: ReleaseInputs) -> None:
+        self.report = inputs.report
+        self.locations = inputs.locations
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+        for record in inputs.annotations:
+            self.pending.setdefault(record["article_id"], []).append(record)
+        self.ids: list[pa.Array] = []
+
+    def check(self, batch: pa.RecordBatch) -> None:
+        ids = batch.column("id")
+        self.ids.append(ids)
+        if not self.pending:
+            return
+        hits = pc.is_in(ids, value_set=pa.array(list(self.pending), pa.string()))
+        if not pc.any(hits).as_py():
+            return
+        rows = batch.filter(hits).select(["id", "text", "text_sha256"]).to_pylist()
+        for row in rows:
+            for record in self.pending.pop(row["id"], []):
+                self.report.problems.extend(_annotation_problems(
+                    record, row, self.locations[record["id"]]))
+
+    def finish(self) -> ValidationReport:
+        for records in self.pending.values():
+            for record in records:
+                self.report.problems.append(Problem(
+                    record["id"], "/article_id", f"no article {record['article_id']}",
+                    "reference", self.locations[record["id"]]))
+        self.pending = {}
+        if self.ids:
+            counts = pc.value_counts(pa.chunked_array(self.ids, pa.string()))
+            dupes = counts.filter(pc.greater(counts.field("counts"), 1))
+            for item in dupes.field("values").to_pylist():
+                self.report.problems.append(Problem(item, "/id", "duplicate article id",
+                                                    "duplicate"))
+        return self.report
+
+
+def _annotation_problems(record: dict[str, Any], row: dict[str, Any], location: str
+                         ) -> list[Problem]:
+    if record["text_sha256"] != row["text_sha256"]:
+        return [Problem(record["id"], "/text_sha256", "stale: the article text changed since "
+                        "this annotation was made", "stale", location)]
+    return DEFAULT_STORE.problems(record, "annotation", location, article_text=row["text"])
+
+
+def check_workspace(ws: Workspace, use_cache: bool = True) -> ValidationReport:
+    """Every problem a release build would stop on (an empty report when the inputs are valid)."""
+    try:
+        inputs = prepare_inputs(ws, use_cache)
+    except InvalidRecordsError as exc:
+        return exc.report  # type: ignore[return-value]
+    checker = BatchChecker(inputs)
+    for batch in iter_article_batches(inputs.files):
+        checker.check(batch)
+    return checker.finish()
 
 
 def _label_problems(record: dict[str, Any], labels: Any, location: str) -> list[Problem]:

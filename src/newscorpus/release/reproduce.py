@@ -6,9 +6,28 @@ import json
 import tempfile
 from pathlib import Path
 
+from ..errors import ReleaseError
 from ..workspace import Workspace
+from .parquet import sha256_file
 from .verify import read_checksums
 from .writer import build_release
+
+
+def previous_of(folder: Path) -> Path | None:
+    """The release ``folder`` was built against: its sibling named in ``manifest.previous``
+    (checked against the recorded SHA-256 of its SHA256SUMS)."""
+    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    info = manifest.get("previous")
+    if not info:
+        return None
+    prev = Path(folder).resolve().parent / info["version"]
+    if not (prev / "SHA256SUMS").is_file():
+        raise ReleaseError(f"{folder} was built against release {info['version']}, which is not "
+                           f"beside it ({prev}): it is needed to reproduce the splits and changelog")
+    if sha256_file(prev / "SHA256SUMS") != info["sha256sums"]:
+        raise ReleaseError(f"{prev} is not the release {folder} was built against "
+                           "(its SHA256SUMS differs)")
+    return prev
 
 
 def reproduce_release(ws: Workspace, folder: Path) -> list[str]:
@@ -17,7 +36,7 @@ def reproduce_release(ws: Workspace, folder: Path) -> list[str]:
     manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="newscorpus-reproduce-") as scratch:
         rebuilt = build_release(ws, manifest["version"], manifest["release_date"], Path(scratch),
-                                use_cache=False).path
+                                use_cache=False, previous=previous_of(folder)).path
         before, after = read_checksums(Path(folder)), read_checksums(rebuilt)
     out = []
     for name in sorted(set(before) | set(after)):

@@ -1,5 +1,6 @@
-"""Verify a release folder: checksums, manifest schema, row counts, every record's text
-hash and span offsets, and a reload of every config with `datasets`."""
+"""Verify a release folder: every file's checksum (a flipped byte anywhere is caught), the
+manifest schema, the card's configs and the Croissant checksums, row counts, every text
+hash, block and span offset in every config, and a reload of every config with `datasets`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,11 @@ from ..text import sha256_text, span_problem
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def read_checksums(folder: Path) -> dict[str, str]:
@@ -47,24 +53,146 @@ def _check_checksums(folder: Path, report: ValidationReport) -> None:
             report.problems.append(Problem(name, "", "SHA-256 differs from SHA256SUMS", "checksum"))
 
 
-def _check_rows(folder: Path, rel: str, rows: list[dict[str, Any]], report: ValidationReport) -> None:
-    for row in rows:
+def _span_rows(row: dict[str, Any]) -> list[tuple[str, int, int, str | None]]:
+    spans = [(f"/entities/{i}", e["start"], e["end"], e["text"]) for i, e in enumerate(row["entities"])]
+    for i, q in enumerate(row["quotes"]):
+        spans.append((f"/quotes/{i}", q["start"], q["end"], q["text"]))
+        for part in ("speaker", "cue"):
+            if q[f"{part}_start"] is not None:
+                spans.append((f"/quotes/{i}/{part}", q[f"{part}_start"], q[f"{part}_end"],
+                              q[f"{part}_text"]))
+    return spans
+
+
+def _flat_spans(config: str, row: dict[str, Any]) -> list[tuple[str, int, int, str | None]]:
+    pointer = f"/{config}/{row['index']}"
+    if config == "stances":
+        return []
+    spans = [(pointer, row["start"], row["end"], row["text"])]
+    if config == "quotes":
+        for part in ("speaker", "cue"):
+            if row[f"{part}_start"] is not None:
+                spans.append((f"{pointer}/{part}", row[f"{part}_start"], row[f"{part}_end"],
+                              row[f"{part}_text"]))
+    return spans
+
+
+class _RowChecker:
+    """Checks rows of every config: text hashes, block and span offsets against the text
+    (spans of the flattened and annotations configs against their article's text), and in a
+    copyright-safe release that no text was left in."""
+
+    def __init__(self, with_text: bool, report: ValidationReport) -> None:
+        self.with_text, self.report = with_text, report
+        self.texts: dict[str, str | None] = {}
+        self.wanted: set[str] = set()
+
+    def _problem(self, rid: str | None, pointer: str, message: str, rel: str) -> None:
+        self.report.problems.append(Problem(rid, pointer, message, "offsets", rel))
+
+    def default(self, rel: str, row: dict[str, Any]) -> None:
         rid, text = row["id"], row["text"]
+        if rid in self.wanted:
+            self.texts[rid] = text
+        if not self.with_text:
+            leaked = [k for k in ("text", "title", "subtitle") if row[k] is not None]
+            leaked += [p for p, _, _, surface in _span_rows(row) if surface is not None]
+            for pointer in leaked:
+                self._problem(rid, f"/{pointer.lstrip('/')}", "text in a copyright-safe release",
+                              rel)
+            return
         if sha256_text(text) != row["text_sha256"]:
-            report.problems.append(Problem(rid, "/text_sha256", "does not match text", "offsets", rel))
+            self._problem(rid, "/text_sha256", "does not match text", rel)
         for i, b in enumerate(row["blocks"]):
             if not 0 <= b["start"] < b["end"] <= len(text):
-                report.problems.append(Problem(rid, f"/blocks/{i}", "block outside text", "offsets", rel))
-        spans = [(f"/entities/{i}", e["start"], e["end"], e["text"]) for i, e in enumerate(row["entities"])]
-        for i, q in enumerate(row["quotes"]):
-            spans.append((f"/quotes/{i}", q["start"], q["end"], q["text"]))
-            for part in ("speaker", "cue"):
-                if q[f"{part}_start"] is not None:
-                    spans.append((f"/quotes/{i}/{part}", q[f"{part}_start"], q[f"{part}_end"], q[f"{part}_text"]))
+                self._problem(rid, f"/blocks/{i}", "block outside text", rel)
+        self._spans(rid, text, _span_rows(row), rel)
+
+    def _spans(self, rid: str, text: str, spans: list[tuple[str, int, int, str | None]],
+               rel: str) -> None:
         for pointer, start, end, surface in spans:
             problem = span_problem(text, start, end, surface)
             if problem:
-                report.problems.append(Problem(rid, pointer, problem, "offsets", rel))
+                self._problem(rid, pointer, problem, rel)
+
+    def other(self, config: str, rel: str, row: dict[str, Any]) -> None:
+        rid = row["article_id"]
+        spans = _span_rows(row) if config == "annotations" else _flat_spans(config, row)
+        if rid not in self.texts:
+            self._problem(rid, "/article_id", "no such article in the default config", rel)
+        elif not self.with_text:
+            if any(surface is not None for _, _, _, surface in spans):
+                self._problem(rid, "", "span text in a copyright-safe release", rel)
+        else:
+            self._spans(rid, self.texts[rid] or "", spans, rel)
+
+
+def _files(manifest: dict[str, Any], config: str) -> list[dict[str, Any]]:
+    return [f for split in manifest["configs"][config]["splits"].values() for f in split["files"]]
+
+
+def _iter_rows(folder: Path, f: dict[str, Any], report: ValidationReport
+               ) -> Iterator[dict[str, Any]]:
+    try:
+        pfile = pq.ParquetFile(folder / f["path"])
+    except Exception as exc:
+        report.problems.append(Problem(f["path"], "", f"unreadable Parquet: {exc}", "parquet"))
+        return
+    if pfile.metadata.num_rows != f["rows"]:
+        report.problems.append(Problem(f["path"], "", f"{pfile.metadata.num_rows} rows, manifest "
+                                       f"says {f['rows']}", "rows"))
+    for batch in pfile.iter_batches(batch_size=2_000):
+        rows = batch.to_pylist()
+        report.records += len(rows)
+        yield from rows
+
+
+def _check_data(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
+    checker = _RowChecker(manifest.get("text", True), report)
+    others = [c for c in manifest["configs"] if c != "default"]
+    for config in others:
+        for f in _files(manifest, config):
+            try:
+                ids = pq.read_table(folder / f["path"], columns=["article_id"])["article_id"]
+                checker.wanted.update(ids.to_pylist())
+            except Exception:  # reported below
+                pass
+    for f in _files(manifest, "default"):
+        for row in _iter_rows(folder, f, report):
+            checker.default(f["path"], row)
+    for config in others:
+        for f in _files(manifest, config):
+            for row in _iter_rows(folder, f, report):
+                checker.other(config, f["path"], row)
+
+
+def _check_metadata(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
+    """The card's ``configs:`` and ``croissant.json`` agree with the manifest and the files."""
+    import yaml
+
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    try:
+        front = yaml.safe_load(card.split("---\n", 2)[1])
+        names = [c["config_name"] for c in front["configs"]]
+    except (IndexError, KeyError, TypeError, yaml.YAMLError) as exc:
+        report.problems.append(Problem("README.md", "", f"no card YAML configs: {exc}", "card"))
+        return
+    if sorted(names) != sorted(manifest["configs"]):
+        report.problems.append(Problem("README.md", "/configs", f"card configs {names} differ from "
+                                       f"the manifest's {list(manifest['configs'])}", "card"))
+    crpath = folder / "croissant.json"
+    if not crpath.is_file():
+        if manifest["schema_version"] != "1.0.0":
+            report.problems.append(Problem("croissant.json", "", "missing", "croissant"))
+        return
+    croissant = json.loads(crpath.read_text(encoding="utf-8"))
+    for item in croissant.get("distribution", []):
+        if item.get("@type") != "cr:FileObject":
+            continue
+        path = folder / item["contentUrl"]
+        if not path.is_file() or _sha256(path) != item.get("sha256"):
+            report.problems.append(Problem("croissant.json", f"/distribution/{item['@id']}",
+                                           "sha256 does not match the file", "croissant"))
 
 
 def _reload(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
@@ -102,21 +230,9 @@ def verify_release(folder: Path, reload: bool = True) -> ValidationReport:
     report.problems.extend(DEFAULT_STORE.problems(manifest, "manifest", "manifest.json"))
     if not report.valid:
         return report
-    for spec in manifest["configs"].values():
-        for split in spec["splits"].values():
-            for f in split["files"]:
-                path = folder / f["path"]
-                try:
-                    table = pq.read_table(path)
-                except Exception as exc:
-                    report.problems.append(Problem(f["path"], "", f"unreadable Parquet: {exc}", "parquet"))
-                    continue
-                if table.num_rows != f["rows"]:
-                    report.problems.append(Problem(f["path"], "", f"{table.num_rows} rows, manifest "
-                                                   f"says {f['rows']}", "rows"))
-                rows = table.to_pylist()
-                report.records += len(rows)
-                _check_rows(folder, f["path"], rows, report)
+    if manifest.get("schema_version") != "1.0.0":
+        _check_metadata(folder, manifest, report)
+    _check_data(folder, manifest, report)
     if reload and report.valid:
         _reload(folder, manifest, report)
     return report

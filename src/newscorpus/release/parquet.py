@@ -1,0 +1,120 @@
+"""Streaming Parquet output: one writer per config and split, exact row groups, shards.
+
+Rows arrive in batches of any size; each split buffers them and writes row groups of
+exactly :data:`ROW_GROUP_SIZE` rows, so the bytes do not depend on how the input was
+batched. A split's file is cut into shards of :data:`SHARD_ROWS` rows, named
+``<split>-NNNNN-of-MMMMM.parquet`` when the split is closed. A split with no rows writes no
+file (`datasets` cannot read an empty Parquet file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROW_GROUP_SIZE = 10_000
+SHARD_ROWS = 250_000
+COMPRESSION = "zstd"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class SplitWriter:
+    """Rows of one config and split, written as they come."""
+
+    def __init__(self, folder: Path, config: str, split: str, schema: pa.Schema,
+                 shard_rows: int = SHARD_ROWS) -> None:
+        self.folder, self.config, self.split, self.schema = folder, config, split, schema
+        self.shard_rows = shard_rows
+        self.buffer: list[pa.Table] = []
+        self.buffered = 0
+        self.rows = 0
+        self.nbytes = 0
+        self.parts: list[Path] = []
+        self._writer: pq.ParquetWriter | None = None
+        self._in_shard = 0
+
+    def write(self, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        self.buffer.append(table)
+        self.buffered += table.num_rows
+        self.nbytes += table.nbytes
+        if self.buffered >= ROW_GROUP_SIZE:
+            self._flush(final=False)
+
+    def _flush(self, final: bool) -> None:
+        if not self.buffer:
+            return
+        table = pa.concat_tables(self.buffer)
+        full = (table.num_rows // ROW_GROUP_SIZE) * ROW_GROUP_SIZE
+        cut = table.num_rows if final else full
+        for start in range(0, cut, ROW_GROUP_SIZE):
+            self._write_group(table.slice(start, min(ROW_GROUP_SIZE, cut - start)))
+        rest = table.slice(cut)
+        self.buffer = [rest] if rest.num_rows else []
+        self.buffered = rest.num_rows
+
+    def _write_group(self, group: pa.Table) -> None:
+        if self._writer is None or self._in_shard >= self.shard_rows:
+            self._close_shard()
+            path = self.folder / f"data/{self.config}/{self.split}-{len(self.parts):05d}.part"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.parts.append(path)
+            self._writer = pq.ParquetWriter(path, self.schema, compression=COMPRESSION)
+        self._writer.write_table(group, row_group_size=ROW_GROUP_SIZE)
+        self._in_shard += group.num_rows
+        self.rows += group.num_rows
+
+    def _close_shard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+            self._in_shard = 0
+
+    def close(self) -> list[dict[str, Any]]:
+        """Finish the split; its files as manifest entries (path, rows, bytes, sha256)."""
+        self._flush(final=True)
+        self._close_shard()
+        files = []
+        for i, part in enumerate(self.parts):
+            final = part.with_name(f"{self.split}-{i:05d}-of-{len(self.parts):05d}.parquet")
+            part.rename(final)
+            rows = pq.ParquetFile(final).metadata.num_rows
+            files.append({"path": final.relative_to(self.folder).as_posix(), "rows": rows,
+                          "bytes": final.stat().st_size, "sha256": sha256_file(final)})
+        return files
+
+
+class ConfigWriter:
+    """Every split of one config."""
+
+    def __init__(self, folder: Path, config: str, schema: pa.Schema, splits: tuple[str, ...],
+                 shard_rows: int = SHARD_ROWS) -> None:
+        self.config = config
+        self.splits = {name: SplitWriter(folder, config, name, schema, shard_rows)
+                       for name in splits}
+
+    def write(self, split: str, table: pa.Table) -> None:
+        self.splits[split].write(table)
+
+    def close(self) -> dict[str, Any]:
+        """``{split: {"rows", "files"}}`` for the manifest, plus the Arrow sizes."""
+        out: dict[str, Any] = {}
+        for name, writer in self.splits.items():
+            files = writer.close()
+            out[name] = {"rows": writer.rows, "files": files}
+        return out
+
+    def arrow_bytes(self) -> dict[str, int]:
+        return {name: w.nbytes for name, w in self.splits.items()}

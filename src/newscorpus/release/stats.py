@@ -1,0 +1,181 @@
+"""Statistics of a release, computed from the data: per split, per source, per month, label
+distributions, duplicate groups and inter-annotator agreement.
+
+Everything works on the *light* table the build keeps (one small row per article: id,
+source, language, publication date, split) and on the annotation records, never on text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from itertools import combinations
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+LIGHT_SCHEMA = pa.schema([("id", pa.string()), ("source", pa.string()),
+                          ("language", pa.string()), ("published_at", pa.string()),
+                          ("split", pa.string())])
+
+
+def _counts(values: Iterable[Any]) -> list[list[Any]]:
+    """``[[value, count], ...]`` by decreasing count, then value (None last as "unknown")."""
+    c = Counter("unknown" if v is None else v for v in values)
+    return [[k, n] for k, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _value_counts(column: pa.ChunkedArray) -> list[list[Any]]:
+    if len(column) == 0:
+        return []
+    vc = pc.value_counts(column.fill_null("unknown"))
+    return sorted(([v, n] for v, n in zip(vc.field("values").to_pylist(),
+                                          vc.field("counts").to_pylist(), strict=True)),
+                  key=lambda kv: (-kv[1], kv[0]))
+
+
+def _label_counts(records: Iterable[dict[str, Any]]) -> dict[str, int]:
+    out = {"articles": 0, "entities": 0, "quotes": 0, "stances": 0}
+    for r in records:
+        out["articles"] += 1
+        for key in ("entities", "quotes", "stances"):
+            out[key] += len(r[key])
+    return out
+
+
+def split_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
+                split_names: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Per split: articles, gold-labelled articles, label counts, sources, date range."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in split_names:
+        part = light.filter(pc.equal(light["split"], name))
+        ids = part["id"].to_pylist()
+        labelled = _label_counts(gold[i] for i in ids if i in gold)
+        dates = pc.drop_null(pc.utf8_slice_codeunits(part["published_at"], 0, 10))
+        out[name] = {
+            "articles": part.num_rows,
+            "labelled_articles": labelled["articles"],
+            "entities": labelled["entities"], "quotes": labelled["quotes"],
+            "stances": labelled["stances"],
+            "sources": len(pc.unique(part["source"].fill_null("unknown"))) if part.num_rows else 0,
+            "first_date": pc.min(dates).as_py() if len(dates) else None,
+            "last_date": pc.max(dates).as_py() if len(dates) else None,
+        }
+    return out
+
+
+def months(light: pa.Table) -> list[list[Any]]:
+    """``[[YYYY-MM, articles], ...]`` in time order (undated articles left out)."""
+    month = pc.drop_null(pc.utf8_slice_codeunits(light["published_at"], 0, 7))
+    return sorted(_value_counts(pa.chunked_array([month], pa.string())) if len(month) else [])
+
+
+def label_distribution(gold: dict[str, dict[str, Any]], labels: Any) -> dict[str, Any]:
+    records = list(gold.values())
+    entities = Counter(e["label"] for r in records for e in r["entities"])
+    quotes = Counter(q["kind"] for r in records for q in r["quotes"])
+    stances = Counter((s["target"], s["stance"]) for r in records for s in r["stances"])
+    return {
+        "entities": [[name, entities.get(name, 0)] for name in labels.entities],
+        "quotes": [[name, quotes.get(name, 0)] for name in ("direct", "indirect")],
+        "stances": [[t, v, stances[(t, v)]] for t in labels.stance_targets for v in labels.stances
+                    if stances.get((t, v))],
+    }
+
+
+# --- agreement ----------------------------------------------------------------------------
+
+
+def _f1(a: set[Any], b: set[Any]) -> tuple[int, int, int]:
+    return len(a & b), len(a), len(b)
+
+
+def _holder_key(record: dict[str, Any], holder: dict[str, Any]) -> tuple[Any, ...]:
+    if holder["type"] == "article":
+        return ("article",)
+    items = record["quotes"] if holder["type"] == "quote" else record["entities"]
+    found = next((x for x in items if x["id"] == holder["ref"]), None)
+    return (holder["type"], found["start"], found["end"]) if found else (holder["type"], None)
+
+
+def _kappa(pairs: list[tuple[str, str]]) -> float | None:
+    if not pairs:
+        return None
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    ca, cb = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
+    return 1.0 if expected == 1 else round((observed - expected) / (1 - expected), 4)
+
+
+def agreement(annotations: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Pairwise agreement on articles labelled by two or more annotators: entity and quote
+    span F1 (exact start, end and label/kind), stance agreement and Cohen's kappa on
+    (holder, target) items both annotators labelled."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in annotations:
+        by_article.setdefault(r["article_id"], []).append(r)
+    shared = {k: sorted(v, key=lambda r: r["annotator"]) for k, v in by_article.items()
+              if len({r["annotator"] for r in v}) > 1}
+    ent = [0, 0, 0]
+    quo = [0, 0, 0]
+    stance_pairs: list[tuple[str, str]] = []
+    pairs = 0
+    for records in shared.values():
+        for a, b in combinations(records, 2):
+            if a["annotator"] == b["annotator"]:
+                continue
+            pairs += 1
+            for acc, key in ((ent, "entities"), (quo, "quotes")):
+                field = "label" if key == "entities" else "kind"
+                sa = {(x["start"], x["end"], x[field]) for x in a[key]}
+                sb = {(x["start"], x["end"], x[field]) for x in b[key]}
+                for i, v in enumerate(_f1(sa, sb)):
+                    acc[i] += v
+            sa_map = {(_holder_key(a, s["holder"]), s["target"]): s["stance"] for s in a["stances"]}
+            sb_map = {(_holder_key(b, s["holder"]), s["target"]): s["stance"] for s in b["stances"]}
+            stance_pairs += [(sa_map[k], sb_map[k]) for k in sorted(set(sa_map) & set(sb_map),
+                                                                     key=repr)]
+
+    def f1(acc: list[int]) -> float | None:
+        both, na, nb = acc
+        return round(2 * both / (na + nb), 4) if na + nb else None
+
+    return {
+        "articles": len(shared),
+        "annotator_pairs": pairs,
+        "annotators": sorted({r["annotator"] for v in shared.values() for r in v}),
+        "entity_f1": f1(ent),
+        "quote_f1": f1(quo),
+        "stance_items": len(stance_pairs),
+        "stance_agreement": (round(sum(a == b for a, b in stance_pairs) / len(stance_pairs), 4)
+                             if stance_pairs else None),
+        "stance_kappa": _kappa(stance_pairs),
+    }
+
+
+def release_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
+                  annotations: list[dict[str, Any]], labels: Any, split_names: Iterable[str],
+                  groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """Everything the card, the figures and the manifest report."""
+    dates = pc.drop_null(pc.utf8_slice_codeunits(light["published_at"], 0, 10))
+    present = set(light["id"].to_pylist()) if groups else set()
+    groups_in = [g for g in groups if any(m in present for m in g["members"])]
+    return {
+        "splits": split_stats(light, gold, split_names),
+        "sources": _value_counts(light["source"]),
+        "languages": _value_counts(light["language"]),
+        "months": months(light),
+        "first_date": pc.min(dates).as_py() if len(dates) else None,
+        "last_date": pc.max(dates).as_py() if len(dates) else None,
+        "dated": len(dates),
+        "labels": label_distribution(gold, labels),
+        "agreement": agreement(annotations),
+        "annotators": _counts(r["annotator"] for r in annotations),
+        "duplicate_groups": {
+            "groups": len(groups_in),
+            "articles": sum(sum(m in present for m in g["members"]) for g in groups_in),
+            "kinds": _counts(k for g in groups_in for k in g["kinds"]),
+        },
+    }
