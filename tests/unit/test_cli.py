@@ -91,6 +91,7 @@ def test_nothing_converted_exits_non_zero(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["convert", "--format", "nope"], "Error: unknown input format 'nope'; known formats: "),
     (["convert", "--profile", "nope"], "Error: unknown site profile 'nope'; known: "),
+    (["convert", "--mapping", "nope"], "Error: mapping 'nope': no such file and not a built-in"),
     (["release", "build", "1.0"], "Error: release version must be semver X.Y.Z, got '1.0'"),
 ])
 def test_library_errors_are_one_line(tmp_path: Path, args: list[str], message: str) -> None:

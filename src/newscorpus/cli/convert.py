@@ -18,6 +18,8 @@ from .options import echo_json, json_option, workspace_option
               help="Output JSONL (default: <workspace>/articles/articles.jsonl).")
 @click.option("--format", "fmt", help="Force a converter instead of detecting the format.")
 @click.option("--profile", help="Force a page-dump site profile (default: detect, else 'generic').")
+@click.option("--mapping", help="Field mapping for jsonl/csv/json inputs: a YAML file or a built-in "
+                                "name (default, gum-wikinews, newsmtsc).")
 @click.option("--language", help="BCP 47 language tag for every record (default: from the profile).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=20 * 1024 * 1024, show_default=True,
               help="Reject input files larger than this.")
@@ -29,7 +31,7 @@ from .options import echo_json, json_option, workspace_option
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
 def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, fmt: str | None,
-                profile: str | None, language: str | None, max_bytes: int, jobs: int, fresh: bool,
+                profile: str | None, mapping: str | None, language: str | None, max_bytes: int, jobs: int, fresh: bool,
                 strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
 
@@ -41,6 +43,7 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
       newscorpus convert raw/ -w .
       newscorpus convert dumps/*.txt -o articles/extra.jsonl --profile generic
       newscorpus convert crawl/ --jobs 2 --fresh
+      newscorpus convert export.csv --mapping my-mapping.yaml
     """
     from ..convert.base import ConvertOptions
     from ..convert.batch import convert_paths, iter_inputs
@@ -50,7 +53,7 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
     output = output or ws.articles_dir / "articles.jsonl"
     quarantine = ws.path("quarantine") / f"{output.stem}.jsonl"
     options = ConvertOptions(max_bytes=max_bytes, profile=profile, profile_dirs=ws.profile_dirs,
-                             language=language)
+                             language=language, mapping=Path(mapping) if mapping else None)
     paths = list(inputs) or [ws.path("raw")]
     run = partial(convert_paths, paths, output, quarantine, options, fmt, jobs=jobs, resume=not fresh)
     if not as_json and sys.stderr.isatty():

@@ -13,6 +13,7 @@ the same bytes as with one job.
 from __future__ import annotations
 
 import glob
+import re
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,9 @@ from .base import Converter, ConvertOptions, Input
 Progress = Callable[[str], None]
 RecordStep = Callable[[dict[str, Any]], dict[str, Any]]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
+# Files that travel with data (licences, read-me files): skipped with a reason, not rejected.
+_DOC_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|README|AUTHORS|CHANGELOG|CITATION)(?:[._-].*)?$",
+                       re.IGNORECASE)
 RECORD_STEPS: tuple[RecordStep, ...] = (add_language,)
 
 
@@ -82,6 +86,8 @@ def _run(task: _Task, data: bytes) -> list[dict[str, Any] | Rejection | Skip]:
     """Convert one input: article records (validated dicts), rejections and skips."""
     name = task.name
     converter = _converter_for(task, data[:4096])
+    if converter is None and _DOC_FILE.match(task.path.name):
+        return [Skip(name, "documentation or licence file, not an article input")]
     if converter is None:
         known = ", ".join(sorted(registry.known()))
         return [Rejection(name, "unknown format: no converter recognizes this file "
@@ -163,6 +169,10 @@ def convert_paths(
         from .profiles import choose_profile, load_profiles
 
         choose_profile(load_profiles(options.profile_dirs), "", [], options.profile)
+    if options.mapping is not None:
+        from .tabular import load_mapping
+
+        load_mapping(options.mapping)
     report = ConvertReport()
     articles: dict[str, dict[str, Any]] = {}
     previous = _previous(output) if resume else {}

@@ -517,3 +517,72 @@ _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surro
 
 def _has_surrogates(value: str) -> bool:
     return _UNDECODABLE.search(value) is not None
+
+
+# Keys under which wire-service and export JSON documents list their records.
+_LIST_KEYS = ("items", "articles", "stories", "data", "results", "records", "docs", "documents", "hits")
+
+
+def _json_records(document: Any) -> list[Any] | None:
+    """The records of a wire JSON document: a top-level array, an object holding one under a
+    usual key (``items``, ``articles``, ``data``…, or one level down as in ``data.items``), or
+    a single article object. None when the document is neither an object nor an array."""
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        return None
+    for key in _LIST_KEYS:
+        value = document.get(key)
+        if isinstance(value, list):
+            return value
+        if isinstance(value, dict):
+            inner = next((value[k] for k in _LIST_KEYS if isinstance(value.get(k), list)), None)
+            if inner is not None:
+                return inner
+    return [document]
+
+
+class JsonConverter(_TabularConverter):
+    """Wire-service and export JSON (``.json``): an array of records, or an object listing them
+    under a usual key, or one record. JSON Feeds belong to the ``feed`` converter."""
+
+    name = "json"
+    extensions = (".json",)
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        if path.suffix.lower() != ".json":
+            return False
+        from .feeds import FeedConverter
+
+        return not FeedConverter.sniff(path, head)
+
+    def convert(self, inp: Input) -> Iterator[Outcome]:
+        if not inp.data.strip():
+            yield self.reject(inp, "empty file (no JSON)")
+            return
+        try:
+            document = orjson.loads(inp.data.removeprefix(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError as exc:
+            yield self.reject(inp, f"not valid JSON: {exc}")
+            return
+        records = _json_records(document)
+        if records is None:
+            yield self.reject(inp, f"a JSON {type(document).__name__}, not an object or an array of objects")
+            return
+        if not records:
+            yield Skip(inp.name, "JSON document with no records")
+            return
+        total = len(records)
+        for index, record in enumerate(records, 1):
+            if not isinstance(record, dict):
+                yield self.reject(inp, f"item {index} of {total}: a JSON {type(record).__name__}, not an object")
+                continue
+            result = record_article(record, self.mapping, {"path": inp.name, "sha256": inp.sha256,
+                                                           "format": self.name},
+                                    self.name, self.options.language)
+            if isinstance(result, str):
+                yield self.reject(inp, f"item {index} of {total}: {result}")
+                continue
+            result.provenance["origin"] = {"converter": self.name, "rule": f"item {index} of {total}"}
+            yield result
