@@ -66,7 +66,6 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE)
 BOILERPLATE_MAX_CHARS = 300
 BODY_KINDS = ("paragraph", "heading", "quote", "list_item")
-_WORDS = re.compile(r"\w+")
 
 Part = tuple[str, str]
 
@@ -245,7 +244,23 @@ def _link_density(el: Any, length: int) -> float:
     return linked / length if length else 1.0
 
 
-def missing_chunk_paragraphs(tree: Any, parts: list[Part]) -> list[tuple[int, str]]:
+@dataclass(slots=True)
+class PageParagraphs:
+    """The page's ``<p>`` elements in page order with their text (white space collapsed),
+    read once for the repairs below."""
+
+    elements: list[Any]
+    texts: list[str]
+    index: dict[Any, int]
+
+    @classmethod
+    def of(cls, tree: Any) -> PageParagraphs:
+        elements = list(tree.iter("p"))
+        texts = [" ".join(p.text_content().split()) for p in elements]
+        return cls(elements, texts, {p: i for i, p in enumerate(elements)})
+
+
+def missing_chunk_paragraphs(paras: PageParagraphs, parts: list[Part]) -> list[tuple[int, str]]:
     """Paragraphs trafilatura left out of a body split into sibling containers.
 
     Containers are the parents of ``<p>`` elements, keyed by tag and class. When one
@@ -255,12 +270,9 @@ def missing_chunk_paragraphs(tree: Any, parts: list[Part]) -> list[tuple[int, st
     returned as ``(page order, text)``."""
     extracted = "\n".join(t for _, t in parts)
     containers: dict[Any, list[tuple[int, str, Any]]] = {}
-    for i, p in enumerate(tree.iter("p")):
+    for i, (p, text) in enumerate(zip(paras.elements, paras.texts, strict=True)):
         parent = p.getparent()
-        if parent is None or not parent.get("class"):
-            continue
-        text = normalize(p.text_content())
-        if text:
+        if text and parent is not None and parent.get("class"):
             containers.setdefault(parent, []).append((i, text, p))
     groups: dict[tuple[str, str], list[Any]] = {}
     for parent in containers:
@@ -284,32 +296,26 @@ def missing_chunk_paragraphs(tree: Any, parts: list[Part]) -> list[tuple[int, st
                 continue
             for i, text, p in containers[parent]:
                 if text not in extracted and _link_density(p, len(text)) < 0.3:
-                    found.append((i, text))
+                    found.append((i, normalize(text)))
     return sorted(found)
 
 
-def missing_headings(tree: Any, parts: list[Part]) -> list[tuple[float, str]]:
+def missing_headings(tree: Any, paras: PageParagraphs, parts: list[Part]) -> list[tuple[float, str]]:
     """Section headings (``<h2>``-``<h4>``, at most 150 characters) left out of the
     extraction although their sibling paragraphs right before and right after them are in
     it (trafilatura drops the headings of a body that sits directly in ``<body>``), as
     ``(page order, text)``."""
     extracted = {t for _, t in parts}
-    seen = 0
-    position: dict[Any, int] = {}
     found: list[tuple[float, str]] = []
-    for el in tree.iter("p", "h2", "h3", "h4"):
-        if el.tag == "p":
-            position[el] = seen
-            seen += 1
-            continue
+    for el in tree.iter("h2", "h3", "h4"):
         before, after = _sibling(el, -1), _sibling(el, 1)
-        if before is None or after is None or before.tag != "p" or after.tag != "p":
+        i, j = paras.index.get(before), paras.index.get(after)
+        if i is None or j is None:
             continue
         text = normalize(el.text_content())
-        if (text and len(text) <= 150 and text not in extracted and before in position
-                and normalize(before.text_content()) in extracted
-                and normalize(after.text_content()) in extracted):
-            found.append((position[before] + 0.5, text))
+        if (text and len(text) <= 150 and text not in extracted
+                and paras.texts[i] in extracted and paras.texts[j] in extracted):
+            found.append((i + 0.5, text))
     return found
 
 
@@ -320,11 +326,13 @@ def _sibling(el: Any, step: int) -> Any:
     return nxt
 
 
-def merge_in_page_order(tree: Any, parts: list[Part], extra: list[tuple[float, str, str]]
-                        ) -> list[Part]:
+def merge_in_page_order(paras: PageParagraphs, parts: list[Part],
+                        extra: list[tuple[float, str, str]]) -> list[Part]:
     """``parts`` with the ``extra`` ``(page order, kind, text)`` blocks inserted; page order
     counts the page's ``<p>`` elements."""
-    order = {normalize(p.text_content()): i for i, p in reversed(list(enumerate(tree.iter("p"))))}
+    order: dict[str, int] = {}
+    for i, text in enumerate(paras.texts):
+        order.setdefault(text, i)
     keyed: list[tuple[float, int, Part]] = []
     last = -1.0
     for seq, part in enumerate(parts):
@@ -388,12 +396,18 @@ def _drop_repeats(parts: list[Part], *texts: str | None) -> list[Part]:
     return out
 
 
+def is_shown(tree: Any, text: str) -> bool:
+    """Whether the page shows ``text``: its first words are in one text node of the body."""
+    snippet = " ".join(text.split()[:8])
+    found = tree.xpath("//body//text()[contains(normalize-space(.), $s)]", s=snippet)
+    return bool(found)
+
+
 def choose_dek(meta: PageMeta, title: str, parts: list[Part], page: Any
                ) -> tuple[str | None, str | None, bool]:
     """``(dek, rule, shown)``: a visible standfirst, else the first description that is
     neither cut short, nor the title, nor already the lead of the body text. ``shown`` says
-    whether the page shows it (only then does it go into ``text``); ``page`` is a callable
-    returning the page's visible text."""
+    whether the page shows it (only then does it go into ``text``); ``page`` is the tree."""
     if meta.standfirst and meta.standfirst.casefold() != title.casefold():
         return meta.standfirst, "html:standfirst", True
     lead = shingles(" ".join(t for _, t in parts[:5]), 3)
@@ -402,7 +416,7 @@ def choose_dek(meta: PageMeta, title: str, parts: list[Part], page: Any
             continue
         if len(text.split()) >= 3 and _contained(shingles(text, 3), lead) >= 0.5:
             continue
-        shown = " ".join(_WORDS.findall(text)) in " ".join(_WORDS.findall(page()))
+        shown = is_shown(page, text)
         return text, rule, shown
     return None, None, False
 
@@ -496,14 +510,15 @@ class HtmlConverter(Converter):
         if opts.drop_boilerplate:
             parts = [p for p in parts if not is_boilerplate(p[1])]
         if opts.complete_chunks and parts:
-            extra = [(i + 0.5, "paragraph", t) for i, t in missing_chunk_paragraphs(tree, parts)]
+            paras = PageParagraphs.of(tree)
+            extra = [(i + 0.5, "paragraph", t) for i, t in missing_chunk_paragraphs(paras, parts)]
             if extra:
                 rule += "+chunks"
-            headings = [(i, "heading", t) for i, t in missing_headings(tree, parts)]
+            headings = [(i, "heading", t) for i, t in missing_headings(tree, paras, parts)]
             if headings:
                 rule += "+headings"
             if extra or headings:
-                parts = merge_in_page_order(tree, parts, extra + headings)
+                parts = merge_in_page_order(paras, parts, extra + headings)
         if opts.jsonld_body and meta.article_body:
             raw = meta.article_body
             jl = fragment_parts(raw) if re.search(r"<(?:p|div|br|h\d|li)\b", raw) else text_parts(raw)
@@ -523,14 +538,7 @@ class HtmlConverter(Converter):
         prov = {k: {"converter": NAME, "rule": r} for k, r in meta.provenance.items()}
         prov["text"] = {"converter": NAME, "rule": text_rule}
         parts = _drop_repeats(parts, title, meta.h1)
-        visible: list[str] = []
-
-        def page() -> str:
-            if not visible:
-                visible.append(page_text(tree))
-            return visible[0]
-
-        dek, dek_rule, shown = choose_dek(meta, title, parts, page)
+        dek, dek_rule, shown = choose_dek(meta, title, parts, tree)
         if dek:
             parts = _drop_repeats(parts, dek)
             note = "" if shown else " (not shown on the page: kept out of text)"
