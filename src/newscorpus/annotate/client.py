@@ -32,7 +32,10 @@ TOKEN_ENV = ("NEWSCORPUS_LS_TOKEN", "LABEL_STUDIO_API_KEY")
 TOKEN_FILE_ENV = "NEWSCORPUS_LS_TOKEN_FILE"
 URL_ENV = ("NEWSCORPUS_LS_URL", "LABEL_STUDIO_URL")
 DEFAULT_URL = "http://localhost:8080"
-TASK_FIELDS = "id,data,meta,annotations,drafts,updated_at"
+# The listing's ``include`` also filters the nested annotation objects by name, so the
+# annotation fields we read are named here too.
+TASK_FIELDS = ("id,data,meta,updated_at,annotations,drafts,result,completed_by,was_cancelled,"
+               "ground_truth,created_at,unique_id,user")
 T = TypeVar("T")
 
 
@@ -240,7 +243,7 @@ class LabelStudioClient:
     # -- tasks ----------------------------------------------------------------------------
 
     def list_tasks(self, project_id: int, *, query: dict[str, Any] | None = None,
-                   include: str = TASK_FIELDS, all_fields: bool = True, page_size: int = 100
+                   include: str | None = TASK_FIELDS, all_fields: bool = True, page_size: int = 100
                    ) -> Iterator[list[dict[str, Any]]]:
         """Pages of tasks (plain dicts). ``self.server_date`` holds the server's ``Date``
         header of the first page once the first page is read."""
@@ -249,8 +252,9 @@ class LabelStudioClient:
         page = 1
         first_date: datetime | None = None
         while True:
-            params: dict[str, Any] = {"project": project_id, "page": page, "page_size": page_size,
-                                      "include": include}
+            params: dict[str, Any] = {"project": project_id, "page": page, "page_size": page_size}
+            if include:
+                params["include"] = include
             if all_fields:
                 params["fields"] = "all"
             if query is not None:

@@ -40,6 +40,9 @@ def _register() -> None:
     cli.add_command(validate.validate_cmd)
     cli.add_command(release.release_group)
     cli.add_command(info.info_cmd)
+    from .annotate import annotate_group
+
+    cli.add_command(annotate_group)
     cli.add_command(hydrate.hydrate_cmd)
 
 

@@ -1,0 +1,285 @@
+"""``annotate adjudicate``: gold annotations by a declared policy, with the conflicts listed.
+
+The policy is a sequence of steps tried in order for each article; the first that decides
+gives the gold:
+
+- ``ground_truth``: an annotation marked ground truth (in Label Studio or in the file) is the
+  gold as it is; nothing new is written for that article;
+- ``majority``: an item (entity span+label, quote span+kind, a quote's speaker and cue, a
+  stance toward a target) is gold when more than half of the article's annotators have it;
+  the step fails for the article when any item is tied or a speaker, cue or stance has no
+  majority value: those are the conflicts;
+- ``annotator:<name>``: that annotator's annotation is the gold;
+- ``unanimous``: like ``majority`` but every annotator must agree.
+
+Default: ``ground_truth,majority``. Articles no step decides are listed with their
+conflicts and get no gold. Inputs are the workspace's human annotations whose
+``text_sha256`` matches the article (stale ones, predictions, drafts and earlier
+adjudications are left out and counted). The output ``annotations/adjudicated.jsonl``
+(origin ``adjudication``, ``ground_truth: true``) is rewritten whole, sorted, stable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..records import Annotation, Entity, Holder, Quote, Span, Stance, read_jsonl
+from ..text import sha256_text
+from ..workspace import Workspace
+from .pull import write_output
+from .push import load_articles
+from .results import sort_parts, stance_id
+
+OUTPUT_NAME = "adjudicated.jsonl"
+DEFAULT_POLICY = ("ground_truth", "majority")
+LEFT_OUT_ORIGINS = {"prediction", "adjudication"}
+
+
+def parse_policy(policy: str | Iterable[str]) -> tuple[str, ...]:
+    steps = tuple(s.strip() for s in (policy.split(",") if isinstance(policy, str) else policy) if s.strip())
+    for step in steps:
+        if step not in ("ground_truth", "majority", "unanimous") and not (
+                step.startswith("annotator:") and len(step) > len("annotator:")):
+            raise ConfigError(f"unknown adjudication step {step!r}; steps: ground_truth, majority, "
+                              "unanimous, annotator:<name>")
+    if not steps:
+        raise ConfigError("the adjudication policy is empty")
+    return steps
+
+
+def collect(ws: Workspace, exclude: Iterable[str] = (OUTPUT_NAME,)
+            ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
+    """``{article id: {annotator: record}}`` of usable human annotations, and what was left out.
+
+    When an annotator has several usable records for one article, the latest
+    ``updated_at`` wins (and the others are counted as ``superseded``)."""
+    articles, _ = load_articles(ws)
+    hashes = {aid: sha256_text(a["text"]) for aid, a in articles.items()}
+    skip = set(exclude)
+    left = Counter[str]()
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for path in ws.annotation_files():
+        if path.name in skip:
+            continue
+        for _, record in read_jsonl(path):
+            aid = record.get("article_id")
+            if record.get("origin") in LEFT_OUT_ORIGINS:
+                left[str(record.get("origin"))] += 1
+            elif (record.get("external") or {}).get("draft") is not None:
+                left["draft"] += 1
+            elif aid not in hashes:
+                left["no_article"] += 1
+            elif record.get("text_sha256") != hashes[aid]:
+                left["stale"] += 1
+            else:
+                name = str(record["annotator"])
+                previous = out.setdefault(aid, {}).get(name)
+                if previous is not None:
+                    left["superseded"] += 1
+                    if str(previous.get("updated_at") or "") > str(record.get("updated_at") or ""):
+                        continue
+                out[aid][name] = record
+    return out, dict(sorted(left.items()))
+
+
+@dataclass
+class Conflict:
+    article_id: str
+    kind: str
+    item: str
+    votes: dict[str, str]
+
+
+@dataclass
+class AdjudicationReport:
+    policy: tuple[str, ...] = DEFAULT_POLICY
+    articles: int = 0
+    decided: dict[str, int] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)
+    written: int = 0
+    output: str | None = None
+
+    def summary(self) -> str:
+        decided = ", ".join(f"{k} {v}" for k, v in sorted(self.decided.items())) or "none"
+        return (f"{self.articles} articles: decided by {decided}; {len(self.unresolved)} unresolved "
+                f"with {len(self.conflicts)} conflicts; {self.written} gold records written")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["policy"] = list(self.policy)
+        return d
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "none"
+    if isinstance(x, tuple) and len(x) == 3 and isinstance(x[0], int):
+        return f"{x[0]}..{x[1]} {x[2]}"
+    if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], int):
+        return f"{x[0]}..{x[1]}"
+    return str(x)
+
+
+def _vote(aid: str, records: Mapping[str, Mapping[str, Any]], need_all: bool
+          ) -> tuple[Annotation | None, list[Conflict]]:
+    """Majority (or unanimous) gold for one article, or its conflicts."""
+    names = sorted(records)
+    n = len(names)
+    conflicts: list[Conflict] = []
+
+    def wins(count: int) -> bool:
+        return count == n if need_all else 2 * count > n
+
+    def tie(count: int) -> bool:
+        return 0 < count < n if need_all else 2 * count == n
+
+    text_of: dict[tuple[int, int], str] = {}
+    entity_votes: Counter[tuple[int, int, str]] = Counter()
+    quote_votes: Counter[tuple[int, int, str]] = Counter()
+    for r in records.values():
+        for e in r.get("entities", []):
+            entity_votes[(e["start"], e["end"], e["label"])] += 1
+            text_of[(e["start"], e["end"])] = e["text"]
+        for q in r.get("quotes", []):
+            quote_votes[(q["start"], q["end"], q["kind"])] += 1
+            text_of[(q["start"], q["end"])] = q["text"]
+            for part in ("speaker", "cue"):
+                if q.get(part):
+                    text_of[(q[part]["start"], q[part]["end"])] = q[part]["text"]
+    for kind, votes in (("entity", entity_votes), ("quote", quote_votes)):
+        for item, count in sorted(votes.items()):
+            if tie(count):
+                holders = {name: "yes" if _has(records[name], kind, item) else "no" for name in names}
+                conflicts.append(Conflict(aid, kind, _fmt(item), holders))
+    entities = [Entity(f"e{i}", s, e, text_of[(s, e)], label)
+                for i, (s, e, label) in enumerate(sorted(k for k, c in entity_votes.items() if wins(c)), 1)]
+    entity_id = {(e.start, e.end, e.label): e.id for e in entities}
+    quotes: list[Quote] = []
+    quote_id: dict[tuple[int, int], str] = {}
+    for i, (s, e, kind) in enumerate(sorted(k for k, c in quote_votes.items() if wins(c)), 1):
+        qid = f"q{i}"
+        quote_id[(s, e)] = qid
+        parts: dict[str, Any] = {}
+        for part in ("speaker", "cue"):
+            values = {name: _quote_part(records[name], s, e, part) for name in names}
+            counter = Counter(values.values())
+            best, count = counter.most_common(1)[0]
+            if not wins(count):
+                conflicts.append(Conflict(aid, part, f"quote {s}..{e}", {k: _fmt(v) for k, v in values.items()}))
+            parts[part] = Span(best[0], best[1], text_of[best]) if best else None
+        speaker_entity = None
+        if parts["speaker"] is not None:
+            ents = {name: _quote_part(records[name], s, e, "speaker_entity") for name in names}
+            best_ent, count = Counter(ents.values()).most_common(1)[0]
+            if best_ent is not None and wins(count):
+                speaker_entity = entity_id.get(best_ent)
+        quotes.append(Quote(qid, s, e, text_of[(s, e)], kind, parts["speaker"], speaker_entity, parts["cue"]))
+    stance_votes: dict[tuple[str, Any, str], dict[str, str]] = {}
+    for name in names:
+        r = records[name]
+        quote_span = {q["id"]: (q["start"], q["end"]) for q in r.get("quotes", [])}
+        entity_span = {x["id"]: (x["start"], x["end"], x["label"]) for x in r.get("entities", [])}
+        for st in r.get("stances", []):
+            h = st["holder"]
+            key = ("article", None) if h["type"] == "article" else (
+                h["type"], quote_span.get(h["ref"]) if h["type"] == "quote" else entity_span.get(h["ref"]))
+            stance_votes.setdefault((*key, st["target"]), {})[name] = st["stance"]
+    stances: list[Stance] = []
+    for (htype, hkey, target), votes in sorted(stance_votes.items(), key=lambda kv: repr(kv[0])):
+        best, count = Counter(votes.values()).most_common(1)[0]
+        if not wins(count):
+            if 2 * len(votes) >= n or need_all:
+                conflicts.append(Conflict(aid, "stance", f"{htype} {_fmt(hkey)} -> {target}",
+                                          {k: votes.get(k, "none given") for k in names}))
+            continue
+        ref = None if htype == "article" else (quote_id.get(hkey) if htype == "quote" else entity_id.get(hkey))
+        if htype != "article" and ref is None:
+            continue
+        holder = Holder(htype, ref)
+        stances.append(Stance(stance_id(holder, target), holder, target, best))
+    if conflicts:
+        return None, conflicts
+    sort_parts(entities, quotes, stances)
+    first = next(iter(records.values()))
+    return Annotation(f"{aid}:gold", aid, first["text_sha256"], "adjudication", "adjudication", True,
+                      entities, quotes, stances), []
+
+
+def _has(record: Mapping[str, Any], kind: str, item: tuple[int, int, str]) -> bool:
+    if kind == "entity":
+        return any((e["start"], e["end"], e["label"]) == item for e in record.get("entities", []))
+    return any((q["start"], q["end"], q["kind"]) == item for q in record.get("quotes", []))
+
+
+def _quote_part(record: Mapping[str, Any], start: int, end: int, part: str) -> Any:
+    for q in record.get("quotes", []):
+        if (q["start"], q["end"]) == (start, end):
+            if part == "speaker_entity":
+                ents = {e["id"]: (e["start"], e["end"], e["label"]) for e in record.get("entities", [])}
+                return ents.get(q.get("speaker_entity"))
+            value = q.get(part)
+            return (value["start"], value["end"]) if value else None
+    return None
+
+
+def adjudicate(ws: Workspace, policy: str | Iterable[str] = DEFAULT_POLICY,
+               output_name: str = OUTPUT_NAME) -> AdjudicationReport:
+    """Write gold annotations for the workspace by ``policy``; see the module documentation."""
+    steps = parse_policy(policy)
+    by_article, left_out = collect(ws, exclude=(output_name,))
+    report = AdjudicationReport(policy=steps, articles=len(by_article), left_out=left_out)
+    decided: Counter[str] = Counter()
+    gold: dict[str, dict[str, Any]] = {}
+    for aid, records in sorted(by_article.items()):
+        article_conflicts: list[Conflict] = []
+        for step in steps:
+            if step == "ground_truth":
+                marked = [r for r in records.values() if r.get("ground_truth")]
+                if len(marked) == 1:
+                    decided["ground_truth"] += 1
+                    break
+                if len(marked) > 1:
+                    article_conflicts.append(Conflict(aid, "ground_truth", "several ground-truth annotations",
+                                                      {str(r["annotator"]): r["id"] for r in marked}))
+            elif step in ("majority", "unanimous"):
+                record, conflicts = _vote(aid, records, need_all=step == "unanimous")
+                if record is not None:
+                    d = record.to_dict()
+                    d["external"] = {"policy": ",".join(steps), "rule": step,
+                                     "annotators": ",".join(sorted(records))}
+                    gold[aid] = d
+                    decided[step] += 1
+                    break
+                article_conflicts.extend(conflicts)
+            else:
+                name = step.split(":", 1)[1]
+                if name in records:
+                    d = {**records[name], "id": f"{aid}:gold", "annotator": "adjudication",
+                         "origin": "adjudication", "ground_truth": True,
+                         "external": {"policy": ",".join(steps), "rule": step, "source": records[name]["id"]}}
+                    d.pop("created_at", None)
+                    d.pop("updated_at", None)
+                    gold[aid] = d
+                    decided[step] += 1
+                    break
+        else:
+            report.unresolved.append(aid)
+            report.conflicts.extend(article_conflicts)
+    report.decided = dict(sorted(decided.items()))
+    path = ws.annotations_dir / output_name
+    if gold or path.is_file():
+        write_output(path, gold)
+        report.output = str(path)
+    report.written = len(gold)
+    return report
+
+
+def output_path(ws: Workspace, output_name: str = OUTPUT_NAME) -> Path:
+    return ws.annotations_dir / output_name

@@ -1,0 +1,324 @@
+"""``annotate import``: a Label Studio JSON export (file) -> annotation records, offline.
+
+Reads Label Studio's full JSON export (a list of tasks; a single task object and the legacy
+``completions`` key are accepted too). Tasks pushed by newscorpus carry their article id and
+text hash; other tasks are matched to a workspace article by the exact text, or become new
+articles with ``create_articles`` (only when the text is already normalized, so that no
+offset has to move). Results are mapped onto the workspace label set (``label_map`` for
+names that differ, e.g. ``Person=PERSON``) and read with :func:`~.results.read_result`:
+every span is rebuilt from its offsets and checked against the text Label Studio sent, so an
+export whose offsets do not match its text is reported, never imported silently.
+
+Predictions are checked the same way; they are written (origin ``prediction``) only when
+asked, since a lone prediction must not become gold. Regions the label set cannot hold
+(unknown labels, images, HyperText...) reject their annotation, or with ``lenient`` are
+dropped and each drop is reported. Counts add up: ``annotations = imported + rejected +
+skipped``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..ids import article_id_from_fields
+from ..records import Article, Block, dumps
+from ..report import Problem
+from ..text import nfc, sha256_text, unify_newlines
+from ..workspace import Workspace
+from .labels import ENTITY_CONTROL, QUOTE_CONTROL, QUOTE_LABELS, RELATIONS, TEXT_NAME, build_label_config
+from .pull import read_output, task_records, write_output
+from .push import load_articles
+
+SOURCE = "labelstudio-import"
+
+
+@dataclass
+class ImportOptions:
+    label_map: dict[str, str] = field(default_factory=dict)
+    config_xml: str | None = None       # the export's labeling config (finds the text field)
+    text_field: str | None = None       # data key holding the text; default: from the config or guessed
+    include_predictions: bool = False
+    include_drafts: bool = False
+    lenient: bool = False               # drop (and report) regions the label set cannot hold
+    create_articles: bool = False
+    output_name: str | None = None      # default: import-<file stem>.jsonl
+
+
+@dataclass
+class ImportReport:
+    source: str = ""
+    tasks: int = 0
+    annotations: int = 0
+    imported: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    predictions: int = 0
+    predictions_rejected: int = 0
+    dropped_regions: int = 0
+    drafts_ignored: int = 0
+    articles_created: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    output: str | None = None
+    articles_output: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (f"{self.source}: {self.tasks} tasks, annotations {self.annotations} = imported "
+                f"{self.imported} + rejected {self.rejected} + skipped {self.skipped}; predictions "
+                f"{self.predictions} ({self.predictions_rejected} rejected); {self.dropped_regions} "
+                f"regions dropped; {self.articles_created} articles created; {len(self.problems)} problems")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["problems"] = [asdict(p) for p in self.problems]
+        d["valid"] = self.valid
+        return d
+
+
+def _text_objects(config_xml: str | None) -> dict[str, str]:
+    """Text-like object name -> its data key (``<Text name="text" value="$ner"/>``)."""
+    if not config_xml:
+        return {}
+    found = {}
+    for tag, attrs in re.findall(r"<(Text|HyperText|Paragraphs)\b([^>]*)>", config_xml):
+        name = re.search(r'\bname="([^"]+)"', attrs)
+        value = re.search(r'\bvalue="\$([^"]+)"', attrs)
+        if name and value:
+            found[name.group(1)] = value.group(1) if tag == "Text" else f"<{tag}>"
+    return found
+
+
+def _text_field(data: dict[str, Any], options: ImportOptions, objects: dict[str, str]) -> str | None:
+    if options.text_field:
+        return options.text_field
+    fields = [f for f in objects.values() if not f.startswith("<")]
+    if len(fields) == 1:
+        return fields[0]
+    if "newscorpus_id" in data or isinstance(data.get("text"), str):
+        return "text"
+    strings = [k for k, v in data.items() if isinstance(v, str)]
+    return strings[0] if len(strings) == 1 else None
+
+
+def _map_label(label: str, options: ImportOptions, entities: tuple[str, ...]) -> str | None:
+    mapped = options.label_map.get(label, label)
+    if mapped in entities or mapped in QUOTE_LABELS:
+        return mapped
+    if mapped.upper() in entities or mapped.upper() in QUOTE_LABELS:
+        return mapped.upper()
+    return None
+
+
+def translate(result: Any, options: ImportOptions, entities: tuple[str, ...], region_controls: set[str],
+              objects: dict[str, str], where: str) -> tuple[list[dict[str, Any]], list[str], int]:
+    """A foreign result in the newscorpus vocabulary; returns (result, problems, dropped)."""
+    if not isinstance(result, list):
+        return [], [f"{where}: result is not a list"], 0
+    out: list[dict[str, Any]] = []
+    problems: list[str] = []
+    kept: set[str] = set()
+    region_kind: dict[str, str] = {}
+    for i, item in enumerate(result):
+        if not isinstance(item, dict):
+            problems.append(f"{where}/result/{i}: not an object")
+            continue
+        kind = item.get("type")
+        if kind == "relation":
+            continue
+        if kind == "choices" and item.get("from_name") in region_controls:
+            out.append({**item, "to_name": TEXT_NAME})  # already ours (a newscorpus export)
+            continue
+        to_name = item.get("to_name")
+        is_text = (to_name in objects and not objects[to_name].startswith("<")) if objects else True
+        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        labels = value.get("labels")
+        if kind != "labels" or not is_text or not isinstance(labels, list):
+            problems.append(f"{where}/result/{i}: {kind!r} result from {item.get('from_name')!r} cannot be "
+                            "held by the newscorpus label set (only <Text> span labels)")
+            continue
+        mapped = [_map_label(x, options, entities) for x in labels]
+        if not labels or None in mapped:
+            unknown = [x for x, m in zip(labels, mapped, strict=True) if m is None]
+            problems.append(f"{where}/result/{i}: label(s) {unknown} are not in the label set "
+                            "(map them with --map FROM=TO)")
+            continue
+        control = QUOTE_CONTROL if mapped[0] in QUOTE_LABELS else ENTITY_CONTROL
+        out.append({**item, "from_name": control, "to_name": TEXT_NAME, "value": {**value, "labels": mapped}})
+        if isinstance(item.get("id"), str):
+            kept.add(item["id"])
+            region_kind[item["id"]] = control
+    for i, item in enumerate(result):
+        if not isinstance(item, dict) or item.get("type") != "relation":
+            continue
+        labels = [x for x in item.get("labels") or [] if x in RELATIONS]
+        ends = (item.get("from_id"), item.get("to_id"))
+        if not all(e in kept for e in ends):
+            problems.append(f"{where}/result/{i}: relation {ends[0]!r} -> {ends[1]!r} loses an end")
+        elif len(labels) != len(item.get("labels") or []):
+            problems.append(f"{where}/result/{i}: relation label(s) {item.get('labels')} are not "
+                            f"newscorpus relations {list(RELATIONS)}")
+        elif {region_kind[e] for e in ends} == {ENTITY_CONTROL}:  # type: ignore[index]
+            problems.append(f"{where}/result/{i}: a relation between two entities (coreference?) "
+                            "has no place in the newscorpus schema")
+        else:
+            out.append(item)
+    if options.lenient:
+        return out, [], len(problems)
+    return out, problems, 0
+
+
+def _load_tasks(path: Path) -> list[dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    tasks = data if isinstance(data, list) else [data]
+    return [t for t in tasks if isinstance(t, dict)]
+
+
+def _new_article(text: str, task_id: Any, source_name: str) -> Article | None:
+    if unify_newlines(nfc(text)) != text:
+        return None
+    blocks, pos = [], 0
+    for part in text.split("\n\n"):
+        if part.strip():
+            lead = len(part) - len(part.lstrip())
+            body = part.strip()
+            blocks.append(Block("paragraph", pos + lead, pos + lead + len(body)))
+        pos += len(part) + 2
+    if not blocks:
+        return None
+    title = text[blocks[0].start:blocks[0].end][:200]
+    aid = article_id_from_fields(SOURCE, f"{source_name}#{task_id}: {title}", None)
+    return Article(id=aid, source=SOURCE, title=title, text=text, blocks=blocks,
+                   origin={"converter": SOURCE, "file": source_name, "task": str(task_id)})
+
+
+def _import_unit(report: ImportReport, records: dict[str, dict[str, Any]], options: ImportOptions,
+                 config: Any, objects: dict[str, str], kind: str, unit: dict[str, Any], task: dict[str, Any],
+                 text: str, aid: str, stem: str, source_name: str, where: str) -> None:
+    uid = unit.get("id")
+    region_controls = set(config.region_stance) | set(config.article_stance)
+    result, problems, dropped = translate(unit.get("result"), options, config.entity_labels,
+                                          region_controls, objects, where)
+    report.dropped_regions += dropped
+    if dropped:
+        report.problems.append(Problem(aid, "", f"{dropped} region(s) or relation(s) dropped (--lenient)",
+                                       "import:dropped", where))
+    outcome = None
+    if not problems:
+        task_view = {"id": task.get("id"), "meta": task.get("meta"),
+                     "data": {TEXT_NAME: text, "newscorpus_sha256": sha256_text(text)},
+                     "drafts" if kind == "draft" else "annotations": [{**unit, "result": result}]}
+        outcome = task_records(task_view, config, origin="prediction" if kind == "prediction" else "import",
+                               article_id=aid, include_drafts=kind == "draft")
+        report.problems.extend(outcome.problems)
+    else:
+        report.problems.extend(Problem(aid, "", m, "import:result", where) for m in problems)
+    if outcome is None or outcome.rejected or not outcome.records:
+        if kind == "prediction":
+            report.predictions_rejected += 1
+        else:
+            report.rejected += 1
+        return
+    if kind == "prediction" and not options.include_predictions:
+        return
+    d = outcome.records[0].to_dict()
+    d["id"] = f"{aid}:{kind}-{stem}-{uid}"
+    if kind == "prediction":
+        d["annotator"] = f"model:{unit.get('model_version') or 'unknown'}"
+    d["external"] = {"system": "labelstudio-export", "file": source_name, "task": task.get("id"), kind: uid}
+    records[d["id"]] = {**d, "external": {k: v for k, v in d["external"].items() if v is not None}}
+    if kind != "prediction":
+        report.imported += 1
+
+
+def import_export(ws: Workspace, path: Path, options: ImportOptions | None = None) -> ImportReport:
+    """Import the Label Studio JSON export at ``path`` into ``ws``'s annotations folder."""
+    options = options or ImportOptions()
+    path = Path(path)
+    report = ImportReport(source=path.name)
+    config = build_label_config(ws.config.labels)
+    objects = _text_objects(options.config_xml)
+    articles, _ = load_articles(ws)
+    by_text = {sha256_text(a["text"]): aid for aid, a in articles.items()}
+    new_articles: dict[str, dict[str, Any]] = {}
+    records: dict[str, dict[str, Any]] = {}
+    stem = re.sub(r"[^0-9A-Za-z_.-]+", "-", path.stem)
+    for index, task in enumerate(_load_tasks(path)):
+        report.tasks += 1
+        task = {**task, "id": task.get("id", index)}
+        data = task.get("data") if isinstance(task.get("data"), dict) else {}
+        where = f"{path.name} task {task['id']}"
+        field_name = _text_field(data, options, objects)  # type: ignore[arg-type]
+        text = data.get(field_name) if field_name else None  # type: ignore[union-attr]
+        units = [u for u in task.get("annotations") or task.get("completions") or [] if isinstance(u, dict)]
+        drafts = [d for d in task.get("drafts") or [] if isinstance(d, dict)]
+        preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+        groups = [("annotation", units)]
+        if options.include_drafts:
+            groups.append(("draft", drafts))
+        else:
+            report.drafts_ignored += len(drafts)
+        groups.append(("prediction", preds))
+        n_units = len(units) + (len(drafts) if options.include_drafts else 0)
+        aid = None
+        if not isinstance(text, str):
+            report.problems.append(Problem(None, "/data", "no text field found in the task data (give "
+                                           "--text-field or --config)", "import:task", where))
+        else:
+            aid = data.get("newscorpus_id") or by_text.get(sha256_text(text))  # type: ignore[union-attr]
+            if aid is None and options.create_articles:
+                article = _new_article(text, task["id"], path.name)
+                if article is None:
+                    report.problems.append(Problem(None, "/data", "text is not normalized (NFC, \\n line "
+                                                   "ends); convert it first", "import:task", where))
+                else:
+                    aid = article.id
+                    new_articles[aid] = article.to_dict()
+            elif aid is None:
+                report.problems.append(Problem(None, "/data", "no workspace article has this text (use "
+                                               "--create-articles)", "import:task", where))
+        if aid is None or not isinstance(text, str):
+            report.annotations += n_units
+            report.rejected += n_units
+            continue
+        for kind, items in groups:
+            for j, unit in enumerate(items):
+                unit = {**unit, "id": unit.get("id", j)}
+                if kind == "prediction":
+                    report.predictions += 1
+                else:
+                    report.annotations += 1
+                    if unit.get("was_cancelled"):
+                        report.skipped += 1
+                        continue
+                _import_unit(report, records, options, config, objects, kind, unit, task, text, aid,
+                             stem, path.name, f"{where} {kind} {unit['id']}")
+    output = ws.annotations_dir / (options.output_name or f"import-{stem}.jsonl")
+    if records:
+        existing = read_output(output)
+        existing.update(records)
+        write_output(output, existing)
+        report.output = str(output)
+    if new_articles:
+        apath = ws.articles_dir / f"{SOURCE}-{stem}.jsonl"
+        apath.parent.mkdir(parents=True, exist_ok=True)
+        old = read_output_articles(apath)
+        old.update(new_articles)
+        apath.write_bytes(b"".join(dumps(r) for r in sorted(old.values(), key=lambda r: r["id"])))
+        report.articles_created = len(new_articles)
+        report.articles_output = str(apath)
+    return report
+
+
+def read_output_articles(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.is_file():
+        return {}
+    from ..records import read_jsonl
+
+    return {r["id"]: r for _, r in read_jsonl(path)}

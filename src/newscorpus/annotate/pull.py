@@ -1,0 +1,294 @@
+"""``annotate pull``: annotations of a Label Studio project -> ``annotations/labelstudio.jsonl``.
+
+Incremental by default: only tasks whose ``updated_at`` is after the cursor in the state file
+are listed (a task's ``updated_at`` moves when an annotation is created, updated or deleted),
+with the full JSON of their annotations (never JSON_MIN/CSV, which drop relations and
+per-region choices). The new cursor is the server's clock at the start of the listing minus
+a small overlap, so a change made while the pull runs is picked up by the next one.
+
+Every annotation of a listed task becomes one Annotation record (origin ``labelstudio``,
+``external`` = server, project, task, annotation and unique ids) after its regions are read
+with :func:`~.results.read_result`: surfaces rebuilt from offsets and checked, relations and
+per-region stance choices kept. What happens to the rest:
+
+- skipped tasks (``was_cancelled``) are counted, not written;
+- drafts are ignored unless asked for (the listing holds the token owner's drafts; saving a
+  draft does not move ``updated_at``, so pull drafts with ``--full``);
+- ground truth is kept as ``ground_truth``; several annotators per task give several records;
+- an annotation deleted in Label Studio disappears from the file (the records of a listed
+  task are replaced as a whole; a full pull replaces the whole project; deleted tasks are
+  found by comparing the project's task count);
+- an annotation made before its task's text was replaced (recorded by push in the task's
+  ``meta``) keeps the old ``text_sha256`` and is reported stale, never shifted;
+- an annotation whose regions do not fit its text or the label set is rejected with its
+  problems, never written half.
+
+The file is sorted by article id and record id, one record per line with sorted keys:
+the same server state always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from ..errors import LabelStudioError
+from ..records import Annotation, dumps, read_jsonl
+from ..report import Problem
+from ..schema import DEFAULT_STORE
+from ..text import sha256_text
+from ..workspace import Workspace
+from .client import LabelStudioClient, ls_datetime
+from .labels import LabelConfig, build_label_config
+from .push import META_KEY, load_articles, state_path
+from .results import read_result
+from .state import SyncState
+
+OUTPUT_NAME = "labelstudio.jsonl"
+ANNOTATED = {"conjunction": "or", "items": [
+    {"filter": "filter:tasks:total_annotations", "operator": "greater", "type": "Number", "value": 0},
+    {"filter": "filter:tasks:cancelled_annotations", "operator": "greater", "type": "Number", "value": 0},
+]}
+
+
+@dataclass
+class PullOptions:
+    full: bool = False
+    include_drafts: bool = False
+    annotator_emails: bool = False   # default: pseudonymous "ls-user-<id>"
+    overlap_seconds: float = 2.0
+    page_size: int = 100
+    output_name: str = OUTPUT_NAME
+
+
+@dataclass
+class TaskOutcome:
+    records: list[Annotation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    annotations: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    drafts_ignored: int = 0
+
+
+@dataclass
+class PullReport:
+    project_id: int | None = None
+    full: bool = False
+    tasks: int = 0
+    annotations: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    drafts_ignored: int = 0
+    stale: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    cursor: str | None = None
+    output: str | None = None
+    reads: int = 0
+    writes: int = 0
+
+    def summary(self) -> str:
+        mode = "full" if self.full else "incremental"
+        return (f"{mode} pull of project {self.project_id}: {self.tasks} tasks, {self.annotations} "
+                f"annotations = kept {self.annotations - self.rejected - self.skipped} + rejected "
+                f"{self.rejected} + skipped {self.skipped}; file: {self.written} new or changed, "
+                f"{self.removed} removed, {self.unchanged} unchanged; {len(self.stale)} stale; "
+                f"{self.drafts_ignored} drafts ignored")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["problems"] = [asdict(p) for p in self.problems]
+        return d
+
+
+def annotator_name(user: Any, emails: bool) -> str:
+    """``ls-user-<id>`` (or the e-mail when asked and known) for a ``completed_by`` value."""
+    if isinstance(user, dict):
+        if emails and user.get("email"):
+            return str(user["email"])
+        user = user.get("id")
+    if isinstance(user, str) and not user.isdigit():
+        return user if emails else "ls-user-unknown"
+    return f"ls-user-{user}" if user is not None else "ls-user-unknown"
+
+
+def _superseded(task: dict[str, Any]) -> dict[str, tuple[str, str, Any]]:
+    """Annotation id -> (old text sha, old text, its updated_at then), newest replacement first."""
+    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    out: dict[str, tuple[str, str, Any]] = {}
+    for entry in reversed(((meta or {}).get(META_KEY) or {}).get("superseded") or []):
+        for ann_id, updated in (entry.get("annotations") or {}).items():
+            out.setdefault(str(ann_id), (entry.get("text_sha256"), entry.get("text", ""), updated))
+    return out
+
+
+def task_records(task: dict[str, Any], config: LabelConfig, *, origin: str = "labelstudio",
+                 server: str | None = None, project_id: int | None = None,
+                 include_drafts: bool = False, emails: bool = False,
+                 article_id: str | None = None, text_field: str = "text") -> TaskOutcome:
+    """Annotation records of one task in Label Studio's full JSON (listing or export)."""
+    out = TaskOutcome()
+    data = task.get("data") if isinstance(task.get("data"), dict) else {}
+    task_id = task.get("id")
+    where = f"task {task_id}"
+    aid = article_id or data.get("newscorpus_id")  # type: ignore[union-attr]
+    text = data.get(text_field)  # type: ignore[union-attr]
+    annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict)]
+    drafts = [d for d in task.get("drafts") or [] if isinstance(d, dict)]
+    if not include_drafts:
+        out.drafts_ignored = len(drafts)
+        drafts = []
+    units = [("annotation", a) for a in annotations] + [("draft", d) for d in drafts]
+    out.annotations = len(units)
+    if not isinstance(aid, str) or not isinstance(text, str):
+        if units:
+            out.rejected = len(units)
+            out.problems.append(Problem(None, "/data", f"no newscorpus_id or no {text_field!r} text in the "
+                                        "task data: not a newscorpus task", "labelstudio:task", where))
+        return out
+    sha = data.get("newscorpus_sha256") or sha256_text(text)  # type: ignore[union-attr]
+    if sha != sha256_text(text):
+        out.rejected = len(units)
+        out.problems.append(Problem(aid, "/data/text", "the task text does not match its newscorpus_sha256 "
+                                    "(was it edited in Label Studio?)", "labelstudio:task", where))
+        return out
+    superseded = _superseded(task)
+    external_base = {"system": "labelstudio", "server": server, "project": project_id, "task": task_id}
+    for kind, unit in units:
+        uid = unit.get("id")
+        location = f"{where} {kind} {uid}"
+        if kind == "annotation" and unit.get("was_cancelled"):
+            out.skipped += 1
+            continue
+        unit_text, unit_sha = text, sha
+        old = superseded.get(str(uid)) if kind == "annotation" else None
+        if old is not None and old[2] == unit.get("updated_at"):
+            unit_sha, unit_text = old[0], old[1]
+        parsed = read_result(unit.get("result"), unit_text, config)
+        if parsed.problems:
+            out.rejected += 1
+            out.problems.extend(Problem(aid, "", msg, "labelstudio:result", location) for msg in parsed.problems)
+            continue
+        user = unit.get("completed_by") if kind == "annotation" else unit.get("user")
+        external = {**external_base, "annotation" if kind == "annotation" else "draft": uid}
+        if unit.get("unique_id"):
+            external["unique_id"] = str(unit["unique_id"])
+        prefix = "" if kind == "annotation" else "draft-"
+        record = Annotation(
+            id=f"{aid}:ls-{project_id if project_id is not None else 'x'}-{prefix}{uid}",
+            article_id=aid, text_sha256=unit_sha, annotator=annotator_name(user, emails), origin=origin,
+            ground_truth=bool(unit.get("ground_truth")) if kind == "annotation" else False,
+            entities=parsed.entities, quotes=parsed.quotes, stances=parsed.stances,
+            created_at=unit.get("created_at"), updated_at=unit.get("updated_at"),
+            external={k: v for k, v in external.items() if v is not None})
+        problems = DEFAULT_STORE.problems(record.to_dict(), "annotation", location, article_text=unit_text)
+        if problems:
+            out.rejected += 1
+            out.problems.extend(problems)
+            continue
+        out.records.append(record)
+    return out
+
+
+def read_output(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.is_file():
+        return {}
+    return {r["id"]: r for _, r in read_jsonl(path)}
+
+
+def write_output(path: Path, records: dict[str, dict[str, Any]]) -> bool:
+    """Write records sorted by (article id, id); returns False when the bytes are unchanged."""
+    body = b"".join(dumps(r) for r in sorted(records.values(), key=lambda r: (r["article_id"], r["id"])))
+    if path.is_file() and path.read_bytes() == body:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(body)
+    tmp.replace(path)
+    return True
+
+
+def _mine(record: dict[str, Any], server: str, project_id: int) -> bool:
+    ext = record.get("external") or {}
+    return ext.get("system") == "labelstudio" and ext.get("server") == server and ext.get("project") == project_id
+
+
+def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None = None) -> PullReport:
+    """Bring the project's annotations into the workspace; see the module documentation."""
+    options = options or PullOptions()
+    state = SyncState.load(state_path(ws))
+    if state.project_id is None or state.url != client.url:
+        raise LabelStudioError(f"no project pushed to {client.url} from this workspace yet: run "
+                               "`newscorpus annotate push` first")
+    project_id = state.project_id
+    report = PullReport(project_id=project_id, full=options.full or state.cursor is None)
+    reads0, writes0 = client.reads, client.writes
+    config = build_label_config(ws.config.labels)
+    project = client.get_project(project_id)
+    if project is None:
+        raise LabelStudioError(f"Label Studio at {client.url} has no project {project_id} any more")
+    if report.full:
+        query: dict[str, Any] | None = None if options.include_drafts else {"filters": ANNOTATED}
+    else:
+        query = {"filters": {"conjunction": "and", "items": [
+            {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime",
+             "value": state.cursor}]}}
+    path = ws.annotations_dir / options.output_name
+    existing = read_output(path)
+    fresh: dict[str, dict[str, Any]] = {}
+    listed: set[int] = set()
+    client.server_date = None
+    for page in client.list_tasks(project_id, query=query, page_size=options.page_size):
+        for task in page:
+            listed.add(int(task["id"]))
+            outcome = task_records(task, config, server=client.url, project_id=project_id,
+                                   include_drafts=options.include_drafts, emails=options.annotator_emails)
+            report.tasks += 1
+            report.annotations += outcome.annotations
+            report.rejected += outcome.rejected
+            report.skipped += outcome.skipped
+            report.drafts_ignored += outcome.drafts_ignored
+            report.problems.extend(outcome.problems)
+            for record in outcome.records:
+                fresh[record.id] = record.to_dict()
+    started = client.server_date
+    if report.full:
+        replaced = {rid for rid, r in existing.items() if _mine(r, client.url, project_id)}
+    else:
+        replaced = {rid for rid, r in existing.items()
+                    if _mine(r, client.url, project_id) and r["external"].get("task") in listed}
+        known = {ref.task_id for ref in state.tasks.values()}
+        if int(project.get("task_number") or 0) != len(known):
+            alive = {int(t["id"]) for page in client.list_tasks(project_id, include="id", all_fields=False,
+                                                               page_size=1000) for t in page}
+            replaced |= {rid for rid, r in existing.items()
+                         if _mine(r, client.url, project_id) and r["external"].get("task") not in alive}
+            for aid, ref in list(state.tasks.items()):
+                if ref.task_id not in alive:
+                    del state.tasks[aid]
+    merged = {rid: r for rid, r in existing.items() if rid not in replaced}
+    report.removed = len(replaced - fresh.keys())
+    for rid, record in fresh.items():
+        if existing.get(rid) == record:
+            report.unchanged += 1
+        else:
+            report.written += 1
+        merged[rid] = record
+    write_output(path, merged)
+    report.output = str(path)
+    articles, _ = load_articles(ws)
+    report.stale = sorted(rid for rid, r in merged.items() if _mine(r, client.url, project_id)
+                          and r["article_id"] in articles
+                          and r["text_sha256"] != sha256_text(articles[r["article_id"]]["text"]))
+    if started is not None:
+        state.cursor = ls_datetime(started - timedelta(seconds=options.overlap_seconds))
+    report.cursor = state.cursor
+    state.save()
+    report.reads, report.writes = client.reads - reads0, client.writes - writes0
+    return report
+
