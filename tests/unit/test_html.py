@@ -9,13 +9,8 @@ from pathlib import Path
 import pytest
 
 from newscorpus.convert.base import Input
-from newscorpus.convert.html import (
-    HtmlConverter,
-    decode_html,
-    is_boilerplate,
-    jsonld_body_verdict,
-    text_parts,
-)
+from newscorpus.convert.html import HtmlConverter, decode_html
+from newscorpus.convert.htmlbody import is_boilerplate, jsonld_body_verdict, page_text, text_parts
 from newscorpus.convert.htmlmeta import bcp47, byline_authors, clean_title, parse_date, split_caption
 from newscorpus.convert.registry import detect
 from newscorpus.evaluate import score_page, score_texts
@@ -209,8 +204,6 @@ def test_jsonld_article_body_inconsistent_is_not_used(body: str, why: str) -> No
     a = article(page(head))
     assert a.provenance["text"]["rule"] == "trafilatura" and paragraphs(a) == PARAS
     import lxml.html
-
-    from newscorpus.convert.html import page_text
 
     ok, reason = jsonld_body_verdict(text_parts(body), page_text(lxml.html.fromstring(page())),
                                      [("paragraph", p) for p in PARAS])
