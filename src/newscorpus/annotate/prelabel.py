@@ -96,7 +96,8 @@ HONORIFIC_GENDER = {"Mr": "m", "Mr.": "m", "Sir": "m", "King": "m", "Lord": "m",
 
 _POST_VERB_FIRST = re.compile(rf"^[\s,]*(?P<cue>{VERB})\s+(?:{ROLE})?(?P<spk>{SPEAKER})")
 _POST_SPEAKER_FIRST = re.compile(
-    rf"^[\s,]*(?:{ROLE})?(?P<spk>{SPEAKER}){APPOS}?\s+{ADV}?(?P<cue>{VERB})\b")
+    rf"^[\s,]*(?!(?:and|but|or|while|as|when|which|who)\b)(?:{ROLE})?(?P<spk>{SPEAKER}){APPOS}?\s+{ADV}?"
+    rf"(?P<cue>{VERB})\b")
 _POST_INVERTED = re.compile(r"^[\s,]*(?:(?:a|ont)-t-(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
                             r"(?P<cue2>\w+)-t-(?P<spk2>il|elle|ils|elles))\b")
 _POST_ACCORDING = re.compile(rf"^[\s,]*(?P<cue>according to)\s+(?P<spk>{SPEAKER})", re.I)
@@ -332,13 +333,13 @@ class QuoteExtractor:
         window = text[window_start:pronoun.start]
         names: dict[str, tuple[Span, str | None]] = {}
         for m in _PERSON_NAME.finditer(window):
-            name = m.group("name")
+            name = m.group("name").rstrip(".")
             first = name.split()[0]
             if first in FUNCTION_WORDS or len(name.split()) < 2 and not m.group("hon"):
                 continue
             hon = m.group("hon")
             g = HONORIFIC_GENDER.get(hon) if hon else None
-            span = Span(window_start + m.start("name"), window_start + m.end("name"), name)
+            span = Span(window_start + m.start("name"), window_start + m.start("name") + len(name), name)
             names[name.split()[-1]] = (span, g)
         if previous is not None and previous.start < pronoun.start and pronoun.start - previous.end < 600:
             prev_g = next((g for s, g in names.values() if s.text == previous.text), None)
