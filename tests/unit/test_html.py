@@ -271,9 +271,22 @@ def test_htmldate_and_dateline_fill_missing_dates() -> None:
     ("https://twitter.com/ana; ana@news.example; @analima", [], []),
     ("Staff; Web Desk; The Editors", [], []),
     ("AP", [], ["AP"]),
+    ("Ana Lima. Courier International", ["Ana Lima"], []),
+    ("Sarah E. Needleman", ["Sarah E. Needleman"], []),
+    ("Amy Kuperinsky | NJ Advance Media for NJ.com", ["Amy Kuperinsky"], []),
+    ("Lakeshore", [], []),  # the start of the publisher's name
 ])
 def test_byline_splitting(raw: str, authors: list[str], wires: list[str]) -> None:
     assert byline_authors(raw, "Lakeshore Courier") == (authors, wires)
+
+
+def test_entities_in_jsonld_and_url_site_names() -> None:
+    head = jsonld({"@type": "NewsArticle", "headline": "&#8216;Harbour&#8217; bridge reopens &amp; more",
+                   "keywords": ["@post-id:1", "bridge"]})
+    head += "<meta property='og:site_name' content='https://www.courier.example/'>"
+    a = article(page(head))
+    assert a.title == "‘Harbour’ bridge reopens & more"
+    assert a.keywords == ["bridge"] and a.source == "courier.example"
 
 
 def test_small_helpers() -> None:

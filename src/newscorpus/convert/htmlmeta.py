@@ -16,6 +16,7 @@ UTC offset.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ _BY_PREFIX = re.compile(r"^(?:by|par|por|door|przez|av|written by|posted by|von)
                         re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\s+(?:and|&|und|et|y|e)\s+|,\s*(?:and|&)\s+|\s*&\s*)\s*",
                            re.IGNORECASE)
+_AFFILIATION = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=\w)")
+_DOMAIN = re.compile(r"\w\.(?:com|org|net|co|uk|de|fr|info|news|io|tv)\b", re.IGNORECASE)
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
@@ -103,12 +106,18 @@ class PageMeta:
 
 
 def clean(value: Any) -> str:
-    """Text of a metadata value, normalized (NFC, one line, collapsed spaces)."""
+    """Text of a metadata value: HTML entities left in it decoded (JSON-LD often carries
+    ``&#8217;``), normalized (NFC, one line, collapsed spaces)."""
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), "")
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or ""
-    return normalize(str(value)) if value else ""
+    if not value:
+        return ""
+    text = str(value)
+    if "&" in text:
+        text = html.unescape(text)
+    return normalize(text)
 
 
 # --- JSON-LD -------------------------------------------------------------------------------
@@ -217,14 +226,18 @@ def byline_authors(raw: str, publisher: str | None = None) -> tuple[list[str], l
 
 
 def clean_author(name: str, publisher: str | None = None) -> str | None:
-    """``name`` when it looks like a person's name, else None (URL, e-mail, handle, label)."""
+    """``name`` when it looks like a person's name, else None (URL, e-mail, handle, domain,
+    newsroom label, the publisher). An affiliation after a full stop ("Ana Lima. Courier
+    International") is cut off; initials ("Sarah E. Needleman") are kept."""
     name = re.sub(r"\s*\((?:[^()]*)\)\s*$", "", name).strip(" .,:;-–—")
+    name = _AFFILIATION.split(name, maxsplit=1)[0]
     lowered = name.casefold()
+    site = (publisher or "").casefold()
     if (not name or not _HAS_LETTER.search(name) or len(name) > 80 or len(name.split()) > 6
             or "://" in name or lowered.startswith("www.") or "/" in name
-            or "@" in name or any(ch.isdigit() for ch in name)
+            or "@" in name or any(ch.isdigit() for ch in name) or _DOMAIN.search(name)
             or _ROLE_WORDS.search(name)
-            or (publisher and lowered == publisher.casefold())):
+            or (site and (lowered == site or re.match(re.escape(lowered) + r"\W", site)))):
         return None
     return name
 
@@ -453,6 +466,9 @@ def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
         meta.put("source", clean(publisher.get("name")), "jsonld")
     for node in site_nodes:
         meta.put("source", clean(node.get("name")), "jsonld")
+    if meta.source and ("://" in meta.source or meta.source.startswith("www.")):
+        host = urlsplit(meta.source if "://" in meta.source else "//" + meta.source).hostname
+        meta.source = (host or meta.source).removeprefix("www.")  # a site name given as a URL
 
     # language (needed to read textual dates)
     root_lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
@@ -554,7 +570,7 @@ def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
     kept = []
     for value in values:
         kw = clean(value)
-        if kw and kw.casefold() not in seen and len(kw) <= 100:
+        if kw and kw.casefold() not in seen and len(kw) <= 100 and not kw.startswith(("@", "&")):
             seen.add(kw.casefold())
             kept.append(kw)
     meta.put("keywords", kept[:MAX_KEYWORDS], rule)
