@@ -34,20 +34,20 @@ DUMPS = {
         "2026-03-11\n\n"
         "“We need more time 🎉,” Mayor Ana Duru said on Monday in İstanbul.\n\n"
         "Acme Corp, which builds the river dam, said it would wait. She added: "
-        "\"The plan is sound.\"\n"
+        '"The plan is sound."\n'
     ),
     "crlf.txt": (
         "Budget passes in Millbrook\r\n"
         "Councillors back the plan.\r\n"
         "2026-04-02\r\n\r\n"
-        "\"This budget keeps buses running,\" said Ben Whitaker.\r\n\r\n"
+        '"This budget keeps buses running," said Ben Whitaker.\r\n\r\n'
         "The city budget grows by 4 percent.\r\n"
     ),
     "combining.txt": (
         "Zoë\u0308 and the q\u0307 ferry\n"
         "A ferry story.\n"
         "2026-05-06\n\n"
-        "\"Ferries matter,\" Zoë\u0308 Lindqvist told the board of Gull Island Ferries.\n\n"
+        '"Ferries matter," Zoë\u0308 Lindqvist told the board of Gull Island Ferries.\n\n'
         "The q\u0307 route reopens in May.\n"
     ),
     "rtl.txt": (
@@ -94,8 +94,15 @@ def _entity(eid: str, text: str, surface: str, label: str, occurrence: int = 1) 
     return Entity(eid, *find_span(text, surface, occurrence), surface, label)
 
 
-def _quote(qid: str, text: str, surface: str, speaker: Span | None, entity: str | None,
-           cue: Span | None, kind: str = "direct") -> Quote:
+def _quote(
+    qid: str,
+    text: str,
+    surface: str,
+    speaker: Span | None,
+    entity: str | None,
+    cue: Span | None,
+    kind: str = "direct",
+) -> Quote:
     return Quote(qid, *find_span(text, surface), surface, kind, speaker, entity, cue)
 
 
@@ -108,26 +115,46 @@ def gold_annotation(article: dict[str, Any], annotator: str = "tester") -> Annot
     quotes: list[Quote] = []
     stances: list[Stance] = []
     if "İstanbul dam" in t:
-        ents = [_entity("e1", t, "Ana Duru", "PERSON"), _entity("e2", t, "İstanbul", "GPE", 2),
-                _entity("e3", t, "Acme Corp", "ORG")]
-        quotes = [_quote("q1", t, "We need more time 🎉", _span(t, "Ana Duru"), "e1", _span(t, "said")),
-                  _quote("q2", t, "The plan is sound.", _span(t, "She"), "e1", _span(t, "added"))]
-        stances = [Stance("s1", Holder("article"), "river-dam", "neutral"),
-                   Stance("s2", Holder("quote", "q1"), "river-dam", "against"),
-                   Stance("s3", Holder("entity", "e3"), "river-dam", "favor")]
+        ents = [
+            _entity("e1", t, "Ana Duru", "PERSON"),
+            _entity("e2", t, "İstanbul", "GPE", 2),
+            _entity("e3", t, "Acme Corp", "ORG"),
+        ]
+        quotes = [
+            _quote("q1", t, "We need more time 🎉", _span(t, "Ana Duru"), "e1", _span(t, "said")),
+            _quote("q2", t, "The plan is sound.", _span(t, "She"), "e1", _span(t, "added")),
+        ]
+        stances = [
+            Stance("s1", Holder("article"), "river-dam", "neutral"),
+            Stance("s2", Holder("quote", "q1"), "river-dam", "against"),
+            Stance("s3", Holder("entity", "e3"), "river-dam", "favor"),
+        ]
     elif "Millbrook" in t:
         ents = [_entity("e1", t, "Ben Whitaker", "PERSON"), _entity("e2", t, "Millbrook", "GPE")]
-        quotes = [_quote("q1", t, "This budget keeps buses running", _span(t, "Ben Whitaker"), "e1",
-                         _span(t, "said"))]
-        stances = [Stance("s1", Holder("article"), "city budget", "favor"),
-                   Stance("s2", Holder("quote", "q1"), "city budget", "favor")]
+        quotes = [
+            _quote(
+                "q1", t, "This budget keeps buses running", _span(t, "Ben Whitaker"), "e1", _span(t, "said")
+            )
+        ]
+        stances = [
+            Stance("s1", Holder("article"), "city budget", "favor"),
+            Stance("s2", Holder("quote", "q1"), "city budget", "favor"),
+        ]
     elif "ferry" in t:
         ents = [_entity("e1", t, "Zoë\u0308 Lindqvist", "PERSON"), _entity("e2", t, "Gull Island", "LOC")]
-        quotes = [_quote("q1", t, "Ferries matter", _span(t, "Zoë\u0308 Lindqvist"), None,
-                         _span(t, "told"))]
+        quotes = [_quote("q1", t, "Ferries matter", _span(t, "Zoë\u0308 Lindqvist"), None, _span(t, "told"))]
     else:
         ents = [_entity("e1", t, "سالم العامري", "PERSON"), _entity("e2", t, "Nakhlan", "GPE")]
         quotes = [_quote("q1", t, "متوازن ولا يضر أحدا", _span(t, "سالم العامري"), "e1", _span(t, "وقال"))]
         stances = [Stance("s1", Holder("quote", "q1"), "river-dam", "favor")]
-    return Annotation(f"{article['id']}:{annotator}", article["id"], article["text_sha256"], annotator,
-                      "sample", False, ents, quotes, stances)
+    return Annotation(
+        f"{article['id']}:{annotator}",
+        article["id"],
+        article["text_sha256"],
+        annotator,
+        "sample",
+        False,
+        ents,
+        quotes,
+        stances,
+    )

@@ -57,8 +57,9 @@ def annotators(ls: LabelStudioServer) -> dict[str, int]:
     with LabelStudioClient(ls.url, Secret(ls.token)) as c:
         users = {}
         for name in ("ann1", "ann2"):
-            user = c.sdk.users.create(username=name, email=f"{name}@newscorpus.invalid",
-                                      password=uuid.uuid4().hex)
+            user = c.sdk.users.create(
+                username=name, email=f"{name}@newscorpus.invalid", password=uuid.uuid4().hex
+            )
             users[name] = int(user.id)  # type: ignore[arg-type]
         return users
 
@@ -76,20 +77,28 @@ def _workspace(root: Path, shared_data: Path, title: str) -> Workspace:
     with (ws.articles_dir / "trtworld.jsonl").open("wb") as fh:
         fh.write(dumps(trt))
     config = (root / "newscorpus.yaml").read_text(encoding="utf-8")
-    (root / "newscorpus.yaml").write_text(config.replace("pretty_name: newscorpus annotate test",
-                                                         f"pretty_name: {title}"), encoding="utf-8")
+    (root / "newscorpus.yaml").write_text(
+        config.replace("pretty_name: newscorpus annotate test", f"pretty_name: {title}"), encoding="utf-8"
+    )
     return Workspace.open(root)
 
 
 def _tasks(client: LabelStudioClient, project_id: int) -> list[dict[str, Any]]:
-    return [t for page in client.list_tasks(project_id, include="id,data,updated_at", all_fields=False,
-                                            page_size=1000) for t in page]
+    return [
+        t
+        for page in client.list_tasks(
+            project_id, include="id,data,updated_at", all_fields=False, page_size=1000
+        )
+        for t in page
+    ]
 
 
-def _annotate(client: LabelStudioClient, task_id: int, result: list[dict[str, Any]], user: int,
-              **extra: Any) -> int:
-    ann = client.sdk.annotations.create(id=task_id, result=result, unique_id=str(uuid.uuid4()),
-                                        completed_by=user, **extra)
+def _annotate(
+    client: LabelStudioClient, task_id: int, result: list[dict[str, Any]], user: int, **extra: Any
+) -> int:
+    ann = client.sdk.annotations.create(
+        id=task_id, result=result, unique_id=str(uuid.uuid4()), completed_by=user, **extra
+    )
     assert ann.id is not None
     return int(ann.id)
 
@@ -103,15 +112,26 @@ def _trt_annotation(article: dict[str, Any]) -> Annotation:
     peskov = find_span(text, "Dmitry Peskov")
     from newscorpus.records import Entity, Holder, Stance
 
-    return Annotation(f"{article['id']}:t", article["id"], article["text_sha256"], "t", "sample",
-                      entities=[Entity("e1", *peskov, "Dmitry Peskov", "PERSON"),
-                                Entity("e2", *find_span(text, "Istanbul"), "Istanbul", "GPE")],
-                      stances=[Stance("s1", Holder("article"), "river-dam", "none"),
-                               Stance("s2", Holder("entity", "e1"), "city budget", "neutral")])
+    return Annotation(
+        f"{article['id']}:t",
+        article["id"],
+        article["text_sha256"],
+        "t",
+        "sample",
+        entities=[
+            Entity("e1", *peskov, "Dmitry Peskov", "PERSON"),
+            Entity("e2", *find_span(text, "Istanbul"), "Istanbul", "GPE"),
+        ],
+        stances=[
+            Stance("s1", Holder("article"), "river-dam", "none"),
+            Stance("s2", Holder("entity", "e1"), "city budget", "neutral"),
+        ],
+    )
 
 
-def test_push_is_idempotent_and_pull_is_lossless(tmp_path: Path, shared_data: Path, client: LabelStudioClient,
-                                                 annotators: dict[str, int]) -> None:
+def test_push_is_idempotent_and_pull_is_lossless(
+    tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
+) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "round trip")
     first = push(ws, client, PushOptions(prelabel=Prelabeler(ws.config.labels), model_version="quotes-test"))
     assert first.created == 5 and first.problems == []
@@ -130,7 +150,8 @@ def test_push_is_idempotent_and_pull_is_lossless(tmp_path: Path, shared_data: Pa
     again = push(ws, client)
     assert (again.writes, again.unchanged, again.created) == (0, 5, 0)
     assert {t["id"]: t["updated_at"] for t in _tasks(client, project_id)} == {
-        t["id"]: t["updated_at"] for t in tasks.values()}
+        t["id"]: t["updated_at"] for t in tasks.values()
+    }
 
     # Annotators work: ann1 annotates everything, ann2 two articles; one ground truth; one skip.
     config = build_label_config(ws.config.labels)
@@ -138,9 +159,14 @@ def test_push_is_idempotent_and_pull_is_lossless(tmp_path: Path, shared_data: Pa
     for aid, article in articles(ws).items():
         record = _trt_annotation(article) if "Erdogan" in article["title"] else gold_annotation(article)
         task_id = int(tasks[aid]["id"])
-        _annotate(client, task_id, annotation_to_result(record, config), annotators["ann1"],
-                  ground_truth="Millbrook" in article["title"])
-        written[(aid, "ls-user-%d" % annotators["ann1"])] = record
+        _annotate(
+            client,
+            task_id,
+            annotation_to_result(record, config),
+            annotators["ann1"],
+            ground_truth="Millbrook" in article["title"],
+        )
+        written[(aid, f"ls-user-{annotators['ann1']}")] = record
     emoji, rtl = by_title(ws, "İstanbul dam"), by_title(ws, "السد")
     _annotate(client, int(tasks[emoji["id"]]["id"]), [], annotators["ann2"], was_cancelled=True)
     # ann2 writes like the editor does: its own region ids, value.text with altered white space.
@@ -148,21 +174,51 @@ def test_push_is_idempotent_and_pull_is_lossless(tmp_path: Path, shared_data: Pa
     s, e = find_span(t, "سالم العامري")
     qs, qe = find_span(t, "متوازن ولا يضر أحدا")
     ui_result = [
-        {"id": "Xy1_aB9", "from_name": "entity", "to_name": "text", "type": "labels", "origin": "manual",
-         "value": {"start": s, "end": e, "text": "سالم  العامري", "labels": ["PERSON"]}},
-        {"id": "Qz7", "from_name": "quote", "to_name": "text", "type": "labels",
-         "value": {"start": qs, "end": qe, "text": t[qs:qe], "labels": ["QUOTE"]}},
-        {"id": "Qz7", "from_name": "stance__river_dam", "to_name": "text", "type": "choices",
-         "value": {"start": qs, "end": qe, "text": t[qs:qe], "choices": ["against"]}},
-        {"from_id": "Qz7", "to_id": "Xy1_aB9", "type": "relation", "direction": "right", "labels": ["said_by"]},
-        {"id": "doc", "from_name": "article_stance__city_budget", "to_name": "text", "type": "choices",
-         "value": {"choices": ["none"]}},
+        {
+            "id": "Xy1_aB9",
+            "from_name": "entity",
+            "to_name": "text",
+            "type": "labels",
+            "origin": "manual",
+            "value": {"start": s, "end": e, "text": "سالم  العامري", "labels": ["PERSON"]},
+        },
+        {
+            "id": "Qz7",
+            "from_name": "quote",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": qs, "end": qe, "text": t[qs:qe], "labels": ["QUOTE"]},
+        },
+        {
+            "id": "Qz7",
+            "from_name": "stance__river_dam",
+            "to_name": "text",
+            "type": "choices",
+            "value": {"start": qs, "end": qe, "text": t[qs:qe], "choices": ["against"]},
+        },
+        {
+            "from_id": "Qz7",
+            "to_id": "Xy1_aB9",
+            "type": "relation",
+            "direction": "right",
+            "labels": ["said_by"],
+        },
+        {
+            "id": "doc",
+            "from_name": "article_stance__city_budget",
+            "to_name": "text",
+            "type": "choices",
+            "value": {"choices": ["none"]},
+        },
     ]
     _annotate(client, int(tasks[rtl["id"]]["id"]), ui_result, annotators["ann2"])
     drafted = int(tasks[emoji["id"]]["id"])
-    response = httpx.post(f"{client.url}/api/tasks/{drafted}/drafts", timeout=30, json={
-        "result": annotation_to_result(gold_annotation(emoji), config), "lead_time": 1.0},
-        headers={"Authorization": f"Token {client._token.reveal()}"})
+    response = httpx.post(
+        f"{client.url}/api/tasks/{drafted}/drafts",
+        timeout=30,
+        json={"result": annotation_to_result(gold_annotation(emoji), config), "lead_time": 1.0},
+        headers={"Authorization": f"Token {client._token.reveal()}"},
+    )
     assert response.status_code == 201, response.text
 
     report = pull(ws, client)
@@ -177,13 +233,18 @@ def test_push_is_idempotent_and_pull_is_lossless(tmp_path: Path, shared_data: Pa
         assert got["ground_truth"] is ("Millbrook" in articles(ws)[aid]["title"])
         back = Annotation.from_dict(got)
         assert canonical_parts(back.entities, back.quotes, back.stances) == canonical_parts(
-            record.entities, record.quotes, record.stances)
+            record.entities, record.quotes, record.stances
+        )
     [ui] = [r for r in pulled.values() if r["annotator"] == f"ls-user-{annotators['ann2']}"]
-    assert ui["entities"] == [{"id": "Xy1_aB9", "start": s, "end": e, "text": "سالم العامري", "label": "PERSON"}]
+    assert ui["entities"] == [
+        {"id": "Xy1_aB9", "start": s, "end": e, "text": "سالم العامري", "label": "PERSON"}
+    ]
     assert ui["quotes"][0]["speaker"] == {"start": s, "end": e, "text": "سالم العامري"}
     assert ui["quotes"][0]["speaker_entity"] == "Xy1_aB9"
     assert {(x["holder"]["type"], x["target"], x["stance"]) for x in ui["stances"]} == {
-        ("quote", "river-dam", "against"), ("article", "city budget", "none")}
+        ("quote", "river-dam", "against"),
+        ("article", "city budget", "none"),
+    }
 
     # Stable bytes: pulling again (full) rewrites the same file.
     before = (ws.annotations_dir / "labelstudio.jsonl").read_bytes()
@@ -198,18 +259,27 @@ def test_push_is_idempotent_and_pull_is_lossless(tmp_path: Path, shared_data: Pa
     assert not any("draft" in r["external"] for r in _pulled(ws).values())
 
 
-def test_incremental_pull_update_delete_and_stale(tmp_path: Path, shared_data: Path,
-                                                  client: LabelStudioClient, annotators: dict[str, int]) -> None:
+def test_incremental_pull_update_delete_and_stale(
+    tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
+) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "incremental")
     project_id = push(ws, client, PushOptions()).project_id
     assert project_id is not None
     tasks = {t["data"]["newscorpus_id"]: t for t in _tasks(client, project_id)}
     config = build_label_config(ws.config.labels)
     crlf, combining = by_title(ws, "Millbrook"), by_title(ws, "ferry")
-    keep = _annotate(client, int(tasks[crlf["id"]]["id"]),
-                     annotation_to_result(gold_annotation(crlf), config), annotators["ann1"])
-    gone = _annotate(client, int(tasks[combining["id"]]["id"]),
-                     annotation_to_result(gold_annotation(combining), config), annotators["ann1"])
+    keep = _annotate(
+        client,
+        int(tasks[crlf["id"]]["id"]),
+        annotation_to_result(gold_annotation(crlf), config),
+        annotators["ann1"],
+    )
+    gone = _annotate(
+        client,
+        int(tasks[combining["id"]]["id"]),
+        annotation_to_result(gold_annotation(combining), config),
+        annotators["ann1"],
+    )
     assert pull(ws, client).written == 2
     time.sleep(3.1)  # past the cursor's overlap (2 s, plus the Date header's 1 s resolution)
     assert pull(ws, client).written == 0  # may list the tasks changed within the overlap again
@@ -250,8 +320,9 @@ def test_incremental_pull_update_delete_and_stale(tmp_path: Path, shared_data: P
     assert {r["text_sha256"] for r in _pulled(ws).values()} == {crlf["text_sha256"], new_text["text_sha256"]}
 
 
-def test_pull_reports_offsets_that_do_not_match(tmp_path: Path, shared_data: Path,
-                                                client: LabelStudioClient, annotators: dict[str, int]) -> None:
+def test_pull_reports_offsets_that_do_not_match(
+    tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
+) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "bad offsets")
     project_id = push(ws, client, PushOptions()).project_id
     assert project_id is not None
@@ -260,8 +331,15 @@ def test_pull_reports_offsets_that_do_not_match(tmp_path: Path, shared_data: Pat
     start, end = find_span(emoji["text"], "Ana Duru")
     # UTF-16 offsets (as <HyperText> or a JS client would send) are off by the emoji.
     shifted = start + 3
-    bad = [{"id": "x", "from_name": "entity", "to_name": "text", "type": "labels",
-            "value": {"start": shifted, "end": shifted + 8, "text": "Ana Duru", "labels": ["PERSON"]}}]
+    bad = [
+        {
+            "id": "x",
+            "from_name": "entity",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": shifted, "end": shifted + 8, "text": "Ana Duru", "labels": ["PERSON"]},
+        }
+    ]
     _annotate(client, int(task_id), bad, annotators["ann1"])
     report = pull(ws, client)
     assert report.rejected == 1 and report.written == 0
@@ -269,8 +347,9 @@ def test_pull_reports_offsets_that_do_not_match(tmp_path: Path, shared_data: Pat
     assert not (ws.annotations_dir / "labelstudio.jsonl").read_bytes()
 
 
-def test_fault_lost_answer_then_restart_no_duplicate(tmp_path: Path, shared_data: Path,
-                                                     ls: LabelStudioServer) -> None:
+def test_fault_lost_answer_then_restart_no_duplicate(
+    tmp_path: Path, shared_data: Path, ls: LabelStudioServer
+) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "fault lost answer")
     more = ws.articles_dir / "more.jsonl"
     base = next(iter(articles(ws).values()))
@@ -312,7 +391,9 @@ def test_fault_server_killed_mid_push(tmp_path: Path, shared_data: Path, ls: Lab
     with (ws.articles_dir / "more.jsonl").open("wb") as fh:
         for i in range(400):
             text = base["text"] + f"\n\nParagraph number {i}."
-            fh.write(dumps({**base, "id": f"nc-{i + 1000:032x}", "text": text, "text_sha256": sha256_text(text)}))
+            fh.write(
+                dumps({**base, "id": f"nc-{i + 1000:032x}", "text": text, "text_sha256": sha256_text(text)})
+            )
     expected = set(articles(ws))
     killer = threading.Timer(0.4, ls.kill)
     with LabelStudioClient(ls.url, Secret(ls.token), read_retries=0) as client:
@@ -338,17 +419,26 @@ def test_token_never_in_output_or_files(tmp_path: Path, shared_data: Path, ls: L
     runner = CliRunner()
     env = {"NEWSCORPUS_LS_TOKEN": ls.token, "NEWSCORPUS_LS_URL": ls.url}
     outputs = []
-    for args in (["annotate", "push"], ["annotate", "pull"], ["annotate", "push", "--json"],
-                 ["annotate", "pull", "--full", "--json"], ["annotate", "export-tasks", "-o", str(tmp_path / "t.json")],
-                 ["annotate", "agreement"], ["annotate", "adjudicate"]):
+    for args in (
+        ["annotate", "push"],
+        ["annotate", "pull"],
+        ["annotate", "push", "--json"],
+        ["annotate", "pull", "--full", "--json"],
+        ["annotate", "export-tasks", "-o", str(tmp_path / "t.json")],
+        ["annotate", "agreement"],
+        ["annotate", "adjudicate"],
+    ):
         result = runner.invoke(cli, [*args, "-w", str(ws.root)], env=env)
         assert result.exit_code == 0, result.output
         outputs.append(result.output)
     # Failures: a wrong token (401) and a server that is not there.
-    bad = runner.invoke(cli, ["annotate", "push", "-w", str(ws.root)],
-                        env={**env, "NEWSCORPUS_LS_TOKEN": ls.token[::-1]})
+    bad = runner.invoke(
+        cli, ["annotate", "push", "-w", str(ws.root)], env={**env, "NEWSCORPUS_LS_TOKEN": ls.token[::-1]}
+    )
     assert bad.exit_code == 1 and "401" in bad.output
-    gone = runner.invoke(cli, ["annotate", "push", "-w", str(ws.root), "--url", "http://127.0.0.1:9"], env=env)
+    gone = runner.invoke(
+        cli, ["annotate", "push", "-w", str(ws.root), "--url", "http://127.0.0.1:9"], env=env
+    )
     assert gone.exit_code == 1 and "cannot reach Label Studio" in gone.output
     outputs += [bad.output, gone.output]
     assert "Traceback" not in "".join(outputs)
@@ -358,10 +448,12 @@ def test_token_never_in_output_or_files(tmp_path: Path, shared_data: Path, ls: L
         if path.is_file():
             data = path.read_bytes()
             assert ls.token.encode() not in data and ls.token[::-1].encode() not in data, path
-    assert "***" == str(Secret(ls.token)) and ls.token not in repr(Secret(ls.token))
+    assert str(Secret(ls.token)) == "***" and ls.token not in repr(Secret(ls.token))
 
 
-def test_export_tasks_import_into_server(tmp_path: Path, shared_data: Path, client: LabelStudioClient) -> None:
+def test_export_tasks_import_into_server(
+    tmp_path: Path, shared_data: Path, client: LabelStudioClient
+) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "offline tasks")
     out = tmp_path / "tasks.json"
     from newscorpus.annotate.push import export_tasks

@@ -26,10 +26,12 @@ def test_krippendorff_alpha_nominal_reference_example() -> None:
     # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": 4 coders, 12 units,
     # missing values; nominal alpha = 0.743.
     n = None
-    coders = [[1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n],
-              [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
-              [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n],
-              [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n]]
+    coders = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3],
+        [n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n],
+    ]
     assert krippendorff_alpha(list(zip(*coders, strict=True))) == pytest.approx(0.7434, abs=1e-4)
     # Two coders, by hand: units (a,a) (a,b) (b,b): o_aa=2, o_ab=o_ba=1, o_bb=2, n=6,
     # n_a=n_b=3 -> alpha = 1 - (6-1) * 2 / (3*3 + 3*3) = 1 - 10/18 = 0.4444
@@ -50,8 +52,10 @@ def _two_annotators(tmp_path: Path) -> Any:
     a1, a2 = gold_annotation(ferry, "ann1"), gold_annotation(ferry, "ann2")
     a2.entities = a2.entities[:1]  # ann2 missed "Gull Island"
     b1, b2 = gold_annotation(budget, "ann1"), gold_annotation(budget, "ann2")
-    b2.stances = [Stance("s1", Holder("article"), "city budget", "against"),
-                  Stance("s2", Holder("quote", "q1"), "city budget", "favor")]
+    b2.stances = [
+        Stance("s1", Holder("article"), "city budget", "against"),
+        Stance("s2", Holder("quote", "q1"), "city budget", "favor"),
+    ]
     q = b2.quotes[0]
     q.speaker = None
     q.speaker_entity = None

@@ -18,14 +18,18 @@ from tests.annotate_workspace import articles, gold_annotation, make_workspace
 def test_export_tasks_and_config_offline(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws")
     out, xml = tmp_path / "tasks.json", tmp_path / "config.xml"
-    result = CliRunner().invoke(cli, ["annotate", "export-tasks", "-w", str(ws.root), "-o", str(out),
-                                      "--config-out", str(xml)])
+    result = CliRunner().invoke(
+        cli, ["annotate", "export-tasks", "-w", str(ws.root), "-o", str(out), "--config-out", str(xml)]
+    )
     assert result.exit_code == 0, result.output
     tasks = json.loads(out.read_text(encoding="utf-8"))
     assert len(tasks) == 4 and all(t["data"]["newscorpus_id"] in articles(ws) for t in tasks)
     assert any(t.get("predictions") for t in tasks)
     first = out.read_bytes()
-    assert CliRunner().invoke(cli, ["annotate", "export-tasks", "-w", str(ws.root), "-o", str(out)]).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["annotate", "export-tasks", "-w", str(ws.root), "-o", str(out)]).exit_code
+        == 0
+    )
     assert out.read_bytes() == first
     config = CliRunner().invoke(cli, ["annotate", "config", "-w", str(ws.root)])
     assert config.output == build_label_config(ws.config.labels).xml == xml.read_text(encoding="utf-8")
@@ -50,8 +54,12 @@ def test_agreement_and_adjudicate_cli(tmp_path: Path) -> None:
 
 def test_missing_token_and_unknown_policy_are_one_line_errors(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws")
-    env = {"NEWSCORPUS_LS_TOKEN": "", "LABEL_STUDIO_API_KEY": "", "XDG_CONFIG_HOME": str(tmp_path),
-           "NEWSCORPUS_LS_TOKEN_FILE": ""}
+    env = {
+        "NEWSCORPUS_LS_TOKEN": "",
+        "LABEL_STUDIO_API_KEY": "",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "NEWSCORPUS_LS_TOKEN_FILE": "",
+    }
     result = CliRunner().invoke(cli, ["annotate", "push", "-w", str(ws.root)], env=env)
     assert result.exit_code == 1 and result.output.startswith("Error: no Label Studio API token")
     assert len(result.output.strip().splitlines()) == 1

@@ -43,16 +43,23 @@ def test_url() -> None:
 
 
 def test_state_round_trip_and_stable_bytes(tmp_path: Path) -> None:
-    state = SyncState(tmp_path / "s.json", "http://h:1", 3, "p", "c" * 64,
-                      {"nc-b": TaskRef(2, "t" * 64, "d" * 64), "nc-a": TaskRef(1, "u" * 64, "e" * 64)},
-                      ["nc-c"], "2026-01-01T00:00:00.000000Z")
+    state = SyncState(
+        tmp_path / "s.json",
+        "http://h:1",
+        3,
+        "p",
+        "c" * 64,
+        {"nc-b": TaskRef(2, "t" * 64, "d" * 64), "nc-a": TaskRef(1, "u" * 64, "e" * 64)},
+        ["nc-c"],
+        "2026-01-01T00:00:00.000000Z",
+    )
     state.save()
     first = state.path.read_bytes()
     loaded = SyncState.load(state.path)
     assert loaded == state
     loaded.save()
     assert state.path.read_bytes() == first
-    assert "\n  \"nc-a\": [1, " in first.decode() and "\n  \"nc-b\": [2, " in first.decode()  # one line per task
+    assert '\n  "nc-a": [1, ' in first.decode() and '\n  "nc-b": [2, ' in first.decode()  # one line per task
     loaded.bind("http://other:2", 3, "p")
     assert loaded.tasks == {} and loaded.cursor is None
 

@@ -36,16 +36,23 @@ def test_every_shared_export_adds_up(ws: Workspace, shared_data: Path) -> None:
         assert report.annotations == report.imported + report.rejected + report.skipped, path
 
 
-@pytest.mark.parametrize(("relative", "surface"), [
-    ("kiji-proxy/sample_predictions.json", "john.smith@example.com"),  # 68..90 runs past the text
-    ("lsf-examples/rich_text_plain/annotations/1.json", "February 22"),  # text[343:354] is ' supporters'
-    ("lsf-examples/rich_text_plain/tasks.json", "February 22"),
-])
-def test_spans_that_do_not_match_their_text_are_reported(ws: Workspace, shared_data: Path, relative: str,
-                                                         surface: str) -> None:
-    options = ImportOptions(create_articles=True, include_predictions=True,
-                            label_map={"Email": "ORG", "Person": "PERSON", "Date": "ORG", "Pronoun": "PERSON"},
-                            lenient=True)
+@pytest.mark.parametrize(
+    ("relative", "surface"),
+    [
+        ("kiji-proxy/sample_predictions.json", "john.smith@example.com"),  # 68..90 runs past the text
+        ("lsf-examples/rich_text_plain/annotations/1.json", "February 22"),  # text[343:354] is ' supporters'
+        ("lsf-examples/rich_text_plain/tasks.json", "February 22"),
+    ],
+)
+def test_spans_that_do_not_match_their_text_are_reported(
+    ws: Workspace, shared_data: Path, relative: str, surface: str
+) -> None:
+    options = ImportOptions(
+        create_articles=True,
+        include_predictions=True,
+        label_map={"Email": "ORG", "Person": "PERSON", "Date": "ORG", "Pronoun": "PERSON"},
+        lenient=True,
+    )
     report = import_export(ws, exports(shared_data) / relative, options)
     mismatches = [p for p in report.problems if "offsets" in p.message]
     assert mismatches, [str(p) for p in report.problems]
@@ -79,11 +86,27 @@ def test_own_export_round_trip_and_cli_json_equals_api(ws: Workspace, tmp_path: 
     tasks = []
     for i, article in enumerate(sorted(articles(ws).values(), key=lambda a: a["id"])):
         record = gold_annotation(article)
-        tasks.append({"id": i + 1, "data": {"text": article["text"], "newscorpus_id": article["id"],
-                                            "newscorpus_sha256": article["text_sha256"]},
-                      "annotations": [{"id": 10 + i, "completed_by": 7, "was_cancelled": False,
-                                       "ground_truth": False, "result": annotation_to_result(record, config)}],
-                      "drafts": [], "predictions": []})
+        tasks.append(
+            {
+                "id": i + 1,
+                "data": {
+                    "text": article["text"],
+                    "newscorpus_id": article["id"],
+                    "newscorpus_sha256": article["text_sha256"],
+                },
+                "annotations": [
+                    {
+                        "id": 10 + i,
+                        "completed_by": 7,
+                        "was_cancelled": False,
+                        "ground_truth": False,
+                        "result": annotation_to_result(record, config),
+                    }
+                ],
+                "drafts": [],
+                "predictions": [],
+            }
+        )
     tasks[0]["annotations"].append({"id": 99, "completed_by": 8, "was_cancelled": True, "result": []})
     export = tmp_path / "export.json"
     export.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")

@@ -23,35 +23,58 @@ BASELINE = REPO / "tests" / "quality" / "quote_baseline.json"
 
 def one(text: str, **kwargs: bool) -> tuple[str, str | None, str | None, str | None]:
     [q] = QuoteExtractor(**kwargs).proposals(text)
-    return (q.text, q.speaker.text if q.speaker else None, q.cue.text if q.cue else None,
-            q.antecedent.text if q.antecedent else None)
+    return (
+        q.text,
+        q.speaker.text if q.speaker else None,
+        q.cue.text if q.cue else None,
+        q.antecedent.text if q.antecedent else None,
+    )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('"We oppose the plan," said Jane Doe.', ("We oppose the plan", "Jane Doe", "said", None)),
-    ("“We oppose the plan,” Jane Doe said.", ("We oppose the plan", "Jane Doe", "said", None)),
-    ('"The talks can resume," the TASS news agency quoted him as saying.',
-     ("The talks can resume", "the TASS news agency", "quoted him as saying", None)),
-    ("Mayor Ana Ruiz told reporters: «Nous refusons.»", ("Nous refusons", "Ana Ruiz", "told", None)),
-    ('"It was worse," Khaled Al-Maeena, editor at the Saudi Gazette, said.',
-     ("It was worse", "Khaled Al-Maeena", "said", None)),
-    ("Jane Doe spoke first. “We are papering over it,” she said.",
-     ("We are papering over it", "she", "said", "Jane Doe")),
-    ("According to Jane Doe, „the plan is dead“.", ("the plan is dead", "Jane Doe", "According to", None)),
-    ('He said: "This one never closes', ("This one never closes", "He", "said", None)),
-    ("‘It’s over,’ said Tom Hale.", ("It’s over", "Tom Hale", "said", None)),
-    ("« Personne n'a quitté la salle », a-t-elle confié.", ("Personne n'a quitté la salle", "elle", "confié", None)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"We oppose the plan," said Jane Doe.', ("We oppose the plan", "Jane Doe", "said", None)),
+        ("“We oppose the plan,” Jane Doe said.", ("We oppose the plan", "Jane Doe", "said", None)),
+        (
+            '"The talks can resume," the TASS news agency quoted him as saying.',
+            ("The talks can resume", "the TASS news agency", "quoted him as saying", None),
+        ),
+        ("Mayor Ana Ruiz told reporters: «Nous refusons.»", ("Nous refusons", "Ana Ruiz", "told", None)),
+        (
+            '"It was worse," Khaled Al-Maeena, editor at the Saudi Gazette, said.',
+            ("It was worse", "Khaled Al-Maeena", "said", None),
+        ),
+        (
+            "Jane Doe spoke first. “We are papering over it,” she said.",
+            ("We are papering over it", "she", "said", "Jane Doe"),
+        ),
+        (
+            "According to Jane Doe, „the plan is dead“.",
+            ("the plan is dead", "Jane Doe", "According to", None),
+        ),
+        ('He said: "This one never closes', ("This one never closes", "He", "said", None)),
+        ("‘It’s over,’ said Tom Hale.", ("It’s over", "Tom Hale", "said", None)),
+        (
+            "« Personne n'a quitté la salle », a-t-elle confié.",
+            ("Personne n'a quitté la salle", "elle", "confié", None),
+        ),
+    ],
+)
 def test_patterns(text: str, expected: tuple[str, str | None, str | None, str | None]) -> None:
     assert one(text) == expected
 
 
 def test_following_quote_inherits_the_speaker_and_scare_quotes_are_skipped() -> None:
-    text = ('"Had it happened later it would be worse," Khaled Al-Maeena said. "I think the toll would '
-            'have been higher." The girls were granted "parole" status and named their robot "Hope."')
+    text = (
+        '"Had it happened later it would be worse," Khaled Al-Maeena said. "I think the toll would '
+        'have been higher." The girls were granted "parole" status and named their robot "Hope."'
+    )
     quotes = QuoteExtractor().proposals(text)
-    assert [q.text for q in quotes] == ["Had it happened later it would be worse",
-                                        "I think the toll would have been higher"]
+    assert [q.text for q in quotes] == [
+        "Had it happened later it would be worse",
+        "I think the toll would have been higher",
+    ]
     assert quotes[1].speaker == quotes[0].speaker and quotes[1].inherited
 
 
@@ -96,13 +119,22 @@ def test_spacy_entity_prelabeler_with_entity_ruler() -> None:
 
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "PER", "pattern": "Ana Duru"}, {"label": "GPE", "pattern": "İzmir"},
-                        {"label": "ORG", "pattern": "Acme"}, {"label": "MONEY", "pattern": "money"}])
+    ruler.add_patterns(
+        [
+            {"label": "PER", "pattern": "Ana Duru"},
+            {"label": "GPE", "pattern": "İzmir"},
+            {"label": "ORG", "pattern": "Acme"},
+            {"label": "MONEY", "pattern": "money"},
+        ]
+    )
     spacy_pre = SpacyEntityPrelabeler(nlp, label_map={"PER": "PERSON"})
     text = "👩‍🔬 Ana Duru said: “İzmir needs money,” and Acme agreed."
     entities = spacy_pre.entities(text, LABELS)
-    assert [(e.text, e.label, text[e.start:e.end]) for e in entities] == [
-        ("Ana Duru", "PERSON", "Ana Duru"), ("İzmir", "GPE", "İzmir"), ("Acme", "ORG", "Acme")]
+    assert [(e.text, e.label, text[e.start : e.end]) for e in entities] == [
+        ("Ana Duru", "PERSON", "Ana Duru"),
+        ("İzmir", "GPE", "İzmir"),
+        ("Acme", "ORG", "Acme"),
+    ]
     prelabel = Prelabeler(LABELS, spacy=spacy_pre)
     assert prelabel.model_version.startswith("newscorpus-quotes-1+spacy-en")
     record = prelabel({"id": "nc-" + "1" * 32, "text": text})

@@ -44,16 +44,20 @@ def parse_policy(policy: str | Iterable[str]) -> tuple[str, ...]:
     steps = tuple(s.strip() for s in (policy.split(",") if isinstance(policy, str) else policy) if s.strip())
     for step in steps:
         if step not in ("ground_truth", "majority", "unanimous") and not (
-                step.startswith("annotator:") and len(step) > len("annotator:")):
-            raise ConfigError(f"unknown adjudication step {step!r}; steps: ground_truth, majority, "
-                              "unanimous, annotator:<name>")
+            step.startswith("annotator:") and len(step) > len("annotator:")
+        ):
+            raise ConfigError(
+                f"unknown adjudication step {step!r}; steps: ground_truth, majority, "
+                "unanimous, annotator:<name>"
+            )
     if not steps:
         raise ConfigError("the adjudication policy is empty")
     return steps
 
 
-def collect(ws: Workspace, exclude: Iterable[str] = (OUTPUT_NAME,)
-            ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
+def collect(
+    ws: Workspace, exclude: Iterable[str] = (OUTPUT_NAME,)
+) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
     """``{article id: {annotator: record}}`` of usable human annotations, and what was left out.
 
     When an annotator has several usable records for one article, the latest
@@ -108,8 +112,10 @@ class AdjudicationReport:
 
     def summary(self) -> str:
         decided = ", ".join(f"{k} {v}" for k, v in sorted(self.decided.items())) or "none"
-        return (f"{self.articles} articles: decided by {decided}; {len(self.unresolved)} unresolved "
-                f"with {len(self.conflicts)} conflicts; {self.written} gold records written")
+        return (
+            f"{self.articles} articles: decided by {decided}; {len(self.unresolved)} unresolved "
+            f"with {len(self.conflicts)} conflicts; {self.written} gold records written"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -127,8 +133,9 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
-def _vote(aid: str, records: Mapping[str, Mapping[str, Any]], need_all: bool
-          ) -> tuple[Annotation | None, list[Conflict]]:
+def _vote(
+    aid: str, records: Mapping[str, Mapping[str, Any]], need_all: bool
+) -> tuple[Annotation | None, list[Conflict]]:
     """Majority (or unanimous) gold for one article, or its conflicts."""
     names = sorted(records)
     n = len(names)
@@ -158,8 +165,10 @@ def _vote(aid: str, records: Mapping[str, Mapping[str, Any]], need_all: bool
             if tie(count):
                 holders = {name: "yes" if _has(records[name], kind, item) else "no" for name in names}
                 conflicts.append(Conflict(aid, kind, _fmt(item), holders))
-    entities = [Entity(f"e{i}", s, e, text_of[(s, e)], label)
-                for i, (s, e, label) in enumerate(sorted(k for k, c in entity_votes.items() if wins(c)), 1)]
+    entities = [
+        Entity(f"e{i}", s, e, text_of[(s, e)], label)
+        for i, (s, e, label) in enumerate(sorted(k for k, c in entity_votes.items() if wins(c)), 1)
+    ]
     entity_id = {(e.start, e.end, e.label): e.id for e in entities}
     quotes: list[Quote] = []
     quote_id: dict[tuple[int, int], str] = {}
@@ -172,7 +181,9 @@ def _vote(aid: str, records: Mapping[str, Mapping[str, Any]], need_all: bool
             counter = Counter(values.values())
             best, count = counter.most_common(1)[0]
             if not wins(count):
-                conflicts.append(Conflict(aid, part, f"quote {s}..{e}", {k: _fmt(v) for k, v in values.items()}))
+                conflicts.append(
+                    Conflict(aid, part, f"quote {s}..{e}", {k: _fmt(v) for k, v in values.items()})
+                )
             parts[part] = Span(best[0], best[1], text_of[best]) if best else None
         speaker_entity = None
         if parts["speaker"] is not None:
@@ -188,28 +199,51 @@ def _vote(aid: str, records: Mapping[str, Mapping[str, Any]], need_all: bool
         entity_span = {x["id"]: (x["start"], x["end"], x["label"]) for x in r.get("entities", [])}
         for st in r.get("stances", []):
             h = st["holder"]
-            key = ("article", None) if h["type"] == "article" else (
-                h["type"], quote_span.get(h["ref"]) if h["type"] == "quote" else entity_span.get(h["ref"]))
+            key = (
+                ("article", None)
+                if h["type"] == "article"
+                else (
+                    h["type"],
+                    quote_span.get(h["ref"]) if h["type"] == "quote" else entity_span.get(h["ref"]),
+                )
+            )
             stance_votes.setdefault((*key, st["target"]), {})[name] = st["stance"]
     stances: list[Stance] = []
-    for (htype, hkey, target), votes in sorted(stance_votes.items(), key=lambda kv: repr(kv[0])):
-        best, count = Counter(votes.values()).most_common(1)[0]
+    for (htype, hkey, target), stance_by in sorted(stance_votes.items(), key=lambda kv: repr(kv[0])):
+        best_stance, count = Counter(stance_by.values()).most_common(1)[0]
         if not wins(count):
-            if 2 * len(votes) >= n or need_all:
-                conflicts.append(Conflict(aid, "stance", f"{htype} {_fmt(hkey)} -> {target}",
-                                          {k: votes.get(k, "none given") for k in names}))
+            if 2 * len(stance_by) >= n or need_all:
+                conflicts.append(
+                    Conflict(
+                        aid,
+                        "stance",
+                        f"{htype} {_fmt(hkey)} -> {target}",
+                        {k: stance_by.get(k, "none given") for k in names},
+                    )
+                )
             continue
-        ref = None if htype == "article" else (quote_id.get(hkey) if htype == "quote" else entity_id.get(hkey))
+        ref = (
+            None if htype == "article" else (quote_id.get(hkey) if htype == "quote" else entity_id.get(hkey))
+        )
         if htype != "article" and ref is None:
             continue
         holder = Holder(htype, ref)
-        stances.append(Stance(stance_id(holder, target), holder, target, best))
+        stances.append(Stance(stance_id(holder, target), holder, target, best_stance))
     if conflicts:
         return None, conflicts
     sort_parts(entities, quotes, stances)
     first = next(iter(records.values()))
-    return Annotation(f"{aid}:gold", aid, first["text_sha256"], "adjudication", "adjudication", True,
-                      entities, quotes, stances), []
+    return Annotation(
+        f"{aid}:gold",
+        aid,
+        first["text_sha256"],
+        "adjudication",
+        "adjudication",
+        True,
+        entities,
+        quotes,
+        stances,
+    ), []
 
 
 def _has(record: Mapping[str, Any], kind: str, item: tuple[int, int, str]) -> bool:
@@ -229,8 +263,9 @@ def _quote_part(record: Mapping[str, Any], start: int, end: int, part: str) -> A
     return None
 
 
-def adjudicate(ws: Workspace, policy: str | Iterable[str] = DEFAULT_POLICY,
-               output_name: str = OUTPUT_NAME) -> AdjudicationReport:
+def adjudicate(
+    ws: Workspace, policy: str | Iterable[str] = DEFAULT_POLICY, output_name: str = OUTPUT_NAME
+) -> AdjudicationReport:
     """Write gold annotations for the workspace by ``policy``; see the module documentation."""
     steps = parse_policy(policy)
     by_article, left_out = collect(ws, exclude=(output_name,))
@@ -246,14 +281,23 @@ def adjudicate(ws: Workspace, policy: str | Iterable[str] = DEFAULT_POLICY,
                     decided["ground_truth"] += 1
                     break
                 if len(marked) > 1:
-                    article_conflicts.append(Conflict(aid, "ground_truth", "several ground-truth annotations",
-                                                      {str(r["annotator"]): r["id"] for r in marked}))
+                    article_conflicts.append(
+                        Conflict(
+                            aid,
+                            "ground_truth",
+                            "several ground-truth annotations",
+                            {str(r["annotator"]): r["id"] for r in marked},
+                        )
+                    )
             elif step in ("majority", "unanimous"):
                 record, conflicts = _vote(aid, records, need_all=step == "unanimous")
                 if record is not None:
                     d = record.to_dict()
-                    d["external"] = {"policy": ",".join(steps), "rule": step,
-                                     "annotators": ",".join(sorted(records))}
+                    d["external"] = {
+                        "policy": ",".join(steps),
+                        "rule": step,
+                        "annotators": ",".join(sorted(records)),
+                    }
                     gold[aid] = d
                     decided[step] += 1
                     break
@@ -261,9 +305,14 @@ def adjudicate(ws: Workspace, policy: str | Iterable[str] = DEFAULT_POLICY,
             else:
                 name = step.split(":", 1)[1]
                 if name in records:
-                    d = {**records[name], "id": f"{aid}:gold", "annotator": "adjudication",
-                         "origin": "adjudication", "ground_truth": True,
-                         "external": {"policy": ",".join(steps), "rule": step, "source": records[name]["id"]}}
+                    d = {
+                        **records[name],
+                        "id": f"{aid}:gold",
+                        "annotator": "adjudication",
+                        "origin": "adjudication",
+                        "ground_truth": True,
+                        "external": {"policy": ",".join(steps), "rule": step, "source": records[name]["id"]},
+                    }
                     d.pop("created_at", None)
                     d.pop("updated_at", None)
                     gold[aid] = d

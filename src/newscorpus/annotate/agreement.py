@@ -105,8 +105,11 @@ def spans_of(record: Mapping[str, Any]) -> list[Span3]:
 
 def quote_stances(record: Mapping[str, Any]) -> dict[tuple[tuple[int, int], str], str]:
     quotes = {q["id"]: (q["start"], q["end"]) for q in record.get("quotes", [])}
-    return {(quotes[s["holder"]["ref"]], s["target"]): s["stance"] for s in record.get("stances", [])
-            if s["holder"]["type"] == "quote" and s["holder"]["ref"] in quotes}
+    return {
+        (quotes[s["holder"]["ref"]], s["target"]): s["stance"]
+        for s in record.get("stances", [])
+        if s["holder"]["type"] == "quote" and s["holder"]["ref"] in quotes
+    }
 
 
 def article_stances(record: Mapping[str, Any]) -> dict[str, str]:
@@ -170,8 +173,12 @@ def _pair(a: str, b: str, docs: list[tuple[Mapping[str, Any], Mapping[str, Any]]
             targets = {t for (k, t) in sta if k == kx} & {t for (k, t) in stb if k == ky}
             stance_pairs += [(sta[(kx, t)], stb[(ky, t)]) for t in sorted(targets)]
     for label, (exact, overlap, n_a, n_b) in sorted(counts.items()):
-        out.spans[label] = {"a": n_a, "b": n_b, "exact_f1": _round(f1(exact, n_a, n_b)),
-                            "overlap_f1": _round(f1(overlap, n_a, n_b))}
+        out.spans[label] = {
+            "a": n_a,
+            "b": n_b,
+            "exact_f1": _round(f1(exact, n_a, n_b)),
+            "overlap_f1": _round(f1(overlap, n_a, n_b)),
+        }
     out.stance_units = len(stance_pairs)
     out.stance_kappa = cohen_kappa(stance_pairs)
     out.stance_alpha = krippendorff_alpha(stance_pairs)
@@ -195,13 +202,20 @@ class AgreementReport:
     stance_units_all: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"annotators": self.annotators, "articles": self.articles, "records": self.records,
-                "excluded": self.excluded, "pairs": [p.to_dict() for p in self.pairs],
-                "stance_alpha_all": _round(self.stance_alpha_all), "stance_units_all": self.stance_units_all}
+        return {
+            "annotators": self.annotators,
+            "articles": self.articles,
+            "records": self.records,
+            "excluded": self.excluded,
+            "pairs": [p.to_dict() for p in self.pairs],
+            "stance_alpha_all": _round(self.stance_alpha_all),
+            "stance_units_all": self.stance_units_all,
+        }
 
 
-def agreement(by_article: Mapping[str, Mapping[str, Mapping[str, Any]]],
-              excluded: Mapping[str, int] | None = None) -> AgreementReport:
+def agreement(
+    by_article: Mapping[str, Mapping[str, Mapping[str, Any]]], excluded: Mapping[str, int] | None = None
+) -> AgreementReport:
     """Agreement for ``{article id: {annotator: record}}`` (see :func:`.adjudicate.collect`)."""
     report = AgreementReport(excluded=dict(excluded or {}))
     annotators = sorted({a for recs in by_article.values() for a in recs})

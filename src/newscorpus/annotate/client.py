@@ -34,8 +34,10 @@ URL_ENV = ("NEWSCORPUS_LS_URL", "LABEL_STUDIO_URL")
 DEFAULT_URL = "http://localhost:8080"
 # The listing's ``include`` also filters the nested annotation objects by name, so the
 # annotation fields we read are named here too.
-TASK_FIELDS = ("id,data,meta,updated_at,annotations,drafts,result,completed_by,was_cancelled,"
-               "ground_truth,created_at,unique_id,user")
+TASK_FIELDS = (
+    "id,data,meta,updated_at,annotations,drafts,result,completed_by,was_cancelled,"
+    "ground_truth,created_at,unique_id,user"
+)
 T = TypeVar("T")
 
 
@@ -79,7 +81,8 @@ def resolve_token(env: Mapping[str, str] = os.environ) -> Secret:
         return Secret(value)
     raise CredentialsError(
         f"no Label Studio API token: set {TOKEN_ENV[0]} (or {TOKEN_ENV[1]}), or put the token in "
-        f"{path} (or point {TOKEN_FILE_ENV} at a file holding it)")
+        f"{path} (or point {TOKEN_FILE_ENV} at a file holding it)"
+    )
 
 
 def resolve_url(url: str | None = None, env: Mapping[str, str] = os.environ) -> str:
@@ -108,19 +111,28 @@ class LabelStudioClient:
     that an idempotent operation wrote nothing.
     """
 
-    def __init__(self, url: str, token: Secret, *, timeout: float = 120.0, read_retries: int = 3,
-                 retry_wait: float = 0.5) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: Secret,
+        *,
+        timeout: float = 120.0,
+        read_retries: int = 3,
+        retry_wait: float = 0.5,
+    ) -> None:
         try:
             import httpx
             from label_studio_sdk import LabelStudio
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise MissingDependencyError(f"label-studio-sdk is needed to talk to Label Studio ({exc}); "
-                                         f"{INSTALL_HINT}") from None
+            raise MissingDependencyError(
+                f"label-studio-sdk is needed to talk to Label Studio ({exc}); {INSTALL_HINT}"
+            ) from None
         self.url = url.rstrip("/")
         self._token = token
         self._http = httpx.Client(timeout=timeout)
-        self.sdk = LabelStudio(base_url=self.url, api_key=token.reveal(), max_retries=0,
-                               httpx_client=self._http)
+        self.sdk = LabelStudio(
+            base_url=self.url, api_key=token.reveal(), max_retries=0, httpx_client=self._http
+        )
         self.read_retries = read_retries
         self.retry_wait = retry_wait
         self.reads = 0
@@ -179,7 +191,7 @@ class LabelStudioClient:
             except (ApiError, httpx.HTTPError) as exc:
                 if attempt == self.read_retries or not self._retryable(exc):
                     raise self._error(what, exc) from None
-                time.sleep(self.retry_wait * (2 ** attempt))
+                time.sleep(self.retry_wait * (2**attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def write(self, what: str, call: Callable[[], T]) -> T:
@@ -198,7 +210,8 @@ class LabelStudioClient:
         from label_studio_sdk.core.api_error import ApiError
 
         response = self.sdk._client_wrapper.httpx_client.request(  # noqa: SLF001 - see module doc
-            path, method="GET", params=params, request_options={"max_retries": 0})
+            path, method="GET", params=params, request_options={"max_retries": 0}
+        )
         if response.status_code >= 400:
             try:
                 body = response.json()
@@ -227,14 +240,20 @@ class LabelStudioClient:
 
     def find_projects(self, title: str) -> list[dict[str, Any]]:
         def call() -> list[dict[str, Any]]:
-            return [p.model_dump(mode="json") for p in self.sdk.projects.list(title=title, page_size=100)
-                    if p.title == title]
+            projects: Any = self.sdk.projects.list(title=title, page_size=100)
+            return [
+                p.model_dump(mode="json")
+                for p in projects
+                if p.title == title
+            ]
 
         return self.read("list projects", call)
 
     def create_project(self, title: str, label_config: str, description: str = "") -> dict[str, Any]:
-        project = self.write("create project", lambda: self.sdk.projects.create(
-            title=title, label_config=label_config, description=description))
+        project = self.write(
+            "create project",
+            lambda: self.sdk.projects.create(title=title, label_config=label_config, description=description),
+        )
         return project.model_dump(mode="json")  # type: ignore[no-any-return]
 
     def update_project(self, project_id: int, **fields: Any) -> None:
@@ -242,9 +261,15 @@ class LabelStudioClient:
 
     # -- tasks ----------------------------------------------------------------------------
 
-    def list_tasks(self, project_id: int, *, query: dict[str, Any] | None = None,
-                   include: str | None = TASK_FIELDS, all_fields: bool = True, page_size: int = 100
-                   ) -> Iterator[list[dict[str, Any]]]:
+    def list_tasks(
+        self,
+        project_id: int,
+        *,
+        query: dict[str, Any] | None = None,
+        include: str | None = TASK_FIELDS,
+        all_fields: bool = True,
+        page_size: int = 100,
+    ) -> Iterator[list[dict[str, Any]]]:
         """Pages of tasks (plain dicts). ``self.server_date`` holds the server's ``Date``
         header of the first page once the first page is read."""
         from label_studio_sdk.core.api_error import ApiError
@@ -281,16 +306,26 @@ class LabelStudioClient:
         self.server_date = first_date
 
     def get_task(self, task_id: int) -> dict[str, Any]:
-        return self.read(f"GET task {task_id}",  # type: ignore[no-any-return]
-                         lambda: self._get_json(f"api/tasks/{task_id}/", {}))
+        return self.read(
+            f"GET task {task_id}",  # type: ignore[no-any-return]
+            lambda: self._get_json(f"api/tasks/{task_id}/", {}),
+        )
 
     def import_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> list[int]:
-        response = self.write(f"import {len(tasks)} task(s)", lambda: self.sdk.projects.import_tasks(
-            id=project_id, request=tasks, return_task_ids=True))
-        ids = list(response.task_ids or [])
+        response = self.write(
+            f"import {len(tasks)} task(s)",
+            lambda: self.sdk.projects.import_tasks(
+                id=project_id,
+                request=tasks,  # type: ignore[arg-type]  # plain dicts are what the server takes
+                return_task_ids=True,
+            ),
+        )
+        ids = [int(i) for i in getattr(response, "task_ids", None) or []]
         if len(ids) != len(tasks):
-            raise LabelStudioError(f"Label Studio at {self.url} created {len(ids)} task(s) for "
-                                   f"{len(tasks)} imported; run the push again to reconcile")
+            raise LabelStudioError(
+                f"Label Studio at {self.url} created {len(ids)} task(s) for "
+                f"{len(tasks)} imported; run the push again to reconcile"
+            )
         return ids
 
     def update_task(self, task_id: int, data: dict[str, Any], meta: dict[str, Any] | None = None) -> None:
@@ -305,16 +340,24 @@ class LabelStudioClient:
     # -- predictions ----------------------------------------------------------------------
 
     def import_predictions(self, project_id: int, predictions: list[dict[str, Any]]) -> None:
-        self.write(f"import {len(predictions)} prediction(s)", lambda: self.sdk.projects.import_predictions(
-            id=project_id, request=predictions))
+        self.write(
+            f"import {len(predictions)} prediction(s)",
+            lambda: self.sdk.projects.import_predictions(
+                id=project_id,
+                request=predictions,  # type: ignore[arg-type]
+            ),
+        )
 
     def delete_prediction(self, prediction_id: int) -> None:
-        self.write(f"delete prediction {prediction_id}",
-                   lambda: self.sdk.predictions.delete(id=prediction_id))
+        self.write(
+            f"delete prediction {prediction_id}", lambda: self.sdk.predictions.delete(id=prediction_id)
+        )
 
     def list_predictions(self, task_id: int) -> list[dict[str, Any]]:
-        return self.read(f"list predictions of task {task_id}", lambda: [
-            p.model_dump(mode="json") for p in self.sdk.predictions.list(task=task_id)])
+        return self.read(
+            f"list predictions of task {task_id}",
+            lambda: [p.model_dump(mode="json") for p in self.sdk.predictions.list(task=task_id)],
+        )
 
     # -- users ----------------------------------------------------------------------------
 

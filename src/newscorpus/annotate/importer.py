@@ -39,13 +39,13 @@ SOURCE = "labelstudio-import"
 @dataclass
 class ImportOptions:
     label_map: dict[str, str] = field(default_factory=dict)
-    config_xml: str | None = None       # the export's labeling config (finds the text field)
-    text_field: str | None = None       # data key holding the text; default: from the config or guessed
+    config_xml: str | None = None  # the export's labeling config (finds the text field)
+    text_field: str | None = None  # data key holding the text; default: from the config or guessed
     include_predictions: bool = False
     include_drafts: bool = False
-    lenient: bool = False               # drop (and report) regions the label set cannot hold
+    lenient: bool = False  # drop (and report) regions the label set cannot hold
     create_articles: bool = False
-    output_name: str | None = None      # default: import-<file stem>.jsonl
+    output_name: str | None = None  # default: import-<file stem>.jsonl
 
 
 @dataclass
@@ -70,10 +70,12 @@ class ImportReport:
         return not self.problems
 
     def summary(self) -> str:
-        return (f"{self.source}: {self.tasks} tasks, annotations {self.annotations} = imported "
-                f"{self.imported} + rejected {self.rejected} + skipped {self.skipped}; predictions "
-                f"{self.predictions} ({self.predictions_rejected} rejected); {self.dropped_regions} "
-                f"regions dropped; {self.articles_created} articles created; {len(self.problems)} problems")
+        return (
+            f"{self.source}: {self.tasks} tasks, annotations {self.annotations} = imported "
+            f"{self.imported} + rejected {self.rejected} + skipped {self.skipped}; predictions "
+            f"{self.predictions} ({self.predictions_rejected} rejected); {self.dropped_regions} "
+            f"regions dropped; {self.articles_created} articles created; {len(self.problems)} problems"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -116,8 +118,14 @@ def _map_label(label: str, options: ImportOptions, entities: tuple[str, ...]) ->
     return None
 
 
-def translate(result: Any, options: ImportOptions, entities: tuple[str, ...], region_controls: set[str],
-              objects: dict[str, str], where: str) -> tuple[list[dict[str, Any]], list[str], int]:
+def translate(
+    result: Any,
+    options: ImportOptions,
+    entities: tuple[str, ...],
+    region_controls: set[str],
+    objects: dict[str, str],
+    where: str,
+) -> tuple[list[dict[str, Any]], list[str], int]:
     """A foreign result in the newscorpus vocabulary; returns (result, problems, dropped)."""
     if not isinstance(result, list):
         return [], [f"{where}: result is not a list"], 0
@@ -137,17 +145,21 @@ def translate(result: Any, options: ImportOptions, entities: tuple[str, ...], re
             continue
         to_name = item.get("to_name")
         is_text = (to_name in objects and not objects[to_name].startswith("<")) if objects else True
-        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        value: dict[str, Any] = item["value"] if isinstance(item.get("value"), dict) else {}
         labels = value.get("labels")
         if kind != "labels" or not is_text or not isinstance(labels, list):
-            problems.append(f"{where}/result/{i}: {kind!r} result from {item.get('from_name')!r} cannot be "
-                            "held by the newscorpus label set (only <Text> span labels)")
+            problems.append(
+                f"{where}/result/{i}: {kind!r} result from {item.get('from_name')!r} cannot be "
+                "held by the newscorpus label set (only <Text> span labels)"
+            )
             continue
         mapped = [_map_label(x, options, entities) for x in labels]
         if not labels or None in mapped:
             unknown = [x for x, m in zip(labels, mapped, strict=True) if m is None]
-            problems.append(f"{where}/result/{i}: label(s) {unknown} are not in the label set "
-                            "(map them with --map FROM=TO)")
+            problems.append(
+                f"{where}/result/{i}: label(s) {unknown} are not in the label set "
+                "(map them with --map FROM=TO)"
+            )
             continue
         control = QUOTE_CONTROL if mapped[0] in QUOTE_LABELS else ENTITY_CONTROL
         out.append({**item, "from_name": control, "to_name": TEXT_NAME, "value": {**value, "labels": mapped}})
@@ -162,11 +174,15 @@ def translate(result: Any, options: ImportOptions, entities: tuple[str, ...], re
         if not all(e in kept for e in ends):
             problems.append(f"{where}/result/{i}: relation {ends[0]!r} -> {ends[1]!r} loses an end")
         elif len(labels) != len(item.get("labels") or []):
-            problems.append(f"{where}/result/{i}: relation label(s) {item.get('labels')} are not "
-                            f"newscorpus relations {list(RELATIONS)}")
+            problems.append(
+                f"{where}/result/{i}: relation label(s) {item.get('labels')} are not "
+                f"newscorpus relations {list(RELATIONS)}"
+            )
         elif {region_kind[e] for e in ends} == {ENTITY_CONTROL}:  # type: ignore[index]
-            problems.append(f"{where}/result/{i}: a relation between two entities (coreference?) "
-                            "has no place in the newscorpus schema")
+            problems.append(
+                f"{where}/result/{i}: a relation between two entities (coreference?) "
+                "has no place in the newscorpus schema"
+            )
         else:
             out.append(item)
     if options.lenient:
@@ -192,30 +208,60 @@ def _new_article(text: str, task_id: Any, source_name: str) -> Article | None:
         pos += len(part) + 2
     if not blocks:
         return None
-    title = text[blocks[0].start:blocks[0].end][:200]
+    title = text[blocks[0].start : blocks[0].end][:200]
     aid = article_id_from_fields(SOURCE, f"{source_name}#{task_id}: {title}", None)
-    return Article(id=aid, source=SOURCE, title=title, text=text, blocks=blocks,
-                   origin={"converter": SOURCE, "file": source_name, "task": str(task_id)})
+    return Article(
+        id=aid,
+        source=SOURCE,
+        title=title,
+        text=text,
+        blocks=blocks,
+        origin={"converter": SOURCE, "file": source_name, "task": str(task_id)},
+    )
 
 
-def _import_unit(report: ImportReport, records: dict[str, dict[str, Any]], options: ImportOptions,
-                 config: Any, objects: dict[str, str], kind: str, unit: dict[str, Any], task: dict[str, Any],
-                 text: str, aid: str, stem: str, source_name: str, where: str) -> None:
+def _import_unit(
+    report: ImportReport,
+    records: dict[str, dict[str, Any]],
+    options: ImportOptions,
+    config: Any,
+    objects: dict[str, str],
+    kind: str,
+    unit: dict[str, Any],
+    task: dict[str, Any],
+    text: str,
+    aid: str,
+    stem: str,
+    source_name: str,
+    where: str,
+) -> None:
     uid = unit.get("id")
     region_controls = set(config.region_stance) | set(config.article_stance)
-    result, problems, dropped = translate(unit.get("result"), options, config.entity_labels,
-                                          region_controls, objects, where)
+    result, problems, dropped = translate(
+        unit.get("result"), options, config.entity_labels, region_controls, objects, where
+    )
     report.dropped_regions += dropped
     if dropped:
-        report.problems.append(Problem(aid, "", f"{dropped} region(s) or relation(s) dropped (--lenient)",
-                                       "import:dropped", where))
+        report.problems.append(
+            Problem(
+                aid, "", f"{dropped} region(s) or relation(s) dropped (--lenient)", "import:dropped", where
+            )
+        )
     outcome = None
     if not problems:
-        task_view = {"id": task.get("id"), "meta": task.get("meta"),
-                     "data": {TEXT_NAME: text, "newscorpus_sha256": sha256_text(text)},
-                     "drafts" if kind == "draft" else "annotations": [{**unit, "result": result}]}
-        outcome = task_records(task_view, config, origin="prediction" if kind == "prediction" else "import",
-                               article_id=aid, include_drafts=kind == "draft")
+        task_view = {
+            "id": task.get("id"),
+            "meta": task.get("meta"),
+            "data": {TEXT_NAME: text, "newscorpus_sha256": sha256_text(text)},
+            "drafts" if kind == "draft" else "annotations": [{**unit, "result": result}],
+        }
+        outcome = task_records(
+            task_view,
+            config,
+            origin="prediction" if kind == "prediction" else "import",
+            article_id=aid,
+            include_drafts=kind == "draft",
+        )
         report.problems.extend(outcome.problems)
     else:
         report.problems.extend(Problem(aid, "", m, "import:result", where) for m in problems)
@@ -268,21 +314,42 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
         n_units = len(units) + (len(drafts) if options.include_drafts else 0)
         aid = None
         if not isinstance(text, str):
-            report.problems.append(Problem(None, "/data", "no text field found in the task data (give "
-                                           "--text-field or --config)", "import:task", where))
+            report.problems.append(
+                Problem(
+                    None,
+                    "/data",
+                    "no text field found in the task data (give --text-field or --config)",
+                    "import:task",
+                    where,
+                )
+            )
         else:
             aid = data.get("newscorpus_id") or by_text.get(sha256_text(text))  # type: ignore[union-attr]
             if aid is None and options.create_articles:
                 article = _new_article(text, task["id"], path.name)
                 if article is None:
-                    report.problems.append(Problem(None, "/data", "text is not normalized (NFC, \\n line "
-                                                   "ends); convert it first", "import:task", where))
+                    report.problems.append(
+                        Problem(
+                            None,
+                            "/data",
+                            "text is not normalized (NFC, \\n line ends); convert it first",
+                            "import:task",
+                            where,
+                        )
+                    )
                 else:
                     aid = article.id
                     new_articles[aid] = article.to_dict()
             elif aid is None:
-                report.problems.append(Problem(None, "/data", "no workspace article has this text (use "
-                                               "--create-articles)", "import:task", where))
+                report.problems.append(
+                    Problem(
+                        None,
+                        "/data",
+                        "no workspace article has this text (use --create-articles)",
+                        "import:task",
+                        where,
+                    )
+                )
         if aid is None or not isinstance(text, str):
             report.annotations += n_units
             report.rejected += n_units
@@ -297,8 +364,21 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
                     if unit.get("was_cancelled"):
                         report.skipped += 1
                         continue
-                _import_unit(report, records, options, config, objects, kind, unit, task, text, aid,
-                             stem, path.name, f"{where} {kind} {unit['id']}")
+                _import_unit(
+                    report,
+                    records,
+                    options,
+                    config,
+                    objects,
+                    kind,
+                    unit,
+                    task,
+                    text,
+                    aid,
+                    stem,
+                    path.name,
+                    f"{where} {kind} {unit['id']}",
+                )
     output = ws.annotations_dir / (options.output_name or f"import-{stem}.jsonl")
     if records:
         existing = read_output(output)

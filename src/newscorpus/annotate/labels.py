@@ -44,8 +44,20 @@ STANCE_PREFIX = "stance__"
 ARTICLE_STANCE_PREFIX = "article_stance__"
 INSTALL_HINT = "install the Label Studio extra: pip install 'newscorpus[annotate]'"
 
-_PALETTE = ("#f5a623", "#4a90e2", "#7ed321", "#bd10e0", "#50e3c2", "#d0021b", "#9013fe",
-            "#8b572a", "#417505", "#b8e986", "#f8e71c", "#4a4a4a")
+_PALETTE = (
+    "#f5a623",
+    "#4a90e2",
+    "#7ed321",
+    "#bd10e0",
+    "#50e3c2",
+    "#d0021b",
+    "#9013fe",
+    "#8b572a",
+    "#417505",
+    "#b8e986",
+    "#f8e71c",
+    "#4a4a4a",
+)
 _QUOTE_COLORS = {QUOTE: "#ffcc00", INDIRECT_QUOTE: "#ffe680", SPEAKER: "#cc00ff", CUE: "#00b3b3"}
 
 
@@ -111,9 +123,11 @@ def validate_label_config(xml: str) -> None:
 
 def _choices(name: str, values: tuple[str, ...], per_region: bool) -> str:
     region = ' perRegion="true"' if per_region else ""
-    options = "".join(f'<Choice value={quoteattr(v)}/>' for v in values)
-    return (f'    <Choices name={quoteattr(name)} toName="{TEXT_NAME}" choice="single-radio"'
-            f' showInline="true"{region}>{options}</Choices>\n')
+    options = "".join(f"<Choice value={quoteattr(v)}/>" for v in values)
+    return (
+        f'    <Choices name={quoteattr(name)} toName="{TEXT_NAME}" choice="single-radio"'
+        f' showInline="true"{region}>{options}</Choices>\n'
+    )
 
 
 def build_label_config(labels: LabelSet, *, validate: bool = True) -> LabelConfig:
@@ -130,23 +144,27 @@ def build_label_config(labels: LabelSet, *, validate: bool = True) -> LabelConfi
         for prefix, table in ((STANCE_PREFIX, region_stance), (ARTICLE_STANCE_PREFIX, article_stance)):
             name = prefix + slug
             if name in table:
-                raise ConfigError(f"stance targets {table[name]!r} and {target!r} map to the same "
-                                  f"control name {name!r}; rename one")
+                raise ConfigError(
+                    f"stance targets {table[name]!r} and {target!r} map to the same "
+                    f"control name {name!r}; rename one"
+                )
             table[name] = target
     parts = [
         "<View>\n",
         "  <Style>.htx-text { white-space: pre-wrap; }</Style>\n",
         '  <Header value="$title"/>\n',
         f'  <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>\n',
-        "  <Header value=\"Entities\" size=\"6\"/>\n",
+        '  <Header value="Entities" size="6"/>\n',
         f'  <Labels name="{ENTITY_CONTROL}" toName="{TEXT_NAME}">\n',
     ]
     for i, label in enumerate(labels.entities):
-        parts.append(f"    <Label value={quoteattr(label)} background={quoteattr(_PALETTE[i % len(_PALETTE)])}/>\n")
+        parts.append(
+            f"    <Label value={quoteattr(label)} background={quoteattr(_PALETTE[i % len(_PALETTE)])}/>\n"
+        )
     parts += [
         "  </Labels>\n",
-        "  <Header value=\"Quotes: the quote, its speaker and cue; link quote -> speaker (said_by) and "
-        "quote -> cue (cue)\" size=\"6\"/>\n",
+        '  <Header value="Quotes: the quote, its speaker and cue; link quote -> speaker (said_by) and '
+        'quote -> cue (cue)" size="6"/>\n',
         f'  <Labels name="{QUOTE_CONTROL}" toName="{TEXT_NAME}">\n',
     ]
     for label in QUOTE_LABELS:
@@ -158,12 +176,12 @@ def build_label_config(labels: LabelSet, *, validate: bool = True) -> LabelConfi
         parts.append('  <View visibleWhen="region-selected">\n')
         parts.append('    <Header value="Stance of the selected quote or entity" size="6"/>\n')
         for name, target in region_stance.items():
-            parts.append(f"    <Header value={quoteattr(target)} size=\"6\"/>\n")
+            parts.append(f'    <Header value={quoteattr(target)} size="6"/>\n')
             parts.append(_choices(name, labels.stances, per_region=True))
         parts.append("  </View>\n")
         parts.append('  <Header value="Article stance toward each target" size="6"/>\n')
         for name, target in article_stance.items():
-            parts.append(f"  <Header value={quoteattr(target)} size=\"6\"/>\n")
+            parts.append(f'  <Header value={quoteattr(target)} size="6"/>\n')
             parts.append(_choices(name, labels.stances, per_region=False).replace("    <", "  <", 1))
     parts.append("</View>\n")
     xml = "".join(parts)

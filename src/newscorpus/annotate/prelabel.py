@@ -43,7 +43,7 @@ PERSON_LABELS = ("PERSON", "PER", "PERS")
 QUOTE_MODEL_VERSION = "newscorpus-quotes-1"
 
 # Opening mark -> closing marks.
-PAIRS = {"“": "”\"", "„": "“”", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’"}
+PAIRS = {"“": '”"', "„": "“”", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’"}
 STRAIGHT = '"'
 TRAIL = " \t\u00a0\u202f,."
 LEAD = " \t\u00a0\u202f"
@@ -56,11 +56,14 @@ _VERBS_EN = (
     "suggests|tweeted|posted|shouted|urged|urges|reported|reports|concluded|emphasized|emphasised|"
     "stressed|testified|confirmed|confirms|predicted|promised|vowed|boasted|complained|cautioned|"
     "joked|exclaimed|whispered|yelled|cried|pleaded|assured|told\\s+\\w+|asserted|maintained|"
-    "called|described|labelled|labeled|branded|read|reads|agreed|agrees|countered|added\\s+that")
-_VERBS_FR = ("a déclaré|a dit|a affirmé|a expliqué|a confié|a ajouté|a indiqué|a souligné|a réagi|"
-             "a estimé|a assuré|a jugé|a rappelé|déclare|affirme|explique|estime|ajoute|rappelle|"
-             "s'amuse|souligne|a-t-il déclaré|a-t-elle déclaré|a-t-elle confié|a-t-il ajouté|"
-             "estime-t-il|estime-t-elle|ajoute-t-il|ajoute-t-elle")
+    "called|described|labelled|labeled|branded|read|reads|agreed|agrees|countered|added\\s+that"
+)
+_VERBS_FR = (
+    "a déclaré|a dit|a affirmé|a expliqué|a confié|a ajouté|a indiqué|a souligné|a réagi|"
+    "a estimé|a assuré|a jugé|a rappelé|déclare|affirme|explique|estime|ajoute|rappelle|"
+    "s'amuse|souligne|a-t-il déclaré|a-t-elle déclaré|a-t-elle confié|a-t-il ajouté|"
+    "estime-t-il|estime-t-elle|ajoute-t-il|ajoute-t-elle"
+)
 VERB = rf"(?:{_VERBS_FR}|{_VERBS_EN}|quoted\s+(?:him|her|them|it|[A-Z][\w'’-]+)\s+as\s+saying)"
 ADV = r"(?:(?:also|later|then|further|recently|previously|once|had|has|have|was|were|is|later)\s+)"
 PRONOUNS = {"he": "m", "she": "f", "they": None, "il": "m", "elle": "f", "I": None, "we": None}
@@ -68,54 +71,165 @@ PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]l|[Ee]lle|I|[Ww]e)"
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*"
 _LINK = r"(?:al-|el-|bin|ibn|de|del|della|van|von|der|den|da|di|du|la|le|dos|das|y|St\.?)"
 NAME = rf"(?:{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP}){{0,4}}|[a-z]{{1,3}}-{_CAP}(?:\s+{_CAP}){{0,3}})"
-NOUNS = (r"agency|ministry|spokesman|spokeswoman|spokesperson|official|officials|statement|report|"
-         r"police|government|committee|council|company|group|source|sources|minister|president|"
-         r"court|army|newspaper|channel|website|office|department|authorities|judges|judge|"
-         r"prosecutor|lawyer|family|organizers|organisers|team|coach|mayor|senator|governor|"
-         r"chairman|chairwoman|chair|director|chief|commander|leader|residents|witnesses|witness|"
-         r"expert|experts|analyst|analysts|researchers|researcher|doctor|doctors|spokespeople|board|"
-         r"union|association|party|campaign|Kremlin|White House|post|letter|sign|banner|"
-         r"conservatrice|porte-parole|ministre|maire")
-NP = rf"(?:(?:[Tt]he|[Aa]n?|[Ll]a|[Ll]e|[Ll]es|[Ss]on|[Ss]a)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{NOUNS})\b(?:\s+of(?:\s+the)?\s+{_CAP}(?:\s+{_CAP})*|\s+{_CAP}(?:\s+{_CAP})*)?)"
+NOUNS = (
+    r"agency|ministry|spokesman|spokeswoman|spokesperson|official|officials|statement|report|"
+    r"police|government|committee|council|company|group|source|sources|minister|president|"
+    r"court|army|newspaper|channel|website|office|department|authorities|judges|judge|"
+    r"prosecutor|lawyer|family|organizers|organisers|team|coach|mayor|senator|governor|"
+    r"chairman|chairwoman|chair|director|chief|commander|leader|residents|witnesses|witness|"
+    r"expert|experts|analyst|analysts|researchers|researcher|doctor|doctors|spokespeople|board|"
+    r"union|association|party|campaign|Kremlin|White House|post|letter|sign|banner|"
+    r"conservatrice|porte-parole|ministre|maire"
+)
+_DET = r"(?:[Tt]he|[Aa]n?|[Ll]a|[Ll]e|[Ll]es|[Ss]on|[Ss]a)"
+_OF_NAME = rf"(?:\s+of(?:\s+the)?\s+{_CAP}(?:\s+{_CAP})*|\s+{_CAP}(?:\s+{_CAP})*)"
+NP = rf"(?:{_DET}\s+(?:[\w'’-]+\s+){{0,4}}?(?:{NOUNS})\b{_OF_NAME}?)"
 SPEAKER = rf"(?:{NP}|{PRON}\b|{NAME})"
 ROLE = r"(?:(?:[a-z][\w'’-]*\s+){1,3})"
 APPOS = r"(?:\s*,[^,.!?\"“”«»\n]{1,90},)"
-FUNCTION_WORDS = {"But", "And", "The", "In", "On", "At", "However", "Also", "So", "Yet", "Then",
-                  "When", "While", "After", "Before", "As", "If", "This", "That", "Meanwhile",
-                  "Instead", "Still", "Now", "Speaking", "Asked", "For", "Of", "Mais", "Et"}
-TITLE_WORDS = {"Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.", "Sir", "Dame", "Professor", "Prof.",
-               "President", "Vice", "Prime", "Minister", "Secretary", "Shadow", "Home", "Foreign",
-               "Mayor", "Senator", "Governor", "Ambassador", "Judge", "Justice", "Councillor",
-               "Councilor", "Chancellor", "General", "Gen.", "Colonel", "Captain", "Chief", "Director",
-               "Spokesman", "Spokeswoman", "King", "Queen", "Prince", "Princess", "Pope", "Bishop",
-               "Father", "Rabbi", "Imam", "Sheikh", "Deputy", "Chairman", "Chairwoman", "Coach",
-               "Representative", "Rep.", "Sen.", "Gov.", "M.", "Mme", "Mme."}
-HONORIFIC_GENDER = {"Mr": "m", "Mr.": "m", "Sir": "m", "King": "m", "Lord": "m", "Ms": "f", "Ms.": "f",
-                    "Mrs": "f", "Mrs.": "f", "Miss": "f", "Madam": "f", "Queen": "f", "Lady": "f",
-                    "M.": "m", "Mme": "f", "Mme.": "f"}
+FUNCTION_WORDS = {
+    "But",
+    "And",
+    "The",
+    "In",
+    "On",
+    "At",
+    "However",
+    "Also",
+    "So",
+    "Yet",
+    "Then",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "As",
+    "If",
+    "This",
+    "That",
+    "Meanwhile",
+    "Instead",
+    "Still",
+    "Now",
+    "Speaking",
+    "Asked",
+    "For",
+    "Of",
+    "Mais",
+    "Et",
+}
+TITLE_WORDS = {
+    "Mr",
+    "Mr.",
+    "Ms",
+    "Ms.",
+    "Mrs",
+    "Mrs.",
+    "Dr",
+    "Dr.",
+    "Sir",
+    "Dame",
+    "Professor",
+    "Prof.",
+    "President",
+    "Vice",
+    "Prime",
+    "Minister",
+    "Secretary",
+    "Shadow",
+    "Home",
+    "Foreign",
+    "Mayor",
+    "Senator",
+    "Governor",
+    "Ambassador",
+    "Judge",
+    "Justice",
+    "Councillor",
+    "Councilor",
+    "Chancellor",
+    "General",
+    "Gen.",
+    "Colonel",
+    "Captain",
+    "Chief",
+    "Director",
+    "Spokesman",
+    "Spokeswoman",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Pope",
+    "Bishop",
+    "Father",
+    "Rabbi",
+    "Imam",
+    "Sheikh",
+    "Deputy",
+    "Chairman",
+    "Chairwoman",
+    "Coach",
+    "Representative",
+    "Rep.",
+    "Sen.",
+    "Gov.",
+    "M.",
+    "Mme",
+    "Mme.",
+}
+HONORIFIC_GENDER = {
+    "Mr": "m",
+    "Mr.": "m",
+    "Sir": "m",
+    "King": "m",
+    "Lord": "m",
+    "Ms": "f",
+    "Ms.": "f",
+    "Mrs": "f",
+    "Mrs.": "f",
+    "Miss": "f",
+    "Madam": "f",
+    "Queen": "f",
+    "Lady": "f",
+    "M.": "m",
+    "Mme": "f",
+    "Mme.": "f",
+}
 
 _POST_VERB_FIRST = re.compile(rf"^[\s,]*(?P<cue>{VERB})\s+(?:{ROLE})?(?P<spk>{SPEAKER})")
 _POST_SPEAKER_FIRST = re.compile(
     rf"^[\s,]*(?!(?:and|but|or|while|as|when|which|who)\b)(?:{ROLE})?(?P<spk>{SPEAKER}){APPOS}?\s+{ADV}?"
-    rf"(?P<cue>{VERB})\b")
-_POST_INVERTED = re.compile(r"^[\s,]*(?:(?:a|ont)-t-(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
-                            r"(?P<cue2>\w+)-t-(?P<spk2>il|elle|ils|elles))\b")
+    rf"(?P<cue>{VERB})\b"
+)
+_POST_INVERTED = re.compile(
+    r"^[\s,]*(?:(?:a|ont)-t-(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
+    r"(?P<cue2>\w+)-t-(?P<spk2>il|elle|ils|elles))\b"
+)
 _POST_ACCORDING = re.compile(rf"^[\s,]*(?P<cue>according to)\s+(?P<spk>{SPEAKER})", re.I)
 _PRE_SPEAKER = re.compile(
-    rf"(?P<spk>{SPEAKER}){APPOS}?\s+{ADV}?(?P<cue>{VERB})\b(?:[^.!?\"“”«»\n]{{0,90}}?)?[\s,:]*$")
-_PRE_ACCORDING = re.compile(rf"(?P<cue>[Aa]ccording to|in the words of)\s+(?:{ROLE})?(?P<spk>{SPEAKER})"
-                            rf"{APPOS}?[\s,:]*$")
+    rf"(?P<spk>{SPEAKER}){APPOS}?\s+{ADV}?(?P<cue>{VERB})\b(?:[^.!?\"“”«»\n]{{0,90}}?)?[\s,:]*$"
+)
+_PRE_ACCORDING = re.compile(
+    rf"(?P<cue>[Aa]ccording to|in the words of)\s+(?:{ROLE})?(?P<spk>{SPEAKER})"
+    rf"{APPOS}?[\s,:]*$"
+)
 _SENTENCE_END = re.compile(
     r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bProf)(?<!\bGen)"
-    r"(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bNo)(?<!\bvs)(?<!\b[A-Z])[.!?]\s+(?=[A-Z\"“«„‘(])|\n")
+    r"(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bNo)(?<!\bvs)(?<!\b[A-Z])[.!?]\s+(?=[A-Z\"“«„‘(])|\n"
+)
 _CITATION = re.compile(r"^\s*[—–-]\s+\S")
-_PERSON_NAME = re.compile(rf"\b(?:(?P<hon>Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Sir|Professor|President|Minister|"
-                          rf"Mayor|Senator|Governor|Ambassador|Judge|King|Queen)\s+)?"
-                          rf"(?P<name>{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP}){{1,3}})")
+_PERSON_NAME = re.compile(
+    rf"\b(?:(?P<hon>Mr\.?|Ms\.?|Mrs\.?|Dr\.?|Sir|Professor|President|Minister|"
+    rf"Mayor|Senator|Governor|Ambassador|Judge|King|Queen)\s+)?"
+    rf"(?P<name>{_CAP}(?:\s+(?:{_LINK}\s+)*{_CAP}){{1,3}})"
+)
 _CUE_NEAR = re.compile(rf"\b(?:{VERB})\b[^.!?\n]{{0,40}}$|:\s*$")
-_INDIRECT = re.compile(rf"(?P<spk>{NAME}|{PRON}){APPOS}?\s+{ADV}?(?P<cue>said|says|told\s+\w+|added|argued|"
-                       rf"claimed|warned|insisted|stated|noted|believes|thinks|explained)\s+(?:that\s+)?"
-                       rf"(?P<clause>[a-z][^.!?\"“”«»\n]{{15,400}})[.!?]")
+_INDIRECT = re.compile(
+    rf"(?P<spk>{NAME}|{PRON}){APPOS}?\s+{ADV}?(?P<cue>said|says|told\s+\w+|added|argued|"
+    rf"claimed|warned|insisted|stated|noted|believes|thinks|explained)\s+(?:that\s+)?"
+    rf"(?P<clause>[a-z][^.!?\"“”«»\n]{{15,400}})[.!?]"
+)
 
 
 @dataclass(slots=True)
@@ -128,7 +242,7 @@ class QuoteProposal:
     kind: str = "direct"
     speaker: Span | None = None
     cue: Span | None = None
-    antecedent: Span | None = None   # the named person a pronoun speaker stands for
+    antecedent: Span | None = None  # the named person a pronoun speaker stands for
     inherited: bool = False
     open_mark: int | None = None
     close_mark: int | None = None
@@ -155,7 +269,12 @@ def find_quoted(text: str) -> list[tuple[int, int | None]]:
                     open_at, closers = i, PAIRS[ch]
                 elif ch == STRAIGHT and _is_opening_straight(line, i):
                     open_at, closers = i, STRAIGHT + "”"
-                elif ch == "”" and (i == 0 or line[i - 1].isspace()) and i + 1 < len(line) and not line[i + 1].isspace():
+                elif (
+                    ch == "”"
+                    and (i == 0 or line[i - 1].isspace())
+                    and i + 1 < len(line)
+                    and not line[i + 1].isspace()
+                ):
                     open_at, closers = i, "”"
             elif ch in closers:
                 if ch == "’" and i + 1 < len(line) and line[i + 1].isalpha():
@@ -184,8 +303,8 @@ def _speaker_span(text: str, offset: int, match: re.Match[str]) -> Span:
         words = words[1:]
     possessive = max((i for i, w in enumerate(words[:-1]) if w.endswith(("'s", "’s"))), default=-1)
     if possessive >= 0 and words[-1][:1].isupper():
-        start += sum(len(w) + 1 for w in words[:possessive + 1])
-        words = words[possessive + 1:]
+        start += sum(len(w) + 1 for w in words[: possessive + 1])
+        words = words[possessive + 1 :]
     if words[-1][:1].isupper():
         while len(words) > 1 and words[0] in TITLE_WORDS:
             start += len(words[0]) + 1
@@ -235,19 +354,28 @@ class QuoteExtractor:
         for i, q in enumerate(out):
             self._attribute(text, q, out[i + 1] if i + 1 < len(out) else None)
         kept: list[QuoteProposal] = []
-        for i, q in enumerate(out):
+        for q in out:
             if q.speaker is None and kept and self._same_paragraph(text, kept[-1], q) and kept[-1].speaker:
                 prev = kept[-1]
-                between = text[(prev.close_mark or prev.end) + 1:q.open_mark]
-                if len(between) <= self.window and prev.cue is not None and prev.cue.start >= (prev.close_mark or prev.end):
-                    q.speaker, q.cue, q.antecedent, q.inherited = prev.speaker, prev.cue, prev.antecedent, True
+                between = text[(prev.close_mark or prev.end) + 1 : q.open_mark]
+                if (
+                    len(between) <= self.window
+                    and prev.cue is not None
+                    and prev.cue.start >= (prev.close_mark or prev.end)
+                ):
+                    q.speaker, q.cue, q.antecedent, q.inherited = (
+                        prev.speaker,
+                        prev.cue,
+                        prev.antecedent,
+                        True,
+                    )
             if q.speaker is None and q.cue is None:
-                if q.close_mark is not None and _CITATION.match(text[q.close_mark + 1:q.close_mark + 8]):
+                if q.close_mark is not None and _CITATION.match(text[q.close_mark + 1 : q.close_mark + 8]):
                     continue  # "Headline" — Outlet, date: a source list
                 if _looks_like_title(q.text):
                     continue
                 if _word_count(q.text) < self.min_words_without_cue:
-                    lead = text[max(0, (q.open_mark or q.start) - 60):(q.open_mark or q.start)]
+                    lead = text[max(0, (q.open_mark or q.start) - 60) : (q.open_mark or q.start)]
                     if not _CUE_NEAR.search(lead):
                         continue
             kept.append(q)
@@ -259,7 +387,7 @@ class QuoteExtractor:
 
     @staticmethod
     def _same_paragraph(text: str, a: QuoteProposal, b: QuoteProposal) -> bool:
-        return "\n" not in text[a.end:b.start]
+        return "\n" not in text[a.end : b.start]
 
     def _attribute(self, text: str, q: QuoteProposal, nxt: QuoteProposal | None) -> None:
         after = (q.close_mark + 1) if q.close_mark is not None else q.end
@@ -267,7 +395,7 @@ class QuoteExtractor:
         if nxt is not None and nxt.open_mark is not None:
             limit = min(limit, nxt.open_mark)
         newline = text.find("\n", after, limit)
-        post = text[after:newline if newline >= 0 else limit]
+        post = text[after : newline if newline >= 0 else limit]
         if q.close_mark is not None:
             m = _POST_INVERTED.match(post)
             if m:
@@ -286,10 +414,10 @@ class QuoteExtractor:
         lead = text[lead_start:begin]
         cut = max((m.end() for m in _SENTENCE_END.finditer(lead)), default=0)
         lead, lead_start = lead[cut:], lead_start + cut
-        if not lead.strip() and line_start >= 2 and text[line_start - 2:line_start] == "\n\n":
+        if not lead.strip() and line_start >= 2 and text[line_start - 2 : line_start] == "\n\n":
             # A paragraph that is only a quote, after one ending in a colon ("X tweeted:").
             prev_start = text.rfind("\n", 0, line_start - 2) + 1
-            prev = text[prev_start:line_start - 2]
+            prev = text[prev_start : line_start - 2]
             if prev.rstrip().endswith(":"):
                 cut = max((m.end() for m in _SENTENCE_END.finditer(prev)), default=0)
                 lead, lead_start = prev[cut:], prev_start + cut
@@ -304,11 +432,14 @@ class QuoteExtractor:
         taken = [(q.open_mark or q.start, (q.close_mark or q.end) + 1) for q in direct]
         for m in _INDIRECT.finditer(text):
             s, e = m.start(), m.end()
-            if any(a < e and s < b for a, b in taken) or any(c in m.group(0) for c in "\"“”«»„"):
+            if any(a < e and s < b for a, b in taken) or any(c in m.group(0) for c in '"“”«»„'):
                 continue
             cs, ce = _trim(text, m.start("clause"), m.end("clause"))
-            out.append(QuoteProposal(cs, ce, text[cs:ce], "indirect", _speaker_span(text, 0, m),
-                                     _cue_span(text, 0, m)))
+            out.append(
+                QuoteProposal(
+                    cs, ce, text[cs:ce], "indirect", _speaker_span(text, 0, m), _cue_span(text, 0, m)
+                )
+            )
         return out
 
     def _resolve_pronouns(self, text: str, quotes: Sequence[QuoteProposal]) -> None:
@@ -330,7 +461,7 @@ class QuoteExtractor:
 
     def _antecedent(self, text: str, pronoun: Span, gender: str, previous: Span | None) -> Span | None:
         window_start = max(0, pronoun.start - 400)
-        window = text[window_start:pronoun.start]
+        window = text[window_start : pronoun.start]
         names: dict[str, tuple[Span, str | None]] = {}
         for m in _PERSON_NAME.finditer(window):
             name = m.group("name").rstrip(".")
@@ -344,7 +475,9 @@ class QuoteExtractor:
         if previous is not None and previous.start < pronoun.start and pronoun.start - previous.end < 600:
             prev_g = next((g for s, g in names.values() if s.text == previous.text), None)
             if prev_g in (None, gender):
-                candidates = [s for s, _ in names.values() if s.text != previous.text and s.start > previous.end]
+                candidates = [
+                    s for s, _ in names.values() if s.text != previous.text and s.start > previous.end
+                ]
                 if not candidates:
                     return previous
         plausible = [(s, g) for s, g in names.values() if g in (None, gender)]
@@ -357,8 +490,9 @@ def _person_label(labels: LabelSet) -> str | None:
     return next((label for label in PERSON_LABELS if label in labels.entities), None)
 
 
-def quotes_to_parts(proposals: Iterable[QuoteProposal], labels: LabelSet,
-                    entities: list[Entity] | None = None) -> tuple[list[Entity], list[Quote]]:
+def quotes_to_parts(
+    proposals: Iterable[QuoteProposal], labels: LabelSet, entities: list[Entity] | None = None
+) -> tuple[list[Entity], list[Quote]]:
     """Quote records (ids ``q1``...) and the entities their resolved speakers point to."""
     entities = list(entities or [])
     person = _person_label(labels)
@@ -383,13 +517,16 @@ class SpacyEntityPrelabeler:
     ``PERSON``); spaCy's ``start_char``/``end_char`` are code-point offsets like ours.
     """
 
-    def __init__(self, nlp: Any = None, model: str | None = None,
-                 label_map: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, nlp: Any = None, model: str | None = None, label_map: dict[str, str] | None = None
+    ) -> None:
         try:
             import spacy
         except ImportError as exc:
-            raise MissingDependencyError(f"spaCy is needed for entity pre-annotations ({exc}); "
-                                         "install it with: pip install 'newscorpus[spacy]'") from None
+            raise MissingDependencyError(
+                f"spaCy is needed for entity pre-annotations ({exc}); "
+                "install it with: pip install 'newscorpus[spacy]'"
+            ) from None
         if nlp is None:
             if not model:
                 raise ValueError("give a spaCy pipeline (nlp) or the name of an installed model")
@@ -400,10 +537,12 @@ class SpacyEntityPrelabeler:
         self.nlp = nlp
         self.label_map = dict(label_map or {})
         meta = getattr(nlp, "meta", {}) or {}
-        self.model_version = f"spacy-{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+        self.model_version = (
+            f"spacy-{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}"
+        )
 
     def entities(self, text: str, labels: LabelSet) -> list[Entity]:
-        out = []
+        out: list[Entity] = []
         for ent in self.nlp(text).ents:
             label = self.label_map.get(ent.label_, ent.label_)
             if label in labels.entities and ent.text.strip():
@@ -433,9 +572,15 @@ class Prelabeler:
         entities, quotes = quotes_to_parts(proposals, self.labels, entities)
         if not entities and not quotes:
             return None
-        return Annotation(id=f"{article['id']}:prelabel", article_id=article["id"],
-                          text_sha256=sha256_text(text), annotator=self.model_version,
-                          origin="prediction", entities=entities, quotes=quotes)
+        return Annotation(
+            id=f"{article['id']}:prelabel",
+            article_id=article["id"],
+            text_sha256=sha256_text(text),
+            annotator=self.model_version,
+            origin="prediction",
+            entities=entities,
+            quotes=quotes,
+        )
 
 
 # -- evaluation ----------------------------------------------------------------------------
@@ -469,7 +614,9 @@ class QuoteScores:
 
     def as_dict(self) -> dict[str, float | int]:
         return {
-            "documents": self.documents, "gold": self.gold, "predicted": self.predicted,
+            "documents": self.documents,
+            "gold": self.gold,
+            "predicted": self.predicted,
             "exact_precision": self._ratio(self.exact_matches, self.predicted),
             "exact_recall": self._ratio(self.exact_matches, self.gold),
             "overlap_precision": self._ratio(self.overlap_predicted_correct, self.predicted),
@@ -478,8 +625,10 @@ class QuoteScores:
         }
 
 
-def evaluate_quotes(documents: Iterable[tuple[str, Sequence[tuple[int, int]]]],
-                    extract: Callable[[str], Sequence[QuoteProposal]] | None = None) -> QuoteScores:
+def evaluate_quotes(
+    documents: Iterable[tuple[str, Sequence[tuple[int, int]]]],
+    extract: Callable[[str], Sequence[QuoteProposal]] | None = None,
+) -> QuoteScores:
     """Score quote proposals against gold ``(start, end)`` spans, per document.
 
     Exact: the spans are equal after :func:`normalize_span` on both. Overlap: a prediction
@@ -497,6 +646,8 @@ def evaluate_quotes(documents: Iterable[tuple[str, Sequence[tuple[int, int]]]],
         scores.predicted += len(spans)
         scores.exact_matches += len(gold & spans)
         scores.overlap_gold_found += sum(1 for g in gold if any(p[0] < g[1] and g[0] < p[1] for p in spans))
-        scores.overlap_predicted_correct += sum(1 for p in spans if any(p[0] < g[1] and g[0] < p[1] for g in gold))
+        scores.overlap_predicted_correct += sum(
+            1 for p in spans if any(p[0] < g[1] and g[0] < p[1] for g in gold)
+        )
         scores.attributed += sum(1 for p in predicted if p.speaker is not None)
     return scores

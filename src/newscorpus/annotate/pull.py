@@ -47,17 +47,20 @@ from .results import read_result
 from .state import SyncState
 
 OUTPUT_NAME = "labelstudio.jsonl"
-ANNOTATED = {"conjunction": "or", "items": [
-    {"filter": "filter:tasks:total_annotations", "operator": "greater", "type": "Number", "value": 0},
-    {"filter": "filter:tasks:cancelled_annotations", "operator": "greater", "type": "Number", "value": 0},
-]}
+ANNOTATED = {
+    "conjunction": "or",
+    "items": [
+        {"filter": "filter:tasks:total_annotations", "operator": "greater", "type": "Number", "value": 0},
+        {"filter": "filter:tasks:cancelled_annotations", "operator": "greater", "type": "Number", "value": 0},
+    ],
+}
 
 
 @dataclass
 class PullOptions:
     full: bool = False
     include_drafts: bool = False
-    annotator_emails: bool = False   # default: pseudonymous "ls-user-<id>"
+    annotator_emails: bool = False  # default: pseudonymous "ls-user-<id>"
     overlap_seconds: float = 2.0
     page_size: int = 100
     output_name: str = OUTPUT_NAME
@@ -94,11 +97,13 @@ class PullReport:
 
     def summary(self) -> str:
         mode = "full" if self.full else "incremental"
-        return (f"{mode} pull of project {self.project_id}: {self.tasks} tasks, {self.annotations} "
-                f"annotations = kept {self.annotations - self.rejected - self.skipped} + rejected "
-                f"{self.rejected} + skipped {self.skipped}; file: {self.written} new or changed, "
-                f"{self.removed} removed, {self.unchanged} unchanged; {len(self.stale)} stale; "
-                f"{self.drafts_ignored} drafts ignored")
+        return (
+            f"{mode} pull of project {self.project_id}: {self.tasks} tasks, {self.annotations} "
+            f"annotations = kept {self.annotations - self.rejected - self.skipped} + rejected "
+            f"{self.rejected} + skipped {self.skipped}; file: {self.written} new or changed, "
+            f"{self.removed} removed, {self.unchanged} unchanged; {len(self.stale)} stale; "
+            f"{self.drafts_ignored} drafts ignored"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -127,10 +132,18 @@ def _superseded(task: dict[str, Any]) -> dict[str, tuple[str, str, Any]]:
     return out
 
 
-def task_records(task: dict[str, Any], config: LabelConfig, *, origin: str = "labelstudio",
-                 server: str | None = None, project_id: int | None = None,
-                 include_drafts: bool = False, emails: bool = False,
-                 article_id: str | None = None, text_field: str = "text") -> TaskOutcome:
+def task_records(
+    task: dict[str, Any],
+    config: LabelConfig,
+    *,
+    origin: str = "labelstudio",
+    server: str | None = None,
+    project_id: int | None = None,
+    include_drafts: bool = False,
+    emails: bool = False,
+    article_id: str | None = None,
+    text_field: str = "text",
+) -> TaskOutcome:
     """Annotation records of one task in Label Studio's full JSON (listing or export)."""
     out = TaskOutcome()
     data = task.get("data") if isinstance(task.get("data"), dict) else {}
@@ -148,14 +161,28 @@ def task_records(task: dict[str, Any], config: LabelConfig, *, origin: str = "la
     if not isinstance(aid, str) or not isinstance(text, str):
         if units:
             out.rejected = len(units)
-            out.problems.append(Problem(None, "/data", f"no newscorpus_id or no {text_field!r} text in the "
-                                        "task data: not a newscorpus task", "labelstudio:task", where))
+            out.problems.append(
+                Problem(
+                    None,
+                    "/data",
+                    f"no newscorpus_id or no {text_field!r} text in the task data: not a newscorpus task",
+                    "labelstudio:task",
+                    where,
+                )
+            )
         return out
     sha = data.get("newscorpus_sha256") or sha256_text(text)  # type: ignore[union-attr]
     if sha != sha256_text(text):
         out.rejected = len(units)
-        out.problems.append(Problem(aid, "/data/text", "the task text does not match its newscorpus_sha256 "
-                                    "(was it edited in Label Studio?)", "labelstudio:task", where))
+        out.problems.append(
+            Problem(
+                aid,
+                "/data/text",
+                "the task text does not match its newscorpus_sha256 (was it edited in Label Studio?)",
+                "labelstudio:task",
+                where,
+            )
+        )
         return out
     superseded = _superseded(task)
     external_base = {"system": "labelstudio", "server": server, "project": project_id, "task": task_id}
@@ -172,7 +199,9 @@ def task_records(task: dict[str, Any], config: LabelConfig, *, origin: str = "la
         parsed = read_result(unit.get("result"), unit_text, config)
         if parsed.problems:
             out.rejected += 1
-            out.problems.extend(Problem(aid, "", msg, "labelstudio:result", location) for msg in parsed.problems)
+            out.problems.extend(
+                Problem(aid, "", msg, "labelstudio:result", location) for msg in parsed.problems
+            )
             continue
         user = unit.get("completed_by") if kind == "annotation" else unit.get("user")
         external = {**external_base, "annotation" if kind == "annotation" else "draft": uid}
@@ -181,11 +210,18 @@ def task_records(task: dict[str, Any], config: LabelConfig, *, origin: str = "la
         prefix = "" if kind == "annotation" else "draft-"
         record = Annotation(
             id=f"{aid}:ls-{project_id if project_id is not None else 'x'}-{prefix}{uid}",
-            article_id=aid, text_sha256=unit_sha, annotator=annotator_name(user, emails), origin=origin,
+            article_id=aid,
+            text_sha256=unit_sha,
+            annotator=annotator_name(user, emails),
+            origin=origin,
             ground_truth=bool(unit.get("ground_truth")) if kind == "annotation" else False,
-            entities=parsed.entities, quotes=parsed.quotes, stances=parsed.stances,
-            created_at=unit.get("created_at"), updated_at=unit.get("updated_at"),
-            external={k: v for k, v in external.items() if v is not None})
+            entities=parsed.entities,
+            quotes=parsed.quotes,
+            stances=parsed.stances,
+            created_at=unit.get("created_at"),
+            updated_at=unit.get("updated_at"),
+            external={k: v for k, v in external.items() if v is not None},
+        )
         problems = DEFAULT_STORE.problems(record.to_dict(), "annotation", location, article_text=unit_text)
         if problems:
             out.rejected += 1
@@ -215,7 +251,11 @@ def write_output(path: Path, records: dict[str, dict[str, Any]]) -> bool:
 
 def _mine(record: dict[str, Any], server: str, project_id: int) -> bool:
     ext = record.get("external") or {}
-    return ext.get("system") == "labelstudio" and ext.get("server") == server and ext.get("project") == project_id
+    return (
+        ext.get("system") == "labelstudio"
+        and ext.get("server") == server
+        and ext.get("project") == project_id
+    )
 
 
 def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None = None) -> PullReport:
@@ -223,8 +263,9 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     options = options or PullOptions()
     state = SyncState.load(state_path(ws))
     if state.project_id is None or state.url != client.url:
-        raise LabelStudioError(f"no project pushed to {client.url} from this workspace yet: run "
-                               "`newscorpus annotate push` first")
+        raise LabelStudioError(
+            f"no project pushed to {client.url} from this workspace yet: run `newscorpus annotate push` first"
+        )
     project_id = state.project_id
     report = PullReport(project_id=project_id, full=options.full or state.cursor is None)
     reads0, writes0 = client.reads, client.writes
@@ -235,9 +276,19 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     if report.full:
         query: dict[str, Any] | None = None if options.include_drafts else {"filters": ANNOTATED}
     else:
-        query = {"filters": {"conjunction": "and", "items": [
-            {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime",
-             "value": state.cursor}]}}
+        query = {
+            "filters": {
+                "conjunction": "and",
+                "items": [
+                    {
+                        "filter": "filter:tasks:updated_at",
+                        "operator": "greater",
+                        "type": "Datetime",
+                        "value": state.cursor,
+                    }
+                ],
+            }
+        }
     path = ws.annotations_dir / options.output_name
     existing = read_output(path)
     fresh: dict[str, dict[str, Any]] = {}
@@ -246,8 +297,14 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     for page in client.list_tasks(project_id, query=query, page_size=options.page_size):
         for task in page:
             listed.add(int(task["id"]))
-            outcome = task_records(task, config, server=client.url, project_id=project_id,
-                                   include_drafts=options.include_drafts, emails=options.annotator_emails)
+            outcome = task_records(
+                task,
+                config,
+                server=client.url,
+                project_id=project_id,
+                include_drafts=options.include_drafts,
+                emails=options.annotator_emails,
+            )
             report.tasks += 1
             report.annotations += outcome.annotations
             report.rejected += outcome.rejected
@@ -260,35 +317,47 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     if report.full:
         replaced = {rid for rid, r in existing.items() if _mine(r, client.url, project_id)}
     else:
-        replaced = {rid for rid, r in existing.items()
-                    if _mine(r, client.url, project_id) and r["external"].get("task") in listed}
+        replaced = {
+            rid
+            for rid, r in existing.items()
+            if _mine(r, client.url, project_id) and r["external"].get("task") in listed
+        }
         known = {ref.task_id for ref in state.tasks.values()}
         if int(project.get("task_number") or 0) != len(known):
-            alive = {int(t["id"]) for page in client.list_tasks(project_id, include="id", all_fields=False,
-                                                               page_size=1000) for t in page}
-            replaced |= {rid for rid, r in existing.items()
-                         if _mine(r, client.url, project_id) and r["external"].get("task") not in alive}
+            alive = {
+                int(t["id"])
+                for page in client.list_tasks(project_id, include="id", all_fields=False, page_size=1000)
+                for t in page
+            }
+            replaced |= {
+                rid
+                for rid, r in existing.items()
+                if _mine(r, client.url, project_id) and r["external"].get("task") not in alive
+            }
             for aid, ref in list(state.tasks.items()):
                 if ref.task_id not in alive:
                     del state.tasks[aid]
     merged = {rid: r for rid, r in existing.items() if rid not in replaced}
     report.removed = len(replaced - fresh.keys())
-    for rid, record in fresh.items():
-        if existing.get(rid) == record:
+    for rid, row in fresh.items():
+        if existing.get(rid) == row:
             report.unchanged += 1
         else:
             report.written += 1
-        merged[rid] = record
+        merged[rid] = row
     write_output(path, merged)
     report.output = str(path)
     articles, _ = load_articles(ws)
-    report.stale = sorted(rid for rid, r in merged.items() if _mine(r, client.url, project_id)
-                          and r["article_id"] in articles
-                          and r["text_sha256"] != sha256_text(articles[r["article_id"]]["text"]))
+    report.stale = sorted(
+        rid
+        for rid, r in merged.items()
+        if _mine(r, client.url, project_id)
+        and r["article_id"] in articles
+        and r["text_sha256"] != sha256_text(articles[r["article_id"]]["text"])
+    )
     if started is not None:
         state.cursor = ls_datetime(started - timedelta(seconds=options.overlap_seconds))
     report.cursor = state.cursor
     state.save()
     report.reads, report.writes = client.reads - reads0, client.writes - writes0
     return report
-

@@ -30,6 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..errors import LabelStudioError
 from ..records import Annotation, read_jsonl
 from ..report import Problem
@@ -64,11 +66,17 @@ def task_data(article: dict[str, Any]) -> dict[str, Any]:
 
 
 def data_sha256(data: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    """Fingerprint of a task's data. The text enters through ``newscorpus_sha256`` (checked
+    against the text when articles are loaded and when tasks are pulled), so it is not hashed
+    a second time; a task whose data lacks that field is fingerprinted whole."""
+    if isinstance(data.get("newscorpus_sha256"), str) and data.get("text") is not None:
+        data = {k: v for k, v in data.items() if k != "text"}
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def load_articles(ws: Workspace, files: Iterable[Path] | None = None
-                  ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+def load_articles(
+    ws: Workspace, files: Iterable[Path] | None = None
+) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     """Articles by id from the workspace's article files; bad ones are problems, not errors."""
     articles: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
@@ -77,20 +85,31 @@ def load_articles(ws: Workspace, files: Iterable[Path] | None = None
             where = f"{Path(path).name}:{lineno}"
             aid, text = record.get("id"), record.get("text")
             if not isinstance(aid, str) or not isinstance(text, str) or not text:
-                problems.append(Problem(aid if isinstance(aid, str) else None, "", "not an article "
-                                        "(needs a string id and a non-empty text)", "input", where))
+                problems.append(
+                    Problem(
+                        aid if isinstance(aid, str) else None,
+                        "",
+                        "not an article (needs a string id and a non-empty text)",
+                        "input",
+                        where,
+                    )
+                )
             elif record.get("text_sha256") != sha256_text(text):
-                problems.append(Problem(aid, "/text_sha256", "does not match the SHA-256 of text",
-                                        "offsets", where))
+                problems.append(
+                    Problem(aid, "/text_sha256", "does not match the SHA-256 of text", "offsets", where)
+                )
             elif aid in articles:
-                problems.append(Problem(aid, "/id", "duplicate article id (first one kept)", "duplicate", where))
+                problems.append(
+                    Problem(aid, "/id", "duplicate article id (first one kept)", "duplicate", where)
+                )
             else:
                 articles[aid] = record
     return articles, problems
 
 
-def prediction(article: dict[str, Any], prelabel: Prelabel | None, model_version: str,
-               config: LabelConfig) -> dict[str, Any] | None:
+def prediction(
+    article: dict[str, Any], prelabel: Prelabel | None, model_version: str, config: LabelConfig
+) -> dict[str, Any] | None:
     """The prediction payload for ``article`` (None without prelabeler or without labels)."""
     if prelabel is None:
         return None
@@ -102,12 +121,12 @@ def prediction(article: dict[str, Any], prelabel: Prelabel | None, model_version
 
 @dataclass
 class PushOptions:
-    project_title: str | None = None   # default: the workspace's pretty name
-    project_id: int | None = None      # an existing project to push to
+    project_title: str | None = None  # default: the workspace's pretty name
+    project_id: int | None = None  # an existing project to push to
     batch_size: int = 250
     prelabel: Prelabel | None = None
     model_version: str = "newscorpus"
-    reconcile: bool = False            # list the project's tasks even when the cache looks fine
+    reconcile: bool = False  # list the project's tasks even when the cache looks fine
 
 
 @dataclass
@@ -131,10 +150,12 @@ class PushReport:
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"project {self.project_id}: {self.articles} articles = created {self.created} + "
-                f"updated {self.updated} + metadata {self.metadata_updated} + unchanged {self.unchanged}"
-                f" (adopted after a lost answer: {self.adopted}); {self.predictions} predictions; "
-                f"{len(self.stale_annotations)} annotations now stale; {self.writes} writes")
+        return (
+            f"project {self.project_id}: {self.articles} articles = created {self.created} + "
+            f"updated {self.updated} + metadata {self.metadata_updated} + unchanged {self.unchanged}"
+            f" (adopted after a lost answer: {self.adopted}); {self.predictions} predictions; "
+            f"{len(self.stale_annotations)} annotations now stale; {self.writes} writes"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -144,15 +165,21 @@ class PushReport:
 
 def _batches(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _squeeze(xml: str) -> str:
     return re.sub(r">\s+<", "><", xml.strip())
 
 
-def open_project(client: LabelStudioClient, state: SyncState, config: LabelConfig, title: str,
-                 project_id: int | None, report: PushReport) -> dict[str, Any]:
+def open_project(
+    client: LabelStudioClient,
+    state: SyncState,
+    config: LabelConfig,
+    title: str,
+    project_id: int | None,
+    report: PushReport,
+) -> dict[str, Any]:
     """The project to sync with (bound in ``state``), created if needed, config up to date."""
     project: dict[str, Any] | None = None
     if project_id is not None:
@@ -165,8 +192,9 @@ def open_project(client: LabelStudioClient, state: SyncState, config: LabelConfi
         found = client.find_projects(title)
         if len(found) > 1:
             ids = ", ".join(str(p["id"]) for p in found)
-            raise LabelStudioError(f"several projects are titled {title!r} (ids {ids}); "
-                                   "pick one with --project-id")
+            raise LabelStudioError(
+                f"several projects are titled {title!r} (ids {ids}); pick one with --project-id"
+            )
         if found:
             project = client.get_project(int(found[0]["id"]))
     if project is None:
@@ -181,14 +209,19 @@ def open_project(client: LabelStudioClient, state: SyncState, config: LabelConfi
     return project
 
 
-def reconcile(client: LabelStudioClient, state: SyncState, report: PushReport,
-              articles: dict[str, dict[str, Any]]) -> None:
+def reconcile(
+    client: LabelStudioClient, state: SyncState, report: PushReport, articles: dict[str, dict[str, Any]]
+) -> None:
     """Rebuild ``state.tasks`` from the server; remove duplicate tasks that nobody annotated."""
     assert state.project_id is not None
     pending = set(state.pending)
     by_article: dict[str, list[dict[str, Any]]] = {}
-    for page in client.list_tasks(state.project_id, all_fields=False, page_size=1000,
-                                  include="id,data,total_annotations,cancelled_annotations"):
+    for page in client.list_tasks(
+        state.project_id,
+        all_fields=False,
+        page_size=1000,
+        include="id,data,total_annotations,cancelled_annotations",
+    ):
         for task in page:
             aid = (task.get("data") or {}).get("newscorpus_id")
             if isinstance(aid, str):
@@ -197,6 +230,7 @@ def reconcile(client: LabelStudioClient, state: SyncState, report: PushReport,
                 report.orphan_tasks += 1
     state.tasks.clear()
     for aid, tasks in sorted(by_article.items()):
+
         def worked(t: dict[str, Any]) -> int:
             return int(t.get("total_annotations") or 0) + int(t.get("cancelled_annotations") or 0)
 
@@ -204,9 +238,16 @@ def reconcile(client: LabelStudioClient, state: SyncState, report: PushReport,
         keep, extra = tasks[0], tasks[1:]
         for dup in extra:
             if worked(dup):
-                report.problems.append(Problem(aid, "", f"duplicate tasks {keep['id']} and {dup['id']} both "
-                                               "have annotations; merge them in Label Studio",
-                                               "labelstudio:duplicate", f"task {dup['id']}"))
+                report.problems.append(
+                    Problem(
+                        aid,
+                        "",
+                        f"duplicate tasks {keep['id']} and {dup['id']} both "
+                        "have annotations; merge them in Label Studio",
+                        "labelstudio:duplicate",
+                        f"task {dup['id']}",
+                    )
+                )
             else:
                 client.delete_task(int(dup["id"]))
                 report.duplicates_removed.append(int(dup["id"]))
@@ -230,15 +271,24 @@ def _supersede(client: LabelStudioClient, task_id: int) -> tuple[dict[str, Any],
     superseded = list(ours.get("superseded") or [])
     if annotations:
         old = task.get("data") or {}
-        superseded.append({"text_sha256": old.get("newscorpus_sha256") or sha256_text(old.get("text", "")),
-                           "text": old.get("text", ""), "annotations": annotations})
+        superseded.append(
+            {
+                "text_sha256": old.get("newscorpus_sha256") or sha256_text(old.get("text", "")),
+                "text": old.get("text", ""),
+                "annotations": annotations,
+            }
+        )
     ours["superseded"] = superseded
     meta[META_KEY] = ours
     return meta, sorted(int(a) for a in annotations)
 
 
-def push(ws: Workspace, client: LabelStudioClient, options: PushOptions | None = None,
-         articles: dict[str, dict[str, Any]] | None = None) -> PushReport:
+def push(
+    ws: Workspace,
+    client: LabelStudioClient,
+    options: PushOptions | None = None,
+    articles: dict[str, dict[str, Any]] | None = None,
+) -> PushReport:
     """Create or update the project and its tasks; see the module documentation."""
     options = options or PushOptions()
     report = PushReport()
@@ -251,8 +301,12 @@ def push(ws: Workspace, client: LabelStudioClient, options: PushOptions | None =
     title = options.project_title or ws.config.pretty_name or ws.config.name
     try:
         project = open_project(client, state, config, title, options.project_id, report)
-        trusted = (not options.reconcile and not report.project_created and not state.pending
-                   and int(project.get("task_number") or 0) == len(state.tasks))
+        trusted = (
+            not options.reconcile
+            and not report.project_created
+            and not state.pending
+            and int(project.get("task_number") or 0) == len(state.tasks)
+        )
         if report.project_created:
             state.tasks.clear()
         elif not trusted:
@@ -286,24 +340,35 @@ def push(ws: Workspace, client: LabelStudioClient, options: PushOptions | None =
             state.save()
             ids = client.import_tasks(int(state.project_id), payloads)  # type: ignore[arg-type]
             for aid, task_id, payload in zip(batch, ids, payloads, strict=True):
-                state.tasks[aid] = TaskRef(task_id, payload["data"]["newscorpus_sha256"],
-                                           data_sha256(payload["data"]))
+                state.tasks[aid] = TaskRef(
+                    task_id, payload["data"]["newscorpus_sha256"], data_sha256(payload["data"])
+                )
             report.created += len(batch)
             state.pending = []
             state.save()
     except LabelStudioError as exc:
         state.save()
         done = report.created + report.updated + report.metadata_updated
-        raise LabelStudioError(f"push interrupted after {done} task write(s): {exc}; run the push "
-                               "again: it reconciles with the server and resumes") from None
+        raise LabelStudioError(
+            f"push interrupted after {done} task write(s): {exc}; run the push "
+            "again: it reconciles with the server and resumes"
+        ) from None
     state.save()
     report.reads, report.writes = client.reads - reads0, client.writes - writes0
     return report
 
 
-def _update_text(client: LabelStudioClient, state: SyncState, report: PushReport, options: PushOptions,
-                 config: LabelConfig, aid: str, article: dict[str, Any], data: dict[str, Any],
-                 ref: TaskRef) -> None:
+def _update_text(
+    client: LabelStudioClient,
+    state: SyncState,
+    report: PushReport,
+    options: PushOptions,
+    config: LabelConfig,
+    aid: str,
+    article: dict[str, Any],
+    data: dict[str, Any],
+    ref: TaskRef,
+) -> None:
     meta, stale = _supersede(client, ref.task_id)
     client.update_task(ref.task_id, data, meta)
     state.tasks[aid] = TaskRef(ref.task_id, data["newscorpus_sha256"], data_sha256(data))
@@ -318,9 +383,13 @@ def _update_text(client: LabelStudioClient, state: SyncState, report: PushReport
         report.predictions += 1
 
 
-def export_tasks(ws: Workspace, out: Path, prelabel: Prelabel | None = None,
-                 model_version: str = "newscorpus", config_out: Path | None = None
-                 ) -> tuple[int, list[Problem]]:
+def export_tasks(
+    ws: Workspace,
+    out: Path,
+    prelabel: Prelabel | None = None,
+    model_version: str = "newscorpus",
+    config_out: Path | None = None,
+) -> tuple[int, list[Problem]]:
     """Write an importable Label Studio tasks file (JSON list) without a server.
 
     Returns the number of tasks and the article problems. ``config_out`` receives the

@@ -73,7 +73,12 @@ def _span_of(item: dict[str, Any], text: str, where: str, problems: list[str]) -
         problems.append(f"{where}: no value")
         return None
     start, end = value.get("start"), value.get("end")
-    if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
+    if (
+        isinstance(start, bool)
+        or isinstance(end, bool)
+        or not isinstance(start, int)
+        or not isinstance(end, int)
+    ):
         problems.append(f"{where}: offsets must be integers, got {start!r}..{end!r}")
         return None
     if not 0 <= start < end <= len(text):
@@ -84,8 +89,10 @@ def _span_of(item: dict[str, Any], text: str, where: str, problems: list[str]) -
     if isinstance(sent, list):  # some exports wrap the surface in a list
         sent = sent[0] if len(sent) == 1 and isinstance(sent[0], str) else None
     if isinstance(sent, str) and squash(sent) != squash(surface):
-        problems.append(f"{where}: text[{start}:{end}] is {surface!r} but Label Studio says {sent!r} "
-                        "(offsets do not match the task text)")
+        problems.append(
+            f"{where}: text[{start}:{end}] is {surface!r} but Label Studio says {sent!r} "
+            "(offsets do not match the task text)"
+        )
         return None
     return start, end, surface
 
@@ -129,8 +136,9 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
             choices.append((where, item))
             continue
         if kind != "labels" or from_name not in (ENTITY_CONTROL, QUOTE_CONTROL):
-            problems.append(f"{where}: {kind!r} result from {from_name!r} is not part of the "
-                            "newscorpus labeling config")
+            problems.append(
+                f"{where}: {kind!r} result from {from_name!r} is not part of the newscorpus labeling config"
+            )
             continue
         if item.get("to_name", TEXT_NAME) != TEXT_NAME:
             problems.append(f"{where}: to_name {item.get('to_name')!r} is not {TEXT_NAME!r}")
@@ -155,8 +163,9 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
         if rid in regions:
             problems.append(f"{where}: two labelled regions share the id {rid!r}")
             continue
-        region_kind = ("entity" if from_name == ENTITY_CONTROL else
-                       "quote" if label in QUOTE_KINDS else label.lower())
+        region_kind = (
+            "entity" if from_name == ENTITY_CONTROL else "quote" if label in QUOTE_KINDS else label.lower()
+        )
         regions[rid] = _Region(rid, region_kind, *span, label)
 
     said_by: dict[str, _Region] = {}
@@ -166,8 +175,10 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
     for where, rel in relations:
         a, b = regions.get(rel.get("from_id")), regions.get(rel.get("to_id"))  # type: ignore[arg-type]
         if a is None or b is None:
-            problems.append(f"{where}: relation {rel.get('from_id')!r} -> {rel.get('to_id')!r} points "
-                            "to a region that is missing or was rejected")
+            problems.append(
+                f"{where}: relation {rel.get('from_id')!r} -> {rel.get('to_id')!r} points "
+                "to a region that is missing or was rejected"
+            )
             continue
         labels = rel.get("labels") or []
         if len(labels) > 1:
@@ -175,15 +186,18 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
             continue
         found = _relation_kind(a, b, labels[0] if labels else None)
         if found is None:
-            problems.append(f"{where}: relation {labels[0] if labels else '(unlabelled)'} cannot link "
-                            f"a {a.label} to a {b.label}")
+            problems.append(
+                f"{where}: relation {labels[0] if labels else '(unlabelled)'} cannot link "
+                f"a {a.label} to a {b.label}"
+            )
             continue
         name, head, tail = found
         table = {SAID_BY: said_by, CUE_OF: cue_of, REFERS_TO: refers_to}[name]
         previous = table.get(head.id)
         if previous is not None and previous.id != tail.id:
-            problems.append(f"{where}: {head.label} {head.id!r} has two {name} links "
-                            f"({previous.id!r} and {tail.id!r})")
+            problems.append(
+                f"{where}: {head.label} {head.id!r} has two {name} links ({previous.id!r} and {tail.id!r})"
+            )
             continue
         table[head.id] = tail
         if name != REFERS_TO:
@@ -201,18 +215,28 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
                     entity = speaker.id
                 elif speaker.id in refers_to:
                     entity = refers_to[speaker.id].id
-            out.quotes.append(Quote(
-                region.id, region.start, region.end, region.text, QUOTE_KINDS[region.label],
-                Span(speaker.start, speaker.end, speaker.text) if speaker else None, entity,
-                Span(cue.start, cue.end, cue.text) if cue else None))
+            out.quotes.append(
+                Quote(
+                    region.id,
+                    region.start,
+                    region.end,
+                    region.text,
+                    QUOTE_KINDS[region.label],
+                    Span(speaker.start, speaker.end, speaker.text) if speaker else None,
+                    entity,
+                    Span(cue.start, cue.end, cue.text) if cue else None,
+                )
+            )
         elif region.id not in linked:
             link = "said_by" if region.kind == "speaker" else "cue"
-            problems.append(f"region {region.id!r}: {region.label} {region.text!r} is not linked to a "
-                            f"quote (add a {link} relation from the quote)")
+            problems.append(
+                f"region {region.id!r}: {region.label} {region.text!r} is not linked to a "
+                f"quote (add a {link} relation from the quote)"
+            )
 
     seen: set[tuple[str | None, str]] = set()
     for where, item in choices:
-        value = item.get("value") if isinstance(item.get("value"), dict) else {}
+        value: dict[str, Any] = item["value"] if isinstance(item.get("value"), dict) else {}
         picked = value.get("choices")
         if not isinstance(picked, list) or len(picked) != 1 or picked[0] not in config.labels.stances:
             problems.append(f"{where}: stance must be one of {list(config.labels.stances)}, got {picked!r}")
@@ -222,12 +246,12 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
             holder, target = Holder("article", None), config.article_stance[name]
         else:
             target = config.region_stance[name]
-            region = regions.get(item.get("id"))  # type: ignore[arg-type]
-            if region is None or region.kind not in ("quote", "entity"):
-                what = f"a {region.label} region" if region else "no accepted quote or entity region"
+            holder_region = regions.get(str(item.get("id")))
+            if holder_region is None or holder_region.kind not in ("quote", "entity"):
+                what = f"a {holder_region.label} region" if holder_region else "no accepted quote or entity region"
                 problems.append(f"{where}: stance toward {target!r} is attached to {what}")
                 continue
-            holder = Holder(region.kind, region.id)
+            holder = Holder(holder_region.kind, holder_region.id)
         key = (holder.ref, target)
         if key in seen:
             problems.append(f"{where}: two stances of {holder.ref or 'the article'} toward {target!r}")
@@ -246,13 +270,17 @@ def sort_parts(entities: list[Entity], quotes: list[Quote], stances: list[Stance
 
 
 def _labels_item(rid: str, control: str, start: int, end: int, text: str, label: str) -> dict[str, Any]:
-    return {"id": rid, "from_name": control, "to_name": TEXT_NAME, "type": "labels",
-            "value": {"start": start, "end": end, "text": text, "labels": [label]}}
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": TEXT_NAME,
+        "type": "labels",
+        "value": {"start": start, "end": end, "text": text, "labels": [label]},
+    }
 
 
 def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
-    return {"from_id": from_id, "to_id": to_id, "type": "relation", "direction": "right",
-            "labels": [label]}
+    return {"from_id": from_id, "to_id": to_id, "type": "relation", "direction": "right", "labels": [label]}
 
 
 def annotation_to_result(annotation: Annotation, config: LabelConfig) -> list[dict[str, Any]]:
@@ -309,19 +337,34 @@ def annotation_to_result(annotation: Annotation, config: LabelConfig) -> list[di
     for s in annotation.stances:
         if s.holder.type == "article":
             control = config.article_stance_control(s.target)
-            items.append({"id": f"article-{control}", "from_name": control, "to_name": TEXT_NAME,
-                          "type": "choices", "value": {"choices": [s.stance]}})
+            items.append(
+                {
+                    "id": f"article-{control}",
+                    "from_name": control,
+                    "to_name": TEXT_NAME,
+                    "type": "choices",
+                    "value": {"choices": [s.stance]},
+                }
+            )
             continue
-        ref = quote_ids.get(s.holder.ref, s.holder.ref) if s.holder.type == "quote" else s.holder.ref
-        start, end, text = regions[ref]  # type: ignore[index]
-        items.append({"id": ref, "from_name": config.region_stance_control(s.target),
-                      "to_name": TEXT_NAME, "type": "choices",
-                      "value": {"start": start, "end": end, "text": text, "choices": [s.stance]}})
+        ref = str(s.holder.ref)
+        ref = quote_ids.get(ref, ref) if s.holder.type == "quote" else ref
+        start, end, text = regions[ref]
+        items.append(
+            {
+                "id": ref,
+                "from_name": config.region_stance_control(s.target),
+                "to_name": TEXT_NAME,
+                "type": "choices",
+                "value": {"start": start, "end": end, "text": text, "choices": [s.stance]},
+            }
+        )
     return items + relations
 
 
-def canonical_parts(entities: Iterable[Entity], quotes: Iterable[Quote], stances: Iterable[Stance]
-                    ) -> tuple[list[Entity], list[Quote], list[Stance]]:
+def canonical_parts(
+    entities: Iterable[Entity], quotes: Iterable[Quote], stances: Iterable[Stance]
+) -> tuple[list[Entity], list[Quote], list[Stance]]:
     """Copies in canonical order with derived stance ids (for comparisons)."""
     e, q = list(entities), list(quotes)
     s = [Stance(stance_id(x.holder, x.target), x.holder, x.target, x.stance) for x in stances]

@@ -54,13 +54,24 @@ class SyncState:
         except FileNotFoundError:
             return cls(path)
         except ValueError as exc:
-            raise ConfigError(f"{path}: not valid JSON ({exc}); delete it to resync from the server") from None
+            raise ConfigError(
+                f"{path}: not valid JSON ({exc}); delete it to resync from the server"
+            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ConfigError(f"{path}: unknown state format; delete it to resync from the server")
-        tasks = {aid: TaskRef(int(v[0]), str(v[1]), str(v[2])) for aid, v in (data.get("tasks") or {}).items()}
-        return cls(path, data.get("url"), data.get("project_id"), data.get("project_title"),
-                   data.get("label_config_sha256"), tasks, list(data.get("pending") or []),
-                   data.get("cursor"))
+        tasks = {
+            aid: TaskRef(int(v[0]), str(v[1]), str(v[2])) for aid, v in (data.get("tasks") or {}).items()
+        }
+        return cls(
+            path,
+            data.get("url"),
+            data.get("project_id"),
+            data.get("project_title"),
+            data.get("label_config_sha256"),
+            tasks,
+            list(data.get("pending") or []),
+            data.get("cursor"),
+        )
 
     def bind(self, url: str, project_id: int, title: str) -> None:
         """Point the state at a project; forget everything known about another one."""
@@ -72,16 +83,24 @@ class SyncState:
         self.url, self.project_id, self.project_title = url, project_id, title
 
     def to_text(self) -> str:
-        head = {"format": FORMAT, "url": self.url, "project_id": self.project_id,
-                "project_title": self.project_title, "label_config_sha256": self.label_config_sha256,
-                "pending": sorted(self.pending), "cursor": self.cursor}
+        head = {
+            "format": FORMAT,
+            "url": self.url,
+            "project_id": self.project_id,
+            "project_title": self.project_title,
+            "label_config_sha256": self.label_config_sha256,
+            "pending": sorted(self.pending),
+            "cursor": self.cursor,
+        }
         lines = ["{"]
         for key in sorted(head):
             lines.append(f" {json.dumps(key)}: {json.dumps(head[key], ensure_ascii=False)},")
         if self.tasks:
             lines.append(' "tasks": {')
-            rows = [f"  {json.dumps(aid)}: {json.dumps([r.task_id, r.text_sha256, r.data_sha256])}"
-                    for aid, r in sorted(self.tasks.items())]
+            rows = [
+                f"  {json.dumps(aid)}: {json.dumps([r.task_id, r.text_sha256, r.data_sha256])}"
+                for aid, r in sorted(self.tasks.items())
+            ]
             lines.append(",\n".join(rows))
             lines.append(" }")
         else:

@@ -14,9 +14,12 @@ import click
 
 from .options import echo_json, json_option, workspace_option
 
-url_option = click.option("--url", help="Label Studio URL (default: $NEWSCORPUS_LS_URL, "
-                          "$LABEL_STUDIO_URL or http://localhost:8080). The token is read from "
-                          "$NEWSCORPUS_LS_TOKEN / $LABEL_STUDIO_API_KEY or the token file.")
+url_option = click.option(
+    "--url",
+    help="Label Studio URL (default: $NEWSCORPUS_LS_URL, "
+    "$LABEL_STUDIO_URL or http://localhost:8080). The token is read from "
+    "$NEWSCORPUS_LS_TOKEN / $LABEL_STUDIO_API_KEY or the token file.",
+)
 prelabel_options = [
     click.option("--no-prelabel", is_flag=True, help="Send no pre-annotations."),
     click.option("--spacy-model", help="Also pre-annotate entities with this installed spaCy model."),
@@ -66,14 +69,29 @@ def annotate_group() -> None:
 @url_option
 @click.option("--project-title", help="Project to create or reuse (default: the workspace's pretty name).")
 @click.option("--project-id", type=int, help="Push to this existing project.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=250, show_default=True,
-              help="Tasks per import request.")
-@click.option("--reconcile", is_flag=True, help="List the project's tasks even if the local state looks fine.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=250,
+    show_default=True,
+    help="Tasks per import request.",
+)
+@click.option(
+    "--reconcile", is_flag=True, help="List the project's tasks even if the local state looks fine."
+)
 @_apply(prelabel_options)
 @json_option
-def push_cmd(workspace: Path, url: str | None, project_title: str | None, project_id: int | None,
-             batch_size: int, reconcile: bool, no_prelabel: bool, spacy_model: str | None,
-             as_json: bool) -> None:
+def push_cmd(
+    workspace: Path,
+    url: str | None,
+    project_title: str | None,
+    project_id: int | None,
+    batch_size: int,
+    reconcile: bool,
+    no_prelabel: bool,
+    spacy_model: str | None,
+    as_json: bool,
+) -> None:
     """Create or update the Label Studio project and its tasks (one per article).
 
     Unchanged articles cost nothing; new ones are imported in batches with quote (and
@@ -91,8 +109,14 @@ def push_cmd(workspace: Path, url: str | None, project_title: str | None, projec
 
     ws = Workspace.open(workspace)
     prelabel, version = _prelabel(ws, no_prelabel, spacy_model)
-    options = PushOptions(project_title=project_title, project_id=project_id, batch_size=batch_size,
-                          prelabel=prelabel, model_version=version, reconcile=reconcile)
+    options = PushOptions(
+        project_title=project_title,
+        project_id=project_id,
+        batch_size=batch_size,
+        prelabel=prelabel,
+        model_version=version,
+        reconcile=reconcile,
+    )
     with connect(url) as client:
         report = push(ws, client, options)
     if as_json:
@@ -101,21 +125,35 @@ def push_cmd(workspace: Path, url: str | None, project_title: str | None, projec
     _problems(report.problems)
     click.echo(report.summary())
     if report.stale_annotations:
-        click.echo(f"stale: annotations {report.stale_annotations} were made on an older text; "
-                   "pull reports them", err=True)
+        click.echo(
+            f"stale: annotations {report.stale_annotations} were made on an older text; pull reports them",
+            err=True,
+        )
 
 
 @annotate_group.command("pull")
 @workspace_option
 @url_option
-@click.option("--full", is_flag=True, help="Pull every annotated task, not only those changed since the last pull.")
+@click.option(
+    "--full", is_flag=True, help="Pull every annotated task, not only those changed since the last pull."
+)
 @click.option("--drafts", is_flag=True, help="Also write drafts (the token owner's; use with --full).")
-@click.option("--annotator-emails", is_flag=True,
-              help="Name annotators by e-mail instead of the pseudonymous ls-user-<id>.")
+@click.option(
+    "--annotator-emails",
+    is_flag=True,
+    help="Name annotators by e-mail instead of the pseudonymous ls-user-<id>.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any annotation is rejected or stale.")
 @json_option
-def pull_cmd(workspace: Path, url: str | None, full: bool, drafts: bool, annotator_emails: bool,
-             strict: bool, as_json: bool) -> None:
+def pull_cmd(
+    workspace: Path,
+    url: str | None,
+    full: bool,
+    drafts: bool,
+    annotator_emails: bool,
+    strict: bool,
+    as_json: bool,
+) -> None:
     """Pull annotations into annotations/labelstudio.jsonl (incremental by default).
 
     Spans are rebuilt from their offsets and checked against the task text; relations,
@@ -135,8 +173,9 @@ def pull_cmd(workspace: Path, url: str | None, full: bool, drafts: bool, annotat
 
     ws = Workspace.open(workspace)
     with connect(url) as client:
-        report = pull(ws, client, PullOptions(full=full, include_drafts=drafts,
-                                              annotator_emails=annotator_emails))
+        report = pull(
+            ws, client, PullOptions(full=full, include_drafts=drafts, annotator_emails=annotator_emails)
+        )
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -145,27 +184,53 @@ def pull_cmd(workspace: Path, url: str | None, full: bool, drafts: bool, annotat
             click.echo(f"stale: {rid}", err=True)
         click.echo(report.summary())
     if strict and (report.rejected or report.stale):
-        raise click.ClickException(f"{report.rejected} rejected and {len(report.stale)} stale annotation(s) (--strict)")
+        raise click.ClickException(
+            f"{report.rejected} rejected and {len(report.stale)} stale annotation(s) (--strict)"
+        )
 
 
 @annotate_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @workspace_option
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The export's labeling config (tells which data field holds the text).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The export's labeling config (tells which data field holds the text).",
+)
 @click.option("--text-field", help="Data field holding the text (default: from --config, or guessed).")
-@click.option("--map", "label_map", multiple=True, metavar="FROM=TO",
-              help="Map a label of the export onto the label set (repeatable), e.g. Person=PERSON.")
-@click.option("--predictions", is_flag=True, help="Also write the export's predictions (origin 'prediction').")
+@click.option(
+    "--map",
+    "label_map",
+    multiple=True,
+    metavar="FROM=TO",
+    help="Map a label of the export onto the label set (repeatable), e.g. Person=PERSON.",
+)
+@click.option(
+    "--predictions", is_flag=True, help="Also write the export's predictions (origin 'prediction')."
+)
 @click.option("--drafts", is_flag=True, help="Also import drafts.")
-@click.option("--lenient", is_flag=True, help="Drop (and report) regions the label set cannot hold "
-              "instead of rejecting their annotation.")
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Drop (and report) regions the label set cannot hold instead of rejecting their annotation.",
+)
 @click.option("--create-articles", is_flag=True, help="Make article records for tasks that match none.")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is reported.")
 @json_option
-def import_cmd(file: Path, workspace: Path, config_file: Path | None, text_field: str | None,
-               label_map: tuple[str, ...], predictions: bool, drafts: bool, lenient: bool,
-               create_articles: bool, strict: bool, as_json: bool) -> None:
+def import_cmd(
+    file: Path,
+    workspace: Path,
+    config_file: Path | None,
+    text_field: str | None,
+    label_map: tuple[str, ...],
+    predictions: bool,
+    drafts: bool,
+    lenient: bool,
+    create_articles: bool,
+    strict: bool,
+    as_json: bool,
+) -> None:
     """Import a Label Studio JSON export without a server.
 
     Every span is rebuilt from its offsets and compared with the text the export gives;
@@ -185,9 +250,15 @@ def import_cmd(file: Path, workspace: Path, config_file: Path | None, text_field
         if not sep or not source or not target:
             raise click.BadParameter(f"expected FROM=TO, got {item!r}", param_hint="--map")
         mapping[source] = target
-    options = ImportOptions(label_map=mapping, text_field=text_field, include_predictions=predictions,
-                            include_drafts=drafts, lenient=lenient, create_articles=create_articles,
-                            config_xml=config_file.read_text(encoding="utf-8") if config_file else None)
+    options = ImportOptions(
+        label_map=mapping,
+        text_field=text_field,
+        include_predictions=predictions,
+        include_drafts=drafts,
+        lenient=lenient,
+        create_articles=create_articles,
+        config_xml=config_file.read_text(encoding="utf-8") if config_file else None,
+    )
     report = import_export(Workspace.open(workspace), file, options)
     if as_json:
         echo_json(report.to_dict())
@@ -204,13 +275,23 @@ def import_cmd(file: Path, workspace: Path, config_file: Path | None, text_field
 
 @annotate_group.command("export-tasks")
 @workspace_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("tasks.json"),
-              show_default=True, help="Tasks file to write (JSON list, importable in Label Studio).")
-@click.option("--config-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the labeling config XML here.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("tasks.json"),
+    show_default=True,
+    help="Tasks file to write (JSON list, importable in Label Studio).",
+)
+@click.option(
+    "--config-out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the labeling config XML here.",
+)
 @_apply(prelabel_options)
-def export_tasks_cmd(workspace: Path, output: Path, config_out: Path | None, no_prelabel: bool,
-                     spacy_model: str | None) -> None:
+def export_tasks_cmd(
+    workspace: Path, output: Path, config_out: Path | None, no_prelabel: bool, spacy_model: str | None
+) -> None:
     """Write the workspace's articles as an importable Label Studio tasks file, offline.
 
     \b
@@ -224,7 +305,9 @@ def export_tasks_cmd(workspace: Path, output: Path, config_out: Path | None, no_
     prelabel, version = _prelabel(ws, no_prelabel, spacy_model)
     count, problems = export_tasks(ws, output, prelabel, version, config_out)
     _problems(problems)
-    click.echo(f"{count} tasks written to {output}" + (f"; labeling config: {config_out}" if config_out else ""))
+    click.echo(
+        f"{count} tasks written to {output}" + (f"; labeling config: {config_out}" if config_out else "")
+    )
 
 
 @annotate_group.command("config")
@@ -263,8 +346,10 @@ def agreement_cmd(workspace: Path, as_json: bool) -> None:
     if as_json:
         echo_json(report.to_dict())
         return
-    click.echo(f"{report.articles} articles, {report.records} annotations by {len(report.annotators)} "
-               f"annotators; left out: {report.excluded or 'nothing'}")
+    click.echo(
+        f"{report.articles} articles, {report.records} annotations by {len(report.annotators)} "
+        f"annotators; left out: {report.excluded or 'nothing'}"
+    )
 
     def fmt(x: float | None) -> str:
         return "n/a" if x is None else f"{x:.3f}"
@@ -272,19 +357,31 @@ def agreement_cmd(workspace: Path, as_json: bool) -> None:
     for pair in report.pairs:
         click.echo(f"{pair.a} vs {pair.b}: {pair.articles} articles")
         for label, s in pair.spans.items():
-            click.echo(f"  {label:<16} exact F1 {fmt(s['exact_f1'])}  overlap F1 {fmt(s['overlap_f1'])}"
-                       f"  ({s['a']} vs {s['b']} spans)")
-        click.echo(f"  stance: {pair.stance_units} units, kappa {fmt(pair.stance_kappa)}, "
-                   f"alpha {fmt(pair.stance_alpha)}")
-        click.echo(f"  speakers: {pair.matched_quotes} matched quotes, agreement "
-                   f"{fmt(pair.speaker_agreement)}, link F1 {fmt(pair.speaker_link_f1)}")
-    click.echo(f"stance alpha, all annotators: {fmt(report.stance_alpha_all)} ({report.stance_units_all} units)")
+            click.echo(
+                f"  {label:<16} exact F1 {fmt(s['exact_f1'])}  overlap F1 {fmt(s['overlap_f1'])}"
+                f"  ({s['a']} vs {s['b']} spans)"
+            )
+        click.echo(
+            f"  stance: {pair.stance_units} units, kappa {fmt(pair.stance_kappa)}, "
+            f"alpha {fmt(pair.stance_alpha)}"
+        )
+        click.echo(
+            f"  speakers: {pair.matched_quotes} matched quotes, agreement "
+            f"{fmt(pair.speaker_agreement)}, link F1 {fmt(pair.speaker_link_f1)}"
+        )
+    click.echo(
+        f"stance alpha, all annotators: {fmt(report.stance_alpha_all)} ({report.stance_units_all} units)"
+    )
 
 
 @annotate_group.command("adjudicate")
 @workspace_option
-@click.option("--policy", default="ground_truth,majority", show_default=True,
-              help="Steps tried in order: ground_truth, majority, unanimous, annotator:<name>.")
+@click.option(
+    "--policy",
+    default="ground_truth,majority",
+    show_default=True,
+    help="Steps tried in order: ground_truth, majority, unanimous, annotator:<name>.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any article is left unresolved.")
 @json_option
 def adjudicate_cmd(workspace: Path, policy: str, strict: bool, as_json: bool) -> None:
