@@ -248,7 +248,8 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
             target = config.region_stance[name]
             holder_region = regions.get(str(item.get("id")))
             if holder_region is None or holder_region.kind not in ("quote", "entity"):
-                what = f"a {holder_region.label} region" if holder_region else "no accepted quote or entity region"
+                what = (f"a {holder_region.label} region" if holder_region
+                        else "no accepted quote or entity region")
                 problems.append(f"{where}: stance toward {target!r} is attached to {what}")
                 continue
             holder = Holder(holder_region.kind, holder_region.id)
