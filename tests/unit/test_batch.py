@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from newscorpus.convert import registry
-from newscorpus.convert.base import ConvertOptions, Converter, Input
+from newscorpus.convert.base import Converter, ConvertOptions, Input
 from newscorpus.convert.batch import convert_paths
 from newscorpus.errors import UnknownFormatError
 

@@ -37,8 +37,8 @@ def info_cmd(workspace: Path, release: Path | None, as_json: bool) -> None:
             for path, names in spec["class_labels"].items():
                 click.echo(f"    ClassLabel {path}: {', '.join(names)}")
         return
-    from ..workspace_info import workspace_summary
     from ..workspace import Workspace
+    from ..workspace_info import workspace_summary
 
     data = workspace_summary(Workspace.open(workspace))
     if as_json:
