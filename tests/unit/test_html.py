@@ -305,3 +305,28 @@ def test_shingle_scores() -> None:
     assert (empty.precision, empty.recall) == (0.0, 0.0)
     half = score_texts({"c": ("a b c d e", "a b c d x")})
     assert half.pages[0].tp == pytest.approx(1 / 3) and half.f1 == pytest.approx(0.5)
+
+
+def test_cascade_reruns_with_fallbacks_only_when_doubtful(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    from newscorpus.convert.html import ExtractionOptions
+
+    calls: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs.get("fast")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", counting)
+    long_page = page(paras=PARAS * 3)
+    assert paragraphs(article(long_page)) == PARAS * 3
+    assert calls == [True]  # long enough: the main extractor alone
+    calls.clear()
+    article(page(paras=PARAS[:1]))
+    assert calls == [True, False]  # short: again with trafilatura's fallback extractors
+    calls.clear()
+    full = HtmlConverter(extraction=ExtractionOptions(mode="full")).convert_document(
+        long_page.encode(), "p.html")
+    assert isinstance(full, Article) and paragraphs(full) == PARAS * 3 and calls == [False]

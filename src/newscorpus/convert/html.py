@@ -76,6 +76,13 @@ class ExtractionOptions:
     """Knobs of the main-text extraction (defaults are what the quality gate measures)."""
 
     favor_precision: bool = True
+    mode: str = "cascade"
+    """``"cascade"``: trafilatura's main extractor alone (``fast=True``), then again with its
+    fallback extractors (readability, jusText) when the result is doubtful: shorter than
+    ``short_chars``, or less than ``page_share`` of the text in the page's ``<p>`` elements.
+    ``"full"``: always with the fallbacks. ``"fast"``: never."""
+    short_chars: int = 1000
+    page_share: float = 0.25
     include_tables: bool = True
     jsonld_body: bool = True
     complete_chunks: bool = True
@@ -236,16 +243,24 @@ class HtmlConverter(Converter):
         from trafilatura import bare_extraction
 
         opts = self.extraction
-        doc = bare_extraction(tree, url=url, favor_precision=opts.favor_precision,
-                              include_comments=False, include_tables=opts.include_tables,
-                              with_metadata=False)
-        body = getattr(doc, "body", None)
-        parts = xml_parts(body) if body is not None else []
+
+        def extract(fast: bool) -> list[Part]:
+            doc = bare_extraction(tree, url=url, favor_precision=opts.favor_precision, fast=fast,
+                                  include_comments=False, include_tables=opts.include_tables,
+                                  with_metadata=False)
+            body = getattr(doc, "body", None)
+            return xml_parts(body) if body is not None else []
+
+        paras = PageParagraphs.of(tree)
+        parts = extract(fast=opts.mode != "full")
+        if opts.mode == "cascade":
+            size = sum(len(t) for _, t in parts)
+            if size < opts.short_chars or size < opts.page_share * sum(map(len, paras.texts)):
+                parts = extract(fast=False)  # doubtful: let trafilatura's fallbacks compare
         rule = "trafilatura"
         if opts.drop_boilerplate:
             parts = [p for p in parts if not is_boilerplate(p[1])]
         if opts.complete_chunks and parts:
-            paras = PageParagraphs.of(tree)
             extra = [(i + 0.5, "paragraph", t) for i, t in missing_chunk_paragraphs(paras, parts)]
             if extra:
                 rule += "+chunks"
