@@ -18,10 +18,12 @@ $(BIN)/newscorpus: pyproject.toml
 venv: $(BIN)/newscorpus
 
 # The main job on the bundled sample: convert -> validate -> release build (in a scratch
-# workspace) -> verify -> compare checksums with the latest committed release -> load with datasets.
+# workspace holding the earlier releases, which the build diffs with and keeps splits from)
+# -> verify -> compare checksums with the latest committed release -> load with datasets.
 demo: venv
-	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	rm -rf $(DEMO) && mkdir -p $(DEMO)/releases
 	cp -rL newscorpus.yaml raw profiles annotations $(DEMO)/
+	for r in releases/*/; do v=$$(basename $$r); [ "$$v" = "$(VERSION)" ] || cp -r $$r $(DEMO)/releases/; done
 	$(NC) convert -w $(DEMO) --strict
 	$(NC) validate -w $(DEMO)
 	$(NC) release build $(VERSION) -w $(DEMO) --date $$($(BIN)/python -c "import json; print(json.load(open('$(RELEASE)/manifest.json'))['release_date'])")

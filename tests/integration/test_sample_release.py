@@ -65,3 +65,27 @@ def test_sample_ships_in_the_package(missing: str) -> None:
     from importlib.resources import files
 
     assert any((Path(str(files("newscorpus"))) / "sample" / missing).iterdir())
+
+
+def test_every_config_of_the_latest_release_loads(tmp_path: Path) -> None:
+    import json
+
+    release = latest_release()
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert {"default", "entities", "quotes", "stances"} <= set(manifest["configs"])
+    for config, spec in manifest["configs"].items():
+        ds = datasets.load_dataset(str(release), config, cache_dir=str(tmp_path / config))
+        assert {k: v.num_rows for k, v in ds.items()} == {
+            k: v["rows"] for k, v in spec["splits"].items() if v["rows"]}
+
+
+def test_releases_keep_their_splits_and_bumps_are_allowed() -> None:
+    from newscorpus.release.diff import LEVELS, bump_of, diff_releases
+
+    versions = sorted((p for p in (REPO / "releases").iterdir() if p.is_dir()),
+                      key=lambda p: tuple(int(x) for x in p.name.split(".")))
+    for old, new in zip(versions, versions[1:], strict=False):
+        diff = diff_releases(old, new)
+        bump = bump_of(old.name, new.name)
+        assert bump is not None and LEVELS.index(bump) >= LEVELS.index(diff.required)
+        assert diff.counts["articles_moved"] == 0, (old.name, new.name)

@@ -235,3 +235,23 @@ def test_verify_passes_then_catches_a_flipped_byte(ws: Workspace) -> None:
         assert any(p.record_id == name and p.rule == "checksum" for p in report.problems)
         target.write_bytes(original)
     assert verify_release(path, reload=False).valid
+
+
+def test_bytes_do_not_depend_on_batching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscorpus.release import inputs, parquet
+
+    ws = make_workspace(tmp_path / "ws", 12, varied=True)
+    monkeypatch.setattr(parquet, "ROW_GROUP_SIZE", 2)
+    a = writer.build_release(ws, "0.1.0", "2026-11-26", tmp_path / "a", shard_rows=4).path
+    monkeypatch.setattr(inputs, "BLOCK_SIZE", 1 << 13)  # a few articles per parsed batch
+    b = writer.build_release(ws, "0.1.0", "2026-11-26", tmp_path / "b", shard_rows=4).path
+    assert (a / "SHA256SUMS").read_bytes() == (b / "SHA256SUMS").read_bytes()
+    manifest = json.loads((a / "manifest.json").read_text())
+    train = manifest["configs"]["default"]["splits"]["train"]
+    n = len(train["files"])
+    assert n == -(-train["rows"] // 4) > 1
+    assert [f["path"] for f in train["files"]] == [
+        f"data/default/train-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
+    meta = pq.ParquetFile(a / train["files"][0]["path"]).metadata
+    assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [2, 2]
+    assert verify_release(a).valid

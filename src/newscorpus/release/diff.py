@@ -218,7 +218,8 @@ def _packaging(old: Path, new: Path, diff: ReleaseDiff) -> None:
     data = {f["path"] for m in (_manifest(old), _manifest(new)) for c in m["configs"].values()
             for s in c["splits"].values() for f in s["files"]}
     for name in sorted(set(a) | set(b)):
-        if name in data or a.get(name) == b.get(name):
+        if name in data or a.get(name) == b.get(name) or (name in VERSIONED_FILES
+                                                            and name not in b):
             continue
         if name not in a:
             diff.packaging.append(f"file added: {name}")

@@ -43,11 +43,32 @@ def _png(draw: Any, size: tuple[float, float]) -> bytes:
     return buf.getvalue()
 
 
+def _continuous(months: list[list[Any]]) -> list[tuple[str, int]]:
+    """Every month from the first to the last, with 0 where no article was published."""
+    counts = {m: n for m, n in months}
+    if not counts:
+        return []
+    (y, m), (y_end, m_end) = (tuple(map(int, k.split("-"))) for k in (min(counts), max(counts)))
+    out = []
+    while (y, m) <= (y_end, m_end):
+        key = f"{y:04d}-{m:02d}"
+        out.append((key, counts.get(key, 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _integers(ax: Any, axis: str = "y") -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
+
+
 def _months(stats: dict[str, Any]) -> bytes:
-    months = stats["months"]
+    months = _continuous(stats["months"])
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
+        _integers(ax)
         ax.bar(range(len(months)), [n for _, n in months], color="#4472c4")
         step = max(1, len(months) // 12)
         ax.set_xticks(range(0, len(months), step), [m for m, _ in months][::step], rotation=45,
@@ -65,6 +86,7 @@ def _sources(stats: dict[str, Any]) -> bytes:
         ax = fig.add_subplot()
         names = _drawable([str(s) for s, _ in rows])
         ax.barh(range(len(rows)), [n for _, n in rows], color="#ed7d31")
+        _integers(ax, "x")
         ax.set_yticks(range(len(rows)), names)
         ax.invert_yaxis()
         ax.set_xlabel("articles")
@@ -84,6 +106,8 @@ def _labels(stats: dict[str, Any]) -> bytes:
         left.bar(range(len(ent)), [n for _, n in ent], color="#70ad47")
         left.set_xticks(range(len(ent)), [name for name, _ in ent], rotation=45, ha="right")
         left.set_title("entity mentions by label")
+        _integers(left)
+        _integers(right)
         totals: dict[str, int] = {}
         for _target, value, n in labels["stances"]:
             totals[value] = totals.get(value, 0) + n

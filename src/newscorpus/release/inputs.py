@@ -70,8 +70,10 @@ class ReleaseInputs:
 
 
 def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = True,
-                           store: SchemaStore = DEFAULT_STORE) -> ValidationReport:
-    """Validate article files, skipping those whose valid verdict is cached."""
+                           store: SchemaStore = DEFAULT_STORE,
+                           digests: dict[Path, str] | None = None) -> ValidationReport:
+    """Validate article files, skipping those whose valid verdict is cached (``digests``
+    collects each file's SHA-256)."""
     cache_path = ws.root / CACHE_FILE
     key = _cache_key(store)
     cache: dict[str, Any] = {}
@@ -87,6 +89,8 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
     report = ValidationReport()
     for path in files:
         digest = _file_sha256(path)
+        if digests is not None:
+            digests[path] = digest
         if use_cache and digest in valid:
             report.records += valid[digest]
             continue
@@ -103,8 +107,52 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
 BLOCK_SIZE = 1 << 24  # bytes of JSONL per parsed batch
 
 
-def iter_article_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
-    """Article rows (the columns of :data:`READ_SCHEMA`) in batches, file by file, in order."""
+def iter_article_batches(files: list[Path], prefetch: int = 2) -> Iterator[pa.RecordBatch]:
+    """Article rows (the columns of :data:`READ_SCHEMA`) in batches, file by file, in order.
+
+    With ``prefetch``, a background thread parses up to that many batches ahead (pyarrow
+    parses without the GIL), so parsing overlaps with the caller's work."""
+    if prefetch <= 0:
+        yield from _read_batches(files)
+        return
+    import queue
+    import threading
+
+    q: queue.Queue[Any] = queue.Queue(maxsize=prefetch)
+    done = object()
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in _read_batches(files):
+                if not put(batch):
+                    return
+            put(done)
+        except BaseException as exc:  # handed to the consumer
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="newscorpus-read", daemon=True)
+    thread.start()
+    try:
+        while (item := q.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _read_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
     options = pajson.ParseOptions(explicit_schema=READ_SCHEMA, unexpected_field_behavior="ignore")
     read = pajson.ReadOptions(block_size=BLOCK_SIZE)
     for path in files:
@@ -122,7 +170,8 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     the article text (offsets, stale hashes, unknown articles, duplicate ids) are found by
     a :class:`BatchChecker` during the streaming pass and added to ``report``."""
     files = ws.article_files()
-    report = validate_article_files(ws, files, use_cache)
+    digests: dict[Path, str] = {}
+    report = validate_article_files(ws, files, use_cache, digests=digests)
     if not report.valid:
         raise InvalidRecordsError(f"{report.invalid_records} article record(s) are invalid", report)
     annotations: list[dict[str, Any]] = []
@@ -142,7 +191,7 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
             if not problems:
                 locations[record["id"]] = location
                 annotations.append(record)
-    rel = {f"{ws.config.paths['articles']}/{f.name}": _file_sha256(f) for f in files}
+    rel = {f"{ws.config.paths['articles']}/{f.name}": digests[f] for f in files}
     rel.update({f"{ws.config.paths['annotations']}/{f.name}": _file_sha256(f)
                 for f in ws.annotation_files()})
     return ReleaseInputs(files, annotations, _choose_gold(annotations, report), rel, report,

@@ -21,12 +21,24 @@ SHARD_ROWS = 250_000
 COMPRESSION = "zstd"
 
 
+_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+
+
 def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, remembered while the file is unchanged (same inode, size and
+    modification time), so a build hashes each file it writes once."""
+    st = Path(path).stat()
+    key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with Path(path).open("rb") as fh:
         while chunk := fh.read(1 << 22):
             h.update(chunk)
-    return h.hexdigest()
+    if len(_DIGESTS) > 10_000:
+        _DIGESTS.clear()
+    _DIGESTS[key] = digest = h.hexdigest()
+    return digest
 
 
 class SplitWriter:
@@ -39,7 +51,7 @@ class SplitWriter:
         self.buffer: list[pa.Table] = []
         self.buffered = 0
         self.rows = 0
-        self.nbytes = 0
+        self.nbytes = 0  # uncompressed bytes of the written row groups
         self.parts: list[Path] = []
         self._writer: pq.ParquetWriter | None = None
         self._in_shard = 0
@@ -49,7 +61,6 @@ class SplitWriter:
             return
         self.buffer.append(table)
         self.buffered += table.num_rows
-        self.nbytes += table.nbytes
         if self.buffered >= ROW_GROUP_SIZE:
             self._flush(final=False)
 
@@ -90,7 +101,9 @@ class SplitWriter:
         for i, part in enumerate(self.parts):
             final = part.with_name(f"{self.split}-{i:05d}-of-{len(self.parts):05d}.parquet")
             part.rename(final)
-            rows = pq.ParquetFile(final).metadata.num_rows
+            meta = pq.ParquetFile(final).metadata
+            rows = meta.num_rows
+            self.nbytes += sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
             files.append({"path": final.relative_to(self.folder).as_posix(), "rows": rows,
                           "bytes": final.stat().st_size, "sha256": sha256_file(final)})
         return files
@@ -109,12 +122,10 @@ class ConfigWriter:
         self.splits[split].write(table)
 
     def close(self) -> dict[str, Any]:
-        """``{split: {"rows", "files"}}`` for the manifest, plus the Arrow sizes."""
+        """``{split: {"rows", "files", "arrow_bytes"}}`` for the manifest (``arrow_bytes``:
+        the uncompressed size of the split's row groups, the card's ``num_bytes``)."""
         out: dict[str, Any] = {}
         for name, writer in self.splits.items():
             files = writer.close()
-            out[name] = {"rows": writer.rows, "files": files}
+            out[name] = {"rows": writer.rows, "files": files, "arrow_bytes": writer.nbytes}
         return out
-
-    def arrow_bytes(self) -> dict[str, int]:
-        return {name: w.nbytes for name, w in self.splits.items()}

@@ -95,6 +95,12 @@ class SplitAssigner:
             return self._assign.get(name) or split_of(name, policy.ratios, policy.salt)
         return split_of(key, policy.ratios, policy.salt)
 
+    def splits(self, ids: list[str], sources: list[str | None], dates: list[str | None]
+               ) -> list[str]:
+        """:meth:`split` of each article of a batch."""
+        split = self.split
+        return [split(i, s, d) for i, s, d in zip(ids, sources, dates, strict=True)]
+
     def split(self, article_id: str, source: str | None = None,
               published_at: str | None = None) -> str:
         group = self.group_of.get(article_id)

@@ -227,8 +227,9 @@ def verify_release(folder: Path, reload: bool = True) -> ValidationReport:
     except (OSError, ValueError) as exc:
         report.problems.append(Problem("manifest.json", "", f"unreadable: {exc}", "manifest"))
         return report
-    report.problems.extend(DEFAULT_STORE.problems(manifest, "manifest", "manifest.json"))
-    if not report.valid:
+    manifest_problems = DEFAULT_STORE.problems(manifest, "manifest", "manifest.json")
+    if manifest_problems:
+        report.problems.extend(manifest_problems)
         return report
     if manifest.get("schema_version") != "1.0.0":
         _check_metadata(folder, manifest, report)

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
-from ..errors import ConfigError, InvalidRecordsError, ReleaseExistsError
+from ..errors import ConfigError, InvalidRecordsError, ReleaseExistsError, SemverError
 from ..schema import DEFAULT_STORE
 from ..workspace import Workspace
 from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
@@ -48,19 +48,26 @@ class BuildResult:
 
 
 def find_previous(releases: Path, version: str) -> Path | None:
-    """The greatest release in ``releases`` whose version is smaller than ``version``."""
+    """The greatest release in ``releases``; it must be smaller than ``version`` (a release
+    of an older line needs an explicit ``previous``)."""
     if not releases.is_dir():
         return None
-    mine = parse_version(version)
     found = []
     for p in releases.iterdir():
         try:
             v = parse_version(p.name)
         except ValueError:
             continue
-        if v < mine and (p / "manifest.json").is_file():
+        if (p / "manifest.json").is_file():
             found.append((v, p))
-    return max(found)[1] if found else None
+    if not found:
+        return None
+    latest = max(found)[1]
+    if bump_of(latest.name, version) is None:
+        raise SemverError(f"version {version} is not greater than the latest release "
+                          f"{latest.name} (give the release it follows explicitly to build "
+                          "on an older line)")
+    return latest
 
 
 def _check_request(version: str, release_date: str | None) -> str:
@@ -108,7 +115,7 @@ class _Pass:
             self.article_schemas.update(pc.unique(batch.column("schema_version")).to_pylist())
             ids, sources, dates = (batch.column(c).to_pylist() for c in
                                    ("id", "source", "published_at"))
-            splits = [assigner.split(i, s, d) for i, s, d in zip(ids, sources, dates, strict=True)]
+            splits = assigner.splits(ids, sources, dates)
             split_array = pa.array(splits, pa.string())
             self.light.append(pa.table([batch.column("id"), batch.column("source"),
                                         batch.column("language"), batch.column("published_at"),
@@ -222,12 +229,9 @@ def _remove_abandoned(root: Path) -> None:
 def _close(run: _Pass) -> dict[str, Any]:
     configs: dict[str, Any] = {}
     for name, writer in run.writers.items():
-        arrow = writer.arrow_bytes()
         splits = writer.close()
         if name != "default" and not any(s["rows"] for s in splits.values()):
             continue
-        for split, spec in splits.items():
-            spec["arrow_bytes"] = arrow[split]
         configs[name] = {"splits": splits}
     return configs
 
