@@ -192,3 +192,10 @@ def test_helpers() -> None:
     status, headers, payload = parse_http_response(b"HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\nbody")
     assert (status, headers, payload) == (301, {"location": "/x"}, b"body")
     assert parse_http_response(b"not http")[0] is None
+
+
+def test_bad_content_encoding_is_a_rejection() -> None:
+    headers = http(extra=[("Content-Encoding", "br")])
+    outcomes = run(archive([("response", "https://news.example/br", b"\x00not brotli\xff", headers)]))
+    rejection = outcomes[-1]
+    assert isinstance(rejection, Rejection) and "Content-Encoding" in rejection.reason

@@ -125,9 +125,14 @@ def decode_content(body: bytes, encoding: str | None, limit: int) -> bytes:
         except zlib.error:
             d = zlib.decompressobj(-15)
     elif enc == "br":
-        import brotli
-
-        return bytes(brotli.decompress(body))[:limit]
+        try:
+            import brotli
+        except ImportError:
+            raise ValueError("brotli is not installed (pip install brotli)") from None
+        try:
+            return bytes(brotli.decompress(body))[:limit]
+        except brotli.error as exc:
+            raise ValueError(f"bad brotli data: {exc}") from None
     else:
         return body
     return d.decompress(body, limit)
