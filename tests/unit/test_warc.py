@@ -199,3 +199,16 @@ def test_bad_content_encoding_is_a_rejection() -> None:
     outcomes = run(archive([("response", "https://news.example/br", b"\x00not brotli\xff", headers)]))
     rejection = outcomes[-1]
     assert isinstance(rejection, Rejection) and "Content-Encoding" in rejection.reason
+
+
+def test_a_failing_record_costs_that_record_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscorpus.convert.html import HtmlConverter
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(HtmlConverter, "convert_document", boom)
+    outcomes = run(archive(SAMPLE))
+    assert len(outcomes) == 5
+    [failed] = [o for o in outcomes if isinstance(o, Rejection)]
+    assert "conversion failed: RuntimeError: bug" in failed.reason and failed.offset is not None

@@ -324,7 +324,11 @@ class WarcConverter(Converter):
                              f"{len(rec.block)} of its {rec.content_length} bytes "
                              f"({count - 1} complete record(s) before)", offset=rec.offset)
                     return
-                yield self._record(inp, rec)
+                try:
+                    yield self._record(inp, rec)
+                except Exception as exc:  # noqa: BLE001 - a converter bug costs one record
+                    yield self.reject(inp, f"record at byte {rec.offset}: conversion failed: "
+                                           f"{type(exc).__name__}: {exc}", offset=rec.offset)
         except ArchiveError as exc:
             yield self.reject(inp, f"{exc.reason} ({count} record(s) read before)", offset=exc.offset)
             return
