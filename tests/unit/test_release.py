@@ -221,18 +221,22 @@ def test_offset_mismatch_stops_the_build(ws: Workspace) -> None:
     assert [(p.pointer, p.rule) for p in problems] == [("/entities/0", "offsets")]
 
 
-def test_verify_passes_then_catches_a_flipped_byte(ws: Workspace) -> None:
+def test_verify_passes_then_catches_a_flipped_byte_in_any_file(ws: Workspace) -> None:
     path = build(ws)
     assert verify_release(path).valid
-    for name in ("data/default/train-00000-of-00001.parquet", "README.md", "manifest.json"):
-        target = path / name
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    assert len(files) >= 15 and any(p.name == ".zenodo.json" for p in files)
+    for target in files:
+        name = target.relative_to(path).as_posix()
         original = target.read_bytes()
-        flipped = bytearray(original)
-        flipped[len(flipped) // 2] ^= 0x01
-        target.write_bytes(bytes(flipped))
-        report = verify_release(path, reload=False)
-        assert not report.valid
-        assert any(p.record_id == name and p.rule == "checksum" for p in report.problems)
+        for where in (0, len(original) // 2, len(original) - 1):
+            flipped = bytearray(original)
+            flipped[where] ^= 0x01
+            target.write_bytes(bytes(flipped))
+            report = verify_release(path, reload=False)
+            assert not report.valid, (name, where)
+            if name != "SHA256SUMS":
+                assert any(p.record_id == name and p.rule == "checksum" for p in report.problems)
         target.write_bytes(original)
     assert verify_release(path, reload=False).valid
 
@@ -255,3 +259,20 @@ def test_bytes_do_not_depend_on_batching(tmp_path: Path, monkeypatch: pytest.Mon
     meta = pq.ParquetFile(a / train["files"][0]["path"]).metadata
     assert [meta.row_group(g).num_rows for g in range(meta.num_row_groups)] == [2, 2]
     assert verify_release(a).valid
+
+
+def test_parallel_validation_reports_the_same_problems(ws: Workspace,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscorpus.release import inputs
+
+    path = ws.articles_dir / "articles.jsonl"
+    lines = sorted(path.read_bytes().splitlines(keepends=True),
+                   key=lambda line: orjson.loads(line)["origin"]["path"])  # dump-00 first
+    (ws.articles_dir / "more.jsonl").write_bytes(b"".join(lines[6:]))
+    path.write_bytes(b"".join(lines[:6]))
+    _rewrite_first_article(ws, lambda r: r.update(language="English"))  # in articles.jsonl
+    sequential = inputs.validate_article_files(ws, ws.article_files(), use_cache=False)
+    monkeypatch.setattr(inputs, "PARALLEL_BYTES", 0)
+    parallel = inputs.validate_article_files(ws, ws.article_files(), use_cache=False)
+    assert parallel.to_dict() == sequential.to_dict()
+    assert parallel.records == 12 and [p.pointer for p in parallel.problems] == ["/language"]

@@ -87,14 +87,17 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
     valid = cache.setdefault("valid", {})
     cache["key"] = key
     report = ValidationReport()
+    todo: list[tuple[Path, str]] = []
     for path in files:
         digest = _file_sha256(path)
         if digests is not None:
             digests[path] = digest
         if use_cache and digest in valid:
             report.records += valid[digest]
-            continue
-        file_report = validate_jsonl(path, "article", store)
+        else:
+            todo.append((path, digest))
+    for (_path, digest), file_report in zip(todo, _validate_files([p for p, _ in todo], store),
+                                           strict=True):
         report.merge(file_report)
         if file_report.valid:
             valid[digest] = file_report.records
@@ -102,6 +105,28 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         cache_path.write_text(json.dumps(cache, sort_keys=True))
     return report
+
+
+PARALLEL_BYTES = 64 << 20  # validate in worker processes above this many bytes of JSONL
+
+
+def _validate_article_file(path: Path) -> ValidationReport:
+    return validate_jsonl(path, "article")
+
+
+def _validate_files(paths: list[Path], store: SchemaStore) -> list[ValidationReport]:
+    """Validation reports of ``paths``, in order; several large files are validated in
+    parallel worker processes (one file per task)."""
+    import os
+
+    jobs = min(os.cpu_count() or 1, len(paths))
+    if (jobs < 2 or store is not DEFAULT_STORE
+            or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES):
+        return [validate_jsonl(p, "article", store) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_validate_article_file, paths))
 
 
 BLOCK_SIZE = 1 << 24  # bytes of JSONL per parsed batch

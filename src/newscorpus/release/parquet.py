@@ -41,13 +41,45 @@ def sha256_file(path: Path) -> str:
     return digest
 
 
+class Background:
+    """Runs file writes in one worker thread, in the order they were submitted (pyarrow
+    encodes and compresses without holding the GIL, so this overlaps with the caller's
+    work); at most ``max_pending`` writes wait, which bounds the memory they hold."""
+
+    def __init__(self, max_pending: int = 4) -> None:
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newscorpus-write")
+        self.pending: deque[Future[Any]] = deque()
+        self.max_pending = max_pending
+
+    def submit(self, fn: Any, *args: Any) -> None:
+        while len(self.pending) >= self.max_pending:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(fn, *args))
+
+    def drain(self) -> None:
+        """Wait for every submitted write (re-raising the first failure)."""
+        while self.pending:
+            self.pending.popleft().result()
+
+    def shutdown(self) -> None:
+        """Stop after the writes under way, without raising (for clean-up after a failure)."""
+        for future in self.pending:
+            future.cancel()
+        self.pending.clear()
+        self.pool.shutdown(wait=True)
+
+
 class SplitWriter:
-    """Rows of one config and split, written as they come."""
+    """Rows of one config and split, written as they come (by ``background`` when given)."""
 
     def __init__(self, folder: Path, config: str, split: str, schema: pa.Schema,
-                 shard_rows: int = SHARD_ROWS) -> None:
+                 shard_rows: int = SHARD_ROWS, background: Background | None = None) -> None:
         self.folder, self.config, self.split, self.schema = folder, config, split, schema
         self.shard_rows = shard_rows
+        self.background = background
         self.buffer: list[pa.Table] = []
         self.buffered = 0
         self.rows = 0
@@ -76,27 +108,47 @@ class SplitWriter:
         self.buffer = [rest] if rest.num_rows else []
         self.buffered = rest.num_rows
 
+    def _run(self, fn: Any, *args: Any) -> None:
+        if self.background is None:
+            fn(*args)
+        else:
+            self.background.submit(fn, *args)
+
     def _write_group(self, group: pa.Table) -> None:
-        if self._writer is None or self._in_shard >= self.shard_rows:
+        if not self.parts or self._in_shard >= self.shard_rows:
             self._close_shard()
             path = self.folder / f"data/{self.config}/{self.split}-{len(self.parts):05d}.part"
             path.parent.mkdir(parents=True, exist_ok=True)
             self.parts.append(path)
-            self._writer = pq.ParquetWriter(path, self.schema, compression=COMPRESSION)
-        self._writer.write_table(group, row_group_size=ROW_GROUP_SIZE)
+            self._run(self._open, path)
+        self._run(self._write, group)
         self._in_shard += group.num_rows
         self.rows += group.num_rows
 
-    def _close_shard(self) -> None:
+    # the three below run in the background thread when there is one
+    def _open(self, path: Path) -> None:
+        self._writer = pq.ParquetWriter(path, self.schema, compression=COMPRESSION)
+
+    def _write(self, group: pa.Table) -> None:
+        assert self._writer is not None
+        self._writer.write_table(group, row_group_size=ROW_GROUP_SIZE)
+
+    def _close_writer(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-            self._in_shard = 0
+
+    def _close_shard(self) -> None:
+        if self.parts:
+            self._run(self._close_writer)
+        self._in_shard = 0
 
     def close(self) -> list[dict[str, Any]]:
         """Finish the split; its files as manifest entries (path, rows, bytes, sha256)."""
         self._flush(final=True)
         self._close_shard()
+        if self.background is not None:
+            self.background.drain()
         files = []
         for i, part in enumerate(self.parts):
             final = part.with_name(f"{self.split}-{i:05d}-of-{len(self.parts):05d}.parquet")
@@ -113,9 +165,9 @@ class ConfigWriter:
     """Every split of one config."""
 
     def __init__(self, folder: Path, config: str, schema: pa.Schema, splits: tuple[str, ...],
-                 shard_rows: int = SHARD_ROWS) -> None:
+                 shard_rows: int = SHARD_ROWS, background: Background | None = None) -> None:
         self.config = config
-        self.splits = {name: SplitWriter(folder, config, name, schema, shard_rows)
+        self.splits = {name: SplitWriter(folder, config, name, schema, shard_rows, background)
                        for name in splits}
 
     def write(self, split: str, table: pa.Table) -> None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import ReleaseError
@@ -33,14 +35,24 @@ def read_checksums(folder: Path) -> dict[str, str]:
     if not sums.is_file():
         raise ReleaseError(f"{folder}: no SHA256SUMS; not a release folder")
     out = {}
-    for line in sums.read_text(encoding="utf-8").splitlines():
+    for line in sums.read_bytes().decode("utf-8", errors="replace").split("\n")[:-1]:
         digest, _, name = line.partition("  ")
         out[name] = digest
     return out
 
 
+_SUMS_LINE = re.compile(r"[0-9a-f]{64}  [^\x00-\x1f\x7f]+\n")
+
+
 def _check_checksums(folder: Path, report: ValidationReport) -> None:
     listed = read_checksums(folder)
+    raw = (folder / "SHA256SUMS").read_bytes()
+    lines = raw.decode("utf-8", errors="replace").splitlines(keepends=True)
+    names = [line.partition("  ")[2].rstrip("\n") for line in lines]
+    if (not raw.endswith(b"\n") or not all(_SUMS_LINE.fullmatch(line) for line in lines)
+            or names != sorted(names)):
+        report.problems.append(Problem("SHA256SUMS", "", "malformed (each line: 64 hex digits, "
+                                       "two spaces, a path, newline; sorted by path)", "checksum"))
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
                if p.is_file() and p.name != "SHA256SUMS"}
     for name in sorted(present - set(listed)):
@@ -141,10 +153,13 @@ def _iter_rows(folder: Path, f: dict[str, Any], report: ValidationReport
     if pfile.metadata.num_rows != f["rows"]:
         report.problems.append(Problem(f["path"], "", f"{pfile.metadata.num_rows} rows, manifest "
                                        f"says {f['rows']}", "rows"))
-    for batch in pfile.iter_batches(batch_size=2_000):
-        rows = batch.to_pylist()
-        report.records += len(rows)
-        yield from rows
+    try:
+        for batch in pfile.iter_batches(batch_size=2_000):
+            rows = batch.to_pylist()
+            report.records += len(rows)
+            yield from rows
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        report.problems.append(Problem(f["path"], "", f"unreadable Parquet: {exc}", "parquet"))
 
 
 def _check_data(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
@@ -170,11 +185,11 @@ def _check_metadata(folder: Path, manifest: dict[str, Any], report: ValidationRe
     """The card's ``configs:`` and ``croissant.json`` agree with the manifest and the files."""
     import yaml
 
-    card = (folder / "README.md").read_text(encoding="utf-8")
     try:
+        card = (folder / "README.md").read_text(encoding="utf-8")
         front = yaml.safe_load(card.split("---\n", 2)[1])
         names = [c["config_name"] for c in front["configs"]]
-    except (IndexError, KeyError, TypeError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, IndexError, KeyError, TypeError, yaml.YAMLError) as exc:
         report.problems.append(Problem("README.md", "", f"no card YAML configs: {exc}", "card"))
         return
     if sorted(names) != sorted(manifest["configs"]):
@@ -185,7 +200,11 @@ def _check_metadata(folder: Path, manifest: dict[str, Any], report: ValidationRe
         if manifest["schema_version"] != "1.0.0":
             report.problems.append(Problem("croissant.json", "", "missing", "croissant"))
         return
-    croissant = json.loads(crpath.read_text(encoding="utf-8"))
+    try:
+        croissant = json.loads(crpath.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        report.problems.append(Problem("croissant.json", "", f"unreadable: {exc}", "croissant"))
+        return
     for item in croissant.get("distribution", []):
         if item.get("@type") != "cr:FileObject":
             continue

@@ -30,9 +30,9 @@ from ..schema import DEFAULT_STORE
 from ..workspace import Workspace
 from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
 from .inputs import BatchChecker, ReleaseInputs, iter_article_batches, prepare_inputs
-from .parquet import SHARD_ROWS, ConfigWriter, sha256_file
+from .parquet import SHARD_ROWS, Background, ConfigWriter, sha256_file
 from .splits import SplitAssigner, load_groups, previous_assignments
-from .stats import LIGHT_SCHEMA, release_stats
+from .stats import LIGHT_SCHEMA, light_rows, release_stats
 from .tables import Tables
 
 MANIFEST_VERSION = "1.1.0"
@@ -92,11 +92,12 @@ class _Pass:
         self.names = assigner.names
         self.tables = Tables(ws.config.labels, inputs.gold, assigner.group_of,
                              text=ws.config.release.text)
+        self.background = Background()
         self.writers = {"default": ConfigWriter(folder, "default", self.tables.schemas["default"],
-                                                self.names, shard_rows)}
+                                                self.names, shard_rows, self.background)}
         for name in FLAT_CONFIGS:
             self.writers[name] = ConfigWriter(folder, name, self.tables.schemas[name], self.names,
-                                              shard_rows)
+                                              shard_rows, self.background)
         self.checker = BatchChecker(inputs)
         self.light: list[pa.Table] = []
         self.labelled = {r["article_id"] for r in inputs.annotations}
@@ -117,9 +118,7 @@ class _Pass:
                                    ("id", "source", "published_at"))
             splits = assigner.splits(ids, sources, dates)
             split_array = pa.array(splits, pa.string())
-            self.light.append(pa.table([batch.column("id"), batch.column("source"),
-                                        batch.column("language"), batch.column("published_at"),
-                                        split_array], schema=LIGHT_SCHEMA))
+            self.light.append(light_rows(batch, split_array))
             table = self.tables.default(batch)
             present = pc.unique(split_array).to_pylist()
             for name in self.names:
@@ -185,6 +184,7 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
     tmp = root / f".tmp-{version}-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
+    run: _Pass | None = None
     try:
         say(f"streaming articles into {', '.join(assigner.names)}")
         run = _Pass(ws, inputs, assigner, tmp, shard_rows)
@@ -207,6 +207,8 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
             raise ReleaseExistsError(f"release {version} appeared at {target} during the build")
         tmp.rename(target)
     finally:
+        if run is not None:
+            run.background.shutdown()
         if tmp.exists():
             shutil.rmtree(tmp)
     return BuildResult(target, manifest)
@@ -322,6 +324,7 @@ def _manifest(ws: Workspace, version: str, release_date: str, light: pa.Table,
 
 
 def _write_checksums(folder: Path) -> None:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
-    lines = [f"{sha256_file(p)}  {p.relative_to(folder).as_posix()}\n" for p in files]
+    files = sorted((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*")
+                   if p.is_file() and p.name != "SHA256SUMS")
+    lines = [f"{sha256_file(p)}  {name}\n" for name, p in files]
     (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
