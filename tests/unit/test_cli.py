@@ -31,7 +31,7 @@ ALL = [path for path, _ in commands()]
 
 def test_command_list() -> None:
     assert {"convert", "validate", "info", "release build", "release verify",
-            "release reproduce"} <= set(ALL)
+            "release reproduce", "release diff", "release publish", "hydrate"} <= set(ALL)
 
 
 @pytest.mark.parametrize("path", ALL)
