@@ -220,9 +220,28 @@ def annotation_span_problems(annotation: dict[str, Any], text: str) -> Iterator[
             yield f"/stances/{i}/holder/ref", "an article-level stance has ref null"
 
 
+def _float_integers(article: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Integer fields written as floats (``3.0``): JSON Schema 2020-12 accepts them as
+    integers, but offsets and counts must be exact integers to index text and fill Arrow
+    int columns."""
+    found: list[tuple[str, Any]] = [("/reading_time_minutes", article.get("reading_time_minutes"))]
+    for i, b in enumerate(article["blocks"]):
+        found += [(f"/blocks/{i}/start", b["start"]), (f"/blocks/{i}/end", b["end"])]
+    found += [(f"/credits/{i}/block", c.get("block")) for i, c in enumerate(article.get("credits", []))]
+    found += [(f"/images/{i}/block", m.get("block")) for i, m in enumerate(article.get("images", []))]
+    found += [(f"/origin/{k}", article["origin"].get(k)) for k in ("line", "offset")]
+    for pointer, value in found:
+        if isinstance(value, float):
+            yield pointer, f"{value!r} must be an integer without a fraction part"
+
+
 def article_text_problems(article: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """``(json pointer, message)`` for an article whose hash, blocks or title disagree with its
     text (checks JSON Schema cannot express)."""
+    floats = list(_float_integers(article))
+    if floats:
+        yield from floats
+        return
     text = article["text"]
     if sha256_text(text) != article["text_sha256"]:
         yield "/text_sha256", "does not match the SHA-256 of text"

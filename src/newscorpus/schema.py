@@ -5,11 +5,14 @@ JSON Schema 2020-12); the repository's top-level ``schema/`` points at it, and t
 it. Validation uses a compiled validator (fastjsonschema) for the verdict and the reference
 implementation (jsonschema) to explain failures, so a valid record costs one compiled call
 and an invalid one gets exact JSON pointers. Verdicts are identical (a differential test
-checks it); the schemas keep to keywords both implement the same way.
+checks it); the schemas keep to keywords both implement the same way, and end every
+pattern with ``(?!\n)$`` so that ECMA-262's ``$`` (fastjsonschema) and Python's ``$``
+(jsonschema, which also matches before a final newline) agree.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -34,6 +37,11 @@ def _semver_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
+def json_pointer(path: Iterable[str | int]) -> str:
+    """RFC 6901 pointer for ``path`` (``~`` and ``/`` in keys escaped)."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
 def record_kind(record: dict[str, Any]) -> str:
     """Guess a record's kind from its fields."""
     if "article_id" in record:
@@ -50,7 +58,8 @@ class CompiledSchema:
         self.kind = kind
         self.version = version
         self.schema = schema
-        self._fast = fastjsonschema.compile(schema, use_formats=False)
+        # fastjsonschema rewrites $ref values of the dict it compiles: give it a copy
+        self._fast = fastjsonschema.compile(copy.deepcopy(schema), use_formats=False)
 
     @cached_property
     def _reference(self) -> jsonschema.protocols.Validator:
@@ -72,7 +81,7 @@ class CompiledSchema:
         return [
             Problem(
                 rid if isinstance(rid, str) else None,
-                "".join(f"/{p}" for p in e.absolute_path),
+                json_pointer(e.absolute_path),
                 e.message if len(e.message) < 300 else e.message[:297] + "...",
                 "schema",
                 location,
@@ -87,14 +96,17 @@ class SchemaStore:
     def __init__(self, root: Path | None = None) -> None:
         self.root = Path(str(files("newscorpus") / "schema")) if root is None else Path(root)
         self._compiled: dict[tuple[str, str], CompiledSchema] = {}
+        self._versions: dict[str, list[str]] = {}
         self._migrations: dict[tuple[str, str, str], Migration] = {}
         register_builtin(self)
 
     def versions(self, kind: str) -> list[str]:
-        folder = self.root / kind
-        if kind not in KINDS or not folder.is_dir():
-            raise SchemaNotFoundError(f"unknown record kind {kind!r}; known kinds: {', '.join(KINDS)}")
-        return sorted((p.stem for p in folder.glob("*.json")), key=_semver_key)
+        if kind not in self._versions:
+            folder = self.root / kind
+            if kind not in KINDS or not folder.is_dir():
+                raise SchemaNotFoundError(f"unknown record kind {kind!r}; known kinds: {', '.join(KINDS)}")
+            self._versions[kind] = sorted((p.stem for p in folder.glob("*.json")), key=_semver_key)
+        return self._versions[kind]
 
     def latest(self, kind: str) -> str:
         return self.versions(kind)[-1]

@@ -110,3 +110,24 @@ def test_migrate_without_a_path_fails(store_with_1_2: SchemaStore) -> None:
         store_with_1_2.migrate(store_with_1_2.migrate(make_article(), "1.2.0"), "1.1.0")
     with pytest.raises(SchemaNotFoundError):
         store_with_1_2.migrate(make_article(), "2.0.0")
+
+
+def test_integral_floats_are_reported_not_crashed_on() -> None:
+    record = make_article()
+    record["blocks"][0]["start"] = 0.0
+    [problem] = DEFAULT_STORE.problems(record)
+    assert (problem.pointer, problem.rule) == ("/blocks/0/start", "offsets")
+    assert "integer without a fraction part" in problem.message
+
+
+def test_trailing_newline_fails_patterns_in_both_validators() -> None:
+    record = make_article(id="nc-" + "0" * 32 + "\n")
+    problems = DEFAULT_STORE.problems(record)
+    assert [p.pointer for p in problems] == ["/id"]
+    assert "does not match" in problems[0].message
+
+
+def test_json_pointers_escape_slash_and_tilde() -> None:
+    from newscorpus.schema import json_pointer
+
+    assert json_pointer(["inputs", "articles/a~b.jsonl", 0]) == "/inputs/articles~1a~0b.jsonl/0"
