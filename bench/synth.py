@@ -10,9 +10,9 @@ whole corpus in memory.
   built through :meth:`newscorpus.records.Article.build_text` and ``Article(...).to_dict()``;
   ~1.5-4 KB of text in several blocks (title, dek, captions, paragraphs, headings, quotes,
   list items), credits, related links, provenance, some non-ASCII text.
-- :func:`annotations`: valid Annotation dicts (entities, quotes with speaker/cue, stances)
+- :func:`annotations_for`: valid Annotation dicts (entities, quotes with speaker/cue, stances)
   whose spans fit the article text.
-- :func:`manifests`: valid release-manifest dicts.
+- :func:`manifests`: valid release-manifest dicts (manifest schema 1.0.0 or 1.1.0).
 - :func:`page_dumps` / :func:`iter_page_dumps`: page text dumps in the layout of the
   ``trtworld`` site profile (``(file name, UTF-8 bytes)``).
 """
@@ -26,7 +26,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from newscorpus.ids import article_id_from_fields, article_id_from_url
-from newscorpus.records import Annotation, Article, Credit, Entity, Holder, Quote, Related, Span, Stance
+from newscorpus.records import (
+    Annotation,
+    Article,
+    Credit,
+    Entity,
+    Holder,
+    Quote,
+    Related,
+    Span,
+    Stance,
+)
+
+try:  # article schema 1.1.0 and later
+    from newscorpus.records import Image
+except ImportError:  # pragma: no cover - older newscorpus
+    Image = None  # type: ignore[assignment,misc]
 
 # --- invented vocabulary ------------------------------------------------------------------
 
@@ -94,7 +109,8 @@ NON_ASCII_TAILS = (
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
-_QUOTE_RE = re.compile(r"“([^”]+)”,? (said|told reporters|added|warned|insisted|argued) ([^.,]+?)[.,]")
+_QUOTE_RE = re.compile(
+    r"“([^”]+)”,? (said|told reporters|added|warned|insisted|argued) ([^.,]+?)[.,]")
 
 
 def _rng(seed: int, i: int, salt: str) -> random.Random:
@@ -120,8 +136,8 @@ def _sentence(r: random.Random) -> str:
         s = f"{r.choice(PEOPLE)} of {r.choice(ORGS)} said the {r.choice(NOUNS)} had been " \
             f"{r.choice(VERBS)} {r.choice(FILLERS)}."
     else:
-        s = f"Critics in {r.choice(PLACES)} {r.choice(VERBS)} the move, saying {r.choice(TOPICS)} " \
-            f"needed a {r.choice(ADJECTIVES)} {r.choice(NOUNS)} first."
+        s = f"Critics in {r.choice(PLACES)} {r.choice(VERBS)} the move, saying " \
+            f"{r.choice(TOPICS)} needed a {r.choice(ADJECTIVES)} {r.choice(NOUNS)} first."
     return s
 
 
@@ -154,8 +170,9 @@ def _date(r: random.Random) -> tuple[int, int, int]:
 # --- articles -------------------------------------------------------------------------------
 
 
-def article(i: int, seed: int = 0) -> dict[str, Any]:
-    """The ``i``-th synthetic article (a valid Article dict)."""
+def article(i: int, seed: int = 0, schema_version: str | None = None) -> dict[str, Any]:
+    """The ``i``-th synthetic article (a valid Article dict) in the current article schema
+    version, or in ``schema_version="1.0.0"`` (without the fields 1.1.0 added)."""
     r = _rng(seed, i, "article")
     title = _title(r)
     dek = _dek(r) if r.random() < 0.8 else None
@@ -244,17 +261,38 @@ def article(i: int, seed: int = 0) -> dict[str, Any]:
         related=related,
         provenance=dict(sorted(provenance.items())),
     )
-    return rec.to_dict()
+    legacy = schema_version == "1.0.0"
+    if not legacy and Image is not None:
+        for b in captions if r.random() < 0.5 else ():
+            caption = text[blocks[b].start:blocks[b].end]
+            rec.images.append(Image(r.choice((None, f"https://img.example/{i}/{b}.jpg")),
+                                    caption, r.choice(PHOTO_AGENCIES), b))
+        if r.random() < 0.1:
+            rec.images.append(Image(f"https://img.example/{i}/extra.jpg"))
+        if r.random() < 0.3:
+            rec.keywords = r.sample([t.removeprefix("the ").removeprefix("a ") for t in TOPICS],
+                                    r.randint(1, 4))
+        if r.random() < 0.2:
+            rec.content_kind = r.choice(("full", "summary"))
+    out = rec.to_dict()
+    if schema_version is not None and schema_version != out["schema_version"]:
+        if not legacy:
+            raise ValueError(f"cannot generate article schema {schema_version}")
+        out["schema_version"] = "1.0.0"
+        for key in ("images", "keywords", "content_kind"):
+            out.pop(key, None)
+    return out
 
 
-def iter_articles(n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
+def iter_articles(n: int, seed: int = 0, schema_version: str | None = None
+                  ) -> Iterator[dict[str, Any]]:
     for i in range(n):
-        yield article(i, seed)
+        yield article(i, seed, schema_version)
 
 
-def articles(n: int, seed: int = 0) -> list[dict[str, Any]]:
-    """``n`` valid, distinct Article dicts."""
-    return list(iter_articles(n, seed))
+def articles(n: int, seed: int = 0, schema_version: str | None = None) -> list[dict[str, Any]]:
+    """``n`` valid, distinct Article dicts (current schema version unless given)."""
+    return list(iter_articles(n, seed, schema_version))
 
 
 # --- annotations ----------------------------------------------------------------------------
@@ -272,6 +310,8 @@ def annotation(art: dict[str, Any], i: int, seed: int = 0) -> dict[str, Any]:
         if start >= 0 and (start, start + len(name)) not in seen and r.random() < 0.7:
             seen.add((start, start + len(name)))
             entities.append(Entity(f"e{len(entities)}", start, start + len(name), name, label))
+    if len(entities) > 8:
+        entities = r.sample(entities, 8)
     entities.sort(key=lambda e: (e.start, e.end))
     for k, e in enumerate(entities):
         e.id = f"e{k}"
@@ -288,7 +328,8 @@ def annotation(art: dict[str, Any], i: int, seed: int = 0) -> dict[str, Any]:
             speaker_entity=by_surface.get(speaker),
             cue=Span(m.start(2), m.end(2), m.group(2)) if r.random() < 0.7 else None,
         ))
-    stances = [Stance("s0", Holder("article", None), r.choice(STANCE_TARGETS), r.choice(STANCE_VALUES))]
+    stances = [Stance("s0", Holder("article", None), r.choice(STANCE_TARGETS),
+                      r.choice(STANCE_VALUES))]
     for q in quotes[:2]:
         stances.append(Stance(f"s{len(stances)}", Holder("quote", q.id), r.choice(STANCE_TARGETS),
                               r.choice(STANCE_VALUES)))
@@ -314,7 +355,8 @@ def annotation(art: dict[str, Any], i: int, seed: int = 0) -> dict[str, Any]:
     return rec.to_dict()
 
 
-def annotations(arts: list[dict[str, Any]], n: int, seed: int = 0) -> list[dict[str, Any]]:
+def annotations_for(arts: list[dict[str, Any]], n: int, seed: int = 0
+                    ) -> list[dict[str, Any]]:
     """``n`` valid annotation dicts over ``arts`` (cycled)."""
     return [annotation(arts[i % len(arts)], i, seed) for i in range(n)]
 
@@ -322,8 +364,8 @@ def annotations(arts: list[dict[str, Any]], n: int, seed: int = 0) -> list[dict[
 # --- manifests ------------------------------------------------------------------------------
 
 
-def manifest(i: int, seed: int = 0) -> dict[str, Any]:
-    """A valid release-manifest dict."""
+def manifest(i: int, seed: int = 0, schema_version: str = "1.0.0") -> dict[str, Any]:
+    """A valid release-manifest dict (manifest schema 1.0.0 or 1.1.0)."""
     r = _rng(seed, i, "manifest")
     h = lambda s: hashlib.sha256(f"{seed}:{i}:{s}".encode()).hexdigest()  # noqa: E731
     splits: dict[str, Any] = {}
@@ -349,11 +391,39 @@ def manifest(i: int, seed: int = 0) -> dict[str, Any]:
     }
     if r.random() < 0.7:
         out["inputs"] = {"articles/a.jsonl": h("a"), "annotations/b.jsonl": h("b")}
+    if schema_version == "1.0.0":
+        return out
+    if schema_version != "1.1.0":
+        raise ValueError(f"cannot generate manifest schema {schema_version}")
+    out["schema_version"] = "1.1.0"
+    out["text"] = r.random() < 0.8
+    out["split_policy"]["strategy"] = r.choice(("hash", "time", "source"))
+    for split in splits.values():
+        if r.random() < 0.5:
+            split["arrow_bytes"] = r.randint(0, 10**9)
+    if r.random() < 0.5:
+        out["previous"] = None
+    elif r.random() < 0.5:
+        out["previous"] = {"version": "0.1.0", "sha256sums": h("prev")}
+        bump = r.choice(("patch", "minor", "major"))
+        out["semver"] = {"previous": "0.1.0", "required": bump, "bump": bump,
+                         "reasons": {bump: [f"{r.randint(1, 50)} articles added"]}}
+    if r.random() < 0.6:
+        out["split_stats"] = {name: {
+            "articles": split["rows"], "labelled_articles": r.randint(0, split["rows"]),
+            "entities": r.randint(0, 900), "quotes": r.randint(0, 90), "stances": r.randint(0, 90),
+            "sources": r.randint(1, 6), "first_date": "{:04d}-{:02d}-{:02d}".format(*_date(r)),
+            "last_date": r.choice((None, "{:04d}-{:02d}-{:02d}".format(*_date(r)))),
+        } for name, split in splits.items()}
+    if r.random() < 0.3:
+        out["duplicate_groups"] = r.randint(0, 40)
+    if r.random() < 0.3:
+        out["agreement"] = {"articles": r.randint(0, 30), "entity_f1": round(r.random(), 3)}
     return out
 
 
-def manifests(n: int, seed: int = 0) -> list[dict[str, Any]]:
-    return [manifest(i, seed) for i in range(n)]
+def manifests(n: int, seed: int = 0, schema_version: str = "1.0.0") -> list[dict[str, Any]]:
+    return [manifest(i, seed, schema_version) for i in range(n)]
 
 
 # --- page dumps (trtworld profile layout) ---------------------------------------------------
