@@ -7,7 +7,7 @@ DEMO := scratch/demo
 VERSION := $(shell ls releases | sort -V | tail -n 1)
 RELEASE := releases/$(VERSION)
 
-.PHONY: demo test bench lint venv labelstudio clean
+.PHONY: demo test bench bench-html bench-release bench-annotate bench-all lint venv labelstudio clean
 
 $(BIN)/newscorpus: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,20 @@ labelstudio:
 test: venv labelstudio
 	$(BIN)/python -m pytest; s=$$?; if [ $$s -eq 5 ]; then echo 'pytest collected no tests: failing' >&2; exit 1; fi; exit $$s
 
-bench: venv
+# Benchmarks print ratios against baselines measured in the same run (never timed tests).
+bench: venv                # validation, page-dump conversion, release build of 100k articles
 	$(BIN)/python bench/run.py
+
+bench-html: venv           # HTML pages/s and WARC records/s vs bare trafilatura and warcio
+	$(BIN)/python bench/html_bench.py
+
+bench-release: venv        # 100k and 1M article release builds: peak RSS and time vs pyarrow
+	$(BIN)/python bench/release_bench.py
+
+bench-annotate: venv labelstudio   # push/re-push/pull against a real Label Studio server
+	$(BIN)/python bench/annotate_bench.py
+
+bench-all: bench bench-html bench-release bench-annotate
 
 lint: venv
 	$(BIN)/ruff check src tests bench
