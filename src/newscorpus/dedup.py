@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,11 +62,27 @@ class DuplicateGroups:
         return sorted(out, key=lambda g: g["members"][0])
 
 
-def find_duplicates(records: Iterable[dict[str, Any]], threshold: float = THRESHOLD
-                    ) -> list[dict[str, Any]]:
-    """Duplicate groups ``{"id", "members", "kinds"}`` among ``records`` (exact and near)."""
-    from datasketch import MinHash, MinHashLSH
+def signature(text: str) -> Any:
+    """The MinHash of ``text``'s shingles (a ``datasketch.MinHash``), or None for no words.
+    Computed where the record is made (e.g. in a worker process) and passed to
+    :func:`find_duplicates`."""
+    from datasketch import MinHash
 
+    grams = shingles(text)
+    if not grams:
+        return None
+    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh.update_batch([g.encode("utf-8") for g in grams])
+    return mh
+
+
+def find_duplicates(records: Iterable[dict[str, Any]], threshold: float = THRESHOLD,
+                    signatures: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Duplicate groups ``{"id", "members", "kinds"}`` among ``records`` (exact and near).
+    ``signatures`` maps record ids to precomputed :func:`signature` values."""
+    from datasketch import MinHashLSH
+
+    signatures = signatures or {}
     groups = DuplicateGroups()
     by_hash: dict[str, str] = {}
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -77,11 +93,9 @@ def find_duplicates(records: Iterable[dict[str, Any]], threshold: float = THRESH
             groups.union(by_hash[digest], rid, "exact")
             continue
         by_hash[digest] = rid
-        grams = shingles(record["text"])
-        if not grams:
+        mh = signatures[rid] if rid in signatures else signature(record["text"])
+        if mh is None:
             continue
-        mh = MinHash(num_perm=NUM_PERM, seed=1)
-        mh.update_batch([g.encode("utf-8") for g in grams])
         for other in lsh.query(mh):
             if hashes[other].jaccard(mh) >= threshold:
                 groups.union(other, rid, "near")

@@ -13,16 +13,16 @@ the same bytes as with one job.
 from __future__ import annotations
 
 import glob
-import re
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..dedup import find_duplicates
+from ..dedup import find_duplicates, signature
 from ..errors import NewscorpusError
 from ..language import add_language
 from ..records import dumps, read_jsonl, write_jsonl
@@ -82,8 +82,12 @@ def _converter_for(task: _Task, head: bytes) -> Converter | None:
     return _converters[key]
 
 
-def _run(task: _Task, data: bytes) -> list[dict[str, Any] | Rejection | Skip]:
-    """Convert one input: article records (validated dicts), rejections and skips."""
+Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature
+
+
+def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
+    """Convert one input: article records (validated dicts, with their duplicate-detection
+    signature, computed here so that workers share the work), rejections and skips."""
     name = task.name
     converter = _converter_for(task, data[:4096])
     if converter is None and _DOC_FILE.match(task.path.name):
@@ -92,7 +96,7 @@ def _run(task: _Task, data: bytes) -> list[dict[str, Any] | Rejection | Skip]:
         known = ", ".join(sorted(registry.known()))
         return [Rejection(name, "unknown format: no converter recognizes this file "
                           f"(known formats: {known})")]
-    out: list[dict[str, Any] | Rejection | Skip] = []
+    out: list[Converted | Rejection | Skip] = []
     try:
         for outcome in converter.convert(Input(task.path, name, data)):
             if isinstance(outcome, Rejection | Skip):
@@ -106,7 +110,7 @@ def _run(task: _Task, data: bytes) -> list[dict[str, Any] | Rejection | Skip]:
                 out.append(Rejection(name, "record fails the article schema: " + "; ".join(
                     f"{p.pointer or '/'} {p.message}" for p in problems[:3]), converter=converter.name))
             else:
-                out.append(record)
+                out.append((record, signature(record["text"])))
     except NewscorpusError:
         raise
     except Exception as exc:  # a converter bug costs one input, not the batch
@@ -115,7 +119,24 @@ def _run(task: _Task, data: bytes) -> list[dict[str, Any] | Rejection | Skip]:
     return out
 
 
-def _run_file(task: _Task) -> list[dict[str, Any] | Rejection | Skip]:
+def _warm_converters(tasks: list[_Task]) -> None:
+    """Import and build every converter the tasks need before worker processes fork, so that
+    each worker inherits them instead of importing them again."""
+    import datasketch  # noqa: F401  (signatures are computed in the workers)
+
+    for task in tasks:
+        try:
+            with task.path.open("rb") as fh:
+                head = fh.read(4096)
+        except OSError:
+            continue  # reported when the task runs
+        try:
+            _converter_for(task, head)
+        except NewscorpusError:
+            continue  # reported when the task runs
+
+
+def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
     size = task.path.stat().st_size
     if size > task.options.max_bytes:
         return [Rejection(task.name, f"file is {size / 2**20:.1f} MiB, over the "
@@ -175,6 +196,7 @@ def convert_paths(
         load_mapping(options.mapping)
     report = ConvertReport()
     articles: dict[str, dict[str, Any]] = {}
+    signatures: dict[str, Any] = {}
     previous = _previous(output) if resume else {}
     tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
@@ -190,17 +212,18 @@ def convert_paths(
                 continue
         tasks.append(_Task(path, name, fmt, options, steps))
     if jobs > 1 and len(tasks) > 1:
+        _warm_converters(tasks)
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results: Iterator[list[Any]] = pool.map(_run_file, tasks, chunksize=4)
-            _collect(tasks, results, articles, report, progress)
+            _collect(tasks, results, articles, signatures, report, progress)
     else:
-        _collect(tasks, map(_run_file, tasks), articles, report, progress)
+        _collect(tasks, map(_run_file, tasks), articles, signatures, report, progress)
     output.parent.mkdir(parents=True, exist_ok=True)
     ordered = [articles[k] for k in sorted(articles)]
     report.written = write_jsonl(output, ordered)
     report.outputs.append(str(output))
     groups_path = output.with_name(output.stem + ".groups.json")
-    groups = find_duplicates(ordered)
+    groups = find_duplicates(ordered, signatures=signatures)
     tmp = groups_path.with_name(groups_path.name + ".tmp")
     tmp.write_text(json.dumps({"groups": groups}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(groups_path)
@@ -215,8 +238,8 @@ def convert_paths(
 
 
 def _collect(tasks: list[_Task], results: Iterator[list[Any]],
-             articles: dict[str, dict[str, Any]], report: ConvertReport,
-             progress: Progress | None) -> None:
+             articles: dict[str, dict[str, Any]], signatures: dict[str, Any],
+             report: ConvertReport, progress: Progress | None) -> None:
     for task, outcomes in zip(tasks, results, strict=True):
         if progress:
             progress(task.name)
@@ -225,9 +248,12 @@ def _collect(tasks: list[_Task], results: Iterator[list[Any]],
                 report.rejections.append(outcome)
             elif isinstance(outcome, Skip):
                 report.skips.append(outcome)
-            elif outcome["id"] in articles:
-                first = articles[outcome["id"]]["origin"]["path"]
-                report.skips.append(Skip(task.name, f"duplicate of {first} (same id {outcome['id']})"))
             else:
-                articles[outcome["id"]] = outcome
-                report.converted += 1
+                record, sig = outcome
+                if record["id"] in articles:
+                    first = articles[record["id"]]["origin"]["path"]
+                    report.skips.append(Skip(task.name, f"duplicate of {first} (same id {record['id']})"))
+                else:
+                    articles[record["id"]] = record
+                    signatures[record["id"]] = sig
+                    report.converted += 1
