@@ -13,7 +13,6 @@ the same bytes as with one job.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..checksums import file_sha256
 from ..dedup import find_duplicates, signature
 from ..errors import NewscorpusError
 from ..language import add_language
@@ -157,14 +157,6 @@ def _previous(output: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
     return kept
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def convert_paths(
     paths: Sequence[str | Path],
     output: Path,
@@ -201,7 +193,7 @@ def convert_paths(
     tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
         if previous and path.stat().st_size <= options.max_bytes:
-            kept = previous.get((name, _file_sha256(path)))
+            kept = previous.get((name, file_sha256(path)))
             if kept:
                 for record in kept:
                     articles.setdefault(record["id"], record)

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from .. import __version__
+from ..checksums import file_sha256
 from ..errors import InvalidRecordsError
 from ..records import read_jsonl
 from ..report import Problem, ValidationReport
@@ -38,14 +39,6 @@ READ_SCHEMA = pa.schema([
     ("credits", pa.list_(pa.struct([("role", _STR), ("name", _STR), ("block", pa.int64())]))),
 ])
 CACHE_FILE = ".newscorpus/validated.json"
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _cache_key(store: SchemaStore) -> str:
@@ -89,7 +82,7 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
     report = ValidationReport()
     todo: list[tuple[Path, str]] = []
     for path in files:
-        digest = _file_sha256(path)
+        digest = file_sha256(path)
         if digests is not None:
             digests[path] = digest
         if use_cache and digest in valid:
@@ -217,7 +210,7 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
                 locations[record["id"]] = location
                 annotations.append(record)
     rel = {f"{ws.config.paths['articles']}/{f.name}": digests[f] for f in files}
-    rel.update({f"{ws.config.paths['annotations']}/{f.name}": _file_sha256(f)
+    rel.update({f"{ws.config.paths['annotations']}/{f.name}": file_sha256(f)
                 for f in ws.annotation_files()})
     return ReleaseInputs(files, annotations, _choose_gold(annotations, report), rel, report,
                          locations)

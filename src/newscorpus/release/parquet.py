@@ -9,12 +9,13 @@ file (`datasets` cannot read an empty Parquet file).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from ..checksums import file_sha256
 
 ROW_GROUP_SIZE = 10_000
 SHARD_ROWS = 250_000
@@ -31,13 +32,9 @@ def sha256_file(path: Path) -> str:
     key = (str(Path(path).resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
     if key in _DIGESTS:
         return _DIGESTS[key]
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
     if len(_DIGESTS) > 10_000:
         _DIGESTS.clear()
-    _DIGESTS[key] = digest = h.hexdigest()
+    _DIGESTS[key] = digest = file_sha256(path)
     return digest
 
 

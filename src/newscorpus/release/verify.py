@@ -4,7 +4,6 @@ hash, block and span offset in every config, and a reload of every config with `
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -16,18 +15,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..checksums import file_sha256
 from ..errors import ReleaseError
 from ..report import Problem, ValidationReport
 from ..schema import DEFAULT_STORE
 from ..text import sha256_text, span_problem
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_checksums(folder: Path) -> dict[str, str]:
@@ -61,7 +53,7 @@ def _check_checksums(folder: Path, report: ValidationReport) -> None:
         path = folder / name
         if not path.is_file():
             report.problems.append(Problem(name, "", "listed in SHA256SUMS but missing", "checksum"))
-        elif _sha256(path) != digest:
+        elif file_sha256(path) != digest:
             report.problems.append(Problem(name, "", "SHA-256 differs from SHA256SUMS", "checksum"))
 
 
@@ -209,7 +201,7 @@ def _check_metadata(folder: Path, manifest: dict[str, Any], report: ValidationRe
         if item.get("@type") != "cr:FileObject":
             continue
         path = folder / item["contentUrl"]
-        if not path.is_file() or _sha256(path) != item.get("sha256"):
+        if not path.is_file() or file_sha256(path) != item.get("sha256"):
             report.problems.append(Problem("croissant.json", f"/distribution/{item['@id']}",
                                            "sha256 does not match the file", "croissant"))
 
