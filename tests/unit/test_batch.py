@@ -132,3 +132,16 @@ def test_duplicate_groups_written_beside_the_output(tmp_path: Path) -> None:
     convert_paths([tmp_path], tmp_path / "out" / "a.jsonl", tmp_path / "q.jsonl")
     groups = orjson.loads((tmp_path / "out" / "a.groups.json").read_bytes())["groups"]
     assert len(groups) == 1 and len(groups[0]["members"]) == 2 and groups[0]["kinds"] == ["near"]
+
+
+def test_resume_reconverts_when_kept_records_were_tampered_with(inputs: Path, tmp_path: Path) -> None:
+    out, q = tmp_path / "a.jsonl", tmp_path / "q.jsonl"
+    convert_paths([inputs], out, q)
+    lines = out.read_bytes().splitlines()
+    record = orjson.loads(lines[0])
+    record["language"] = "not a language tag"
+    lines[0] = orjson.dumps(record)
+    out.write_bytes(b"\n".join(lines) + b"\n")
+    again = convert_paths([inputs], out, q, resume=True)
+    assert again.converted == 1
+    assert orjson.loads(out.read_bytes().splitlines()[0])["language"] != "not a language tag"

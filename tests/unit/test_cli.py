@@ -124,3 +124,17 @@ def test_release_build_verify_reproduce_info(tmp_path: Path) -> None:
     assert data["configs"]["default"]["class_labels"]["entities.label"] == ["PERSON", "ORG", "GPE"]
     again = runner.invoke(cli, ["release", "build", "0.1.0", "-w", str(ws.root)])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_convert_remembers_the_validated_output_for_the_next_build(tmp_path: Path) -> None:
+    from newscorpus.release.inputs import validate_article_files
+    from newscorpus.workspace import Workspace
+
+    ws = make_workspace(tmp_path / "ws", 2)
+    (ws.root / ".newscorpus" / "validated.json").unlink(missing_ok=True)
+    result = CliRunner().invoke(cli, ["convert", "-w", str(ws.root), "--fresh"])
+    assert result.exit_code == 0, result.output
+    cache = json.loads((ws.root / ".newscorpus" / "validated.json").read_text())
+    assert list(cache["valid"].values()) == [2]
+    report = validate_article_files(Workspace.open(ws.root), ws.article_files())
+    assert report.valid and report.records == 2

@@ -31,8 +31,8 @@ from .options import echo_json, json_option, workspace_option
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
 def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, fmt: str | None,
-                profile: str | None, mapping: str | None, language: str | None, max_bytes: int, jobs: int, fresh: bool,
-                strict: bool, as_json: bool) -> None:
+                profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
+                jobs: int, fresh: bool, strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
 
     Every input ends as a record, a rejection (written to the quarantine file with the
@@ -66,6 +66,10 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
             report = run(progress=lambda name: bar.update(task, advance=1, description=name))
     else:
         report = run()
+    if output.parent.resolve() == ws.articles_dir.resolve():
+        from ..release.inputs import remember_valid
+
+        remember_valid(ws, output, report.written)  # every record written was validated
     if as_json:
         echo_json(report.to_dict())
     else:

@@ -194,7 +194,7 @@ def convert_paths(
     for path, name in iter_inputs(paths):
         if previous and path.stat().st_size <= options.max_bytes:
             kept = previous.get((name, file_sha256(path)))
-            if kept:
+            if kept and not any(DEFAULT_STORE.problems(r, "article") for r in kept):
                 for record in kept:
                     articles.setdefault(record["id"], record)
                 report.skips.append(Skip(name, f"unchanged since the last conversion ({len(kept)} "

@@ -62,23 +62,45 @@ class ReleaseInputs:
     locations: dict[str, str] = field(default_factory=dict)  # annotation id -> file:line
 
 
-def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = True,
-                           store: SchemaStore = DEFAULT_STORE,
-                           digests: dict[Path, str] | None = None) -> ValidationReport:
-    """Validate article files, skipping those whose valid verdict is cached (``digests``
-    collects each file's SHA-256)."""
+def _load_cache(ws: Workspace, key: str) -> dict[str, Any]:
     cache_path = ws.root / CACHE_FILE
-    key = _cache_key(store)
     cache: dict[str, Any] = {}
-    if use_cache and cache_path.is_file():
+    if cache_path.is_file():
         try:
             cache = json.loads(cache_path.read_text())
         except ValueError:
             cache = {}
         if cache.get("key") != key:
             cache = {}
-    valid = cache.setdefault("valid", {})
+    cache.setdefault("valid", {})
     cache["key"] = key
+    return cache
+
+
+def _save_cache(ws: Workspace, cache: dict[str, Any]) -> None:
+    cache_path = ws.root / CACHE_FILE
+    cache_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_path.with_name(cache_path.name + ".tmp")
+    tmp.write_text(json.dumps(cache, sort_keys=True))
+    tmp.replace(cache_path)
+
+
+def remember_valid(ws: Workspace, path: Path, records: int, store: SchemaStore = DEFAULT_STORE) -> None:
+    """Record that every one of the ``records`` lines of ``path`` passed
+    :meth:`SchemaStore.problems` (as ``convert`` checks each record it writes), so that the
+    next release build does not validate the file again while its bytes are unchanged."""
+    cache = _load_cache(ws, _cache_key(store))
+    cache["valid"][file_sha256(path)] = records
+    _save_cache(ws, cache)
+
+
+def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = True,
+                           store: SchemaStore = DEFAULT_STORE,
+                           digests: dict[Path, str] | None = None) -> ValidationReport:
+    """Validate article files, skipping those whose valid verdict is cached (``digests``
+    collects each file's SHA-256)."""
+    cache = _load_cache(ws, _cache_key(store)) if use_cache else {"valid": {}}
+    valid = cache["valid"]
     report = ValidationReport()
     todo: list[tuple[Path, str]] = []
     for path in files:
@@ -95,8 +117,7 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
         if file_report.valid:
             valid[digest] = file_report.records
     if use_cache:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        cache_path.write_text(json.dumps(cache, sort_keys=True))
+        _save_cache(ws, cache)
     return report
 
 
