@@ -144,9 +144,9 @@ def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
     return _run(task, task.path.read_bytes())
 
 
-def _previous(output: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def _previous(output: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
     """Records already in ``output``, by (input path, input SHA-256)."""
-    kept: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    kept: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
     if output.is_file():
         try:
             for _, record in read_jsonl(output):

@@ -245,9 +245,9 @@ def read_xml_feed(data: bytes) -> Feed:
     feed.language = language_tag(meta.get("language"))
     feed.encoding = parsed.get("encoding")
     if parsed.get("bozo"):
-        exc = parsed.get("bozo_exception")
-        feed.problem = f"{type(exc).__name__}: {exc}" if exc is not None else "ill-formed feed"
-        get_line = getattr(exc, "getLineNumber", None)
+        bozo = parsed.get("bozo_exception")
+        feed.problem = f"{type(bozo).__name__}: {bozo}" if bozo is not None else "ill-formed feed"
+        get_line = getattr(bozo, "getLineNumber", None)
         if callable(get_line):
             line = get_line()
             feed.problem_line = line if isinstance(line, int) and line > 0 else None
