@@ -62,7 +62,8 @@ def test_convert_json_equals_the_api(tmp_path: Path) -> None:
     (ws.root / "raw" / "empty.txt").write_bytes(b"")
     out = tmp_path / "api.jsonl"
     expected = convert_paths([ws.root / "raw"], out, tmp_path / "q.jsonl").to_dict()
-    result = CliRunner().invoke(cli, ["convert", str(ws.root / "raw"), "-w", str(ws.root), "--json", "--fresh"])
+    args = ["convert", str(ws.root / "raw"), "-w", str(ws.root), "--json", "--fresh"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
     assert {**got, "outputs": []} == {**expected, "outputs": []}

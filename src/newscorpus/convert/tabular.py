@@ -576,7 +576,8 @@ class JsonConverter(_TabularConverter):
         total = len(records)
         for index, record in enumerate(records, 1):
             if not isinstance(record, dict):
-                yield self.reject(inp, f"item {index} of {total}: a JSON {type(record).__name__}, not an object")
+                kind = type(record).__name__
+                yield self.reject(inp, f"item {index} of {total}: a JSON {kind}, not an object")
                 continue
             result = record_article(record, self.mapping, {"path": inp.name, "sha256": inp.sha256,
                                                            "format": self.name},
