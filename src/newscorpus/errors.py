@@ -34,6 +34,10 @@ class MigrationError(NewscorpusError, ValueError):
     """A record cannot be migrated to the requested schema version."""
 
 
+class RecordFileError(NewscorpusError, ValueError):
+    """A JSONL records file cannot be read: a line is not valid JSON or not a JSON object."""
+
+
 class OffsetError(NewscorpusError, ValueError):
     """A span does not match the text it points into."""
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import orjson
 
+from .errors import RecordFileError
 from .text import join_blocks, sha256_text, span_problem
 
 ARTICLE_SCHEMA_VERSION = "1.1.0"
@@ -288,12 +289,23 @@ def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, record)`` for each non-empty line; raises ValueError naming the line."""
-    with path.open("rb") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield lineno, orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON: {exc}") from None
+    """``(line number, record)`` for each non-empty line. Raises
+    :class:`~newscorpus.errors.RecordFileError` (a ``ValueError``) naming the file and line
+    when a line is not a JSON object, and for an unreadable file."""
+    try:
+        with path.open("rb") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise RecordFileError(f"{path}:{lineno}: not valid JSON: {exc}") from None
+                if not isinstance(record, dict):
+                    raise RecordFileError(f"{path}:{lineno}: a record must be a JSON object, "
+                                          f"not {type(record).__name__}")
+                yield lineno, record
+    except IsADirectoryError:
+        raise RecordFileError(f"{path}: is a folder, not a JSONL file") from None
+    except PermissionError:
+        raise RecordFileError(f"{path}: cannot be read (permission denied)") from None

@@ -7,7 +7,10 @@ Layout: ``raw/`` (inputs), ``articles/`` (normalized records, JSONL), ``annotati
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ import yaml
 from .errors import ConfigError, WorkspaceError
 
 CONFIG_NAME = "newscorpus.yaml"
+CONFIG_SCHEMA = "1.0.0.json"
 DEFAULT_PATHS = {
     "raw": "raw",
     "articles": "articles",
@@ -166,6 +170,44 @@ def _datasheet(where: str, data: Any) -> dict[str, str]:
     return {k: str(v).strip() for k, v in data.items() if v}
 
 
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number",
+               "boolean": "true or false", "integer": "an integer"}
+
+
+@cache
+def _config_validator() -> Any:
+    import jsonschema
+
+    schema = json.loads((files("newscorpus") / "schema" / "config" / CONFIG_SCHEMA).read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def check_config(data: dict[str, Any], where: str) -> None:
+    """Check a parsed config against the config's JSON Schema (``schema/config/``); raise
+    :class:`ConfigError` naming the first offending key, with what it must be."""
+    errors = sorted(_config_validator().iter_errors(data),
+                    key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]))
+    if not errors:
+        return
+    error = errors[0]
+    key = ".".join(str(p) for p in error.absolute_path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        raise ConfigError(f"{where}: unknown key {'.'.join([key, unknown[0]]).lstrip('.')!r} "
+                          f"(allowed{' in ' + key if key else ''}: {', '.join(allowed)})")
+    if error.validator == "required":
+        raise ConfigError(f"{where}: {error.message.split(' is ')[0]} is required")
+    if error.validator == "type":
+        types = error.schema["type"] if isinstance(error.schema["type"], list) else [error.schema["type"]]
+        what = " or ".join(_TYPE_NAMES[t] for t in types if t != "null")
+        raise ConfigError(f"{where}: {key} must be {what}, got {error.instance!r}")
+    if error.validator == "enum":
+        raise ConfigError(f"{where}: {key} must be one of {', '.join(map(str, error.schema['enum']))}, "
+                          f"got {error.instance!r}")
+    raise ConfigError(f"{where}: {key or 'config'}: {error.message}")
+
+
 def load_config(path: Path) -> WorkspaceConfig:
     """Read and check a workspace config file."""
     try:
@@ -173,12 +215,13 @@ def load_config(path: Path) -> WorkspaceConfig:
     except FileNotFoundError:
         raise WorkspaceError(f"{path}: no workspace config (expected {CONFIG_NAME})") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: not valid YAML{where}: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the config must be a mapping")
-    for key in ("name", "license"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise ConfigError(f"{path}: '{key}' is required")
+    check_config(data, str(path))
     labels = data.get("labels") or {}
     entities = tuple(labels.get("entities") or ())
     bad = [e for e in entities if not isinstance(e, str) or not e.isupper()]
@@ -230,7 +273,8 @@ class Workspace:
         return (folder,) if folder.is_dir() else ()
 
     def article_files(self) -> list[Path]:
-        return sorted(self.articles_dir.glob("*.jsonl"))
+        """The article record files (``articles/*.jsonl``; folders with that name are not files)."""
+        return sorted(p for p in self.articles_dir.glob("*.jsonl") if p.is_file())
 
     def annotation_files(self) -> list[Path]:
-        return sorted(self.annotations_dir.glob("*.jsonl"))
+        return sorted(p for p in self.annotations_dir.glob("*.jsonl") if p.is_file())

@@ -5,7 +5,6 @@ hash, block and span offset in every config, and a reload of every config with `
 from __future__ import annotations
 
 import json
-import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -207,25 +206,22 @@ def _check_metadata(folder: Path, manifest: dict[str, Any], report: ValidationRe
 
 
 def _reload(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import datasets
+    from .load import hub_offline
 
-    datasets.disable_progress_bars()
-
-    for config, spec in manifest["configs"].items():
-        expected = {name: s["rows"] for name, s in spec["splits"].items() if s["rows"]}
-        with tempfile.TemporaryDirectory(prefix="newscorpus-verify-") as cache:
-            try:
-                loaded = datasets.load_dataset(str(folder), config, cache_dir=cache)
-            except Exception as exc:  # report any loader failure as a problem
-                report.problems.append(Problem(config, "", f"datasets cannot load it: "
-                                               f"{type(exc).__name__}: {exc}", "reload"))
-                continue
-            got = {name: ds.num_rows for name, ds in loaded.items()}
-            if got != expected:
-                report.problems.append(Problem(config, "", f"datasets loads {got}, manifest says "
-                                               f"{expected}", "reload"))
+    with hub_offline() as datasets:
+        for config, spec in manifest["configs"].items():
+            expected = {name: s["rows"] for name, s in spec["splits"].items() if s["rows"]}
+            with tempfile.TemporaryDirectory(prefix="newscorpus-verify-") as cache:
+                try:
+                    loaded = datasets.load_dataset(str(folder), config, cache_dir=cache)
+                except Exception as exc:  # report any loader failure as a problem
+                    report.problems.append(Problem(config, "", f"datasets cannot load it: "
+                                                   f"{type(exc).__name__}: {exc}", "reload"))
+                    continue
+                got = {name: ds.num_rows for name, ds in loaded.items()}
+                if got != expected:
+                    report.problems.append(Problem(config, "", f"datasets loads {got}, manifest "
+                                                   f"says {expected}", "reload"))
 
 
 def verify_release(folder: Path, reload: bool = True) -> ValidationReport:

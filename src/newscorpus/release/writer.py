@@ -17,6 +17,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ def _check_request(version: str, release_date: str | None) -> str:
         parse_version(version)
     except ValueError:
         raise ConfigError(f"release version must be semver X.Y.Z, got {version!r}") from None
-    release_date = release_date or Date.today().isoformat()
+    release_date = release_date or datetime.now(UTC).date().isoformat()  # UTC, as the CLI says
     try:
         Date.fromisoformat(release_date)
     except ValueError:
