@@ -119,7 +119,7 @@ def test_json_feeds(shared_data: Path) -> None:
         assert isinstance(article, Article), article
         assert article.title == "title"
         assert article.url == "https://sample-json-feed.com/id"
-        assert article.authors == ["author_name"]
+        assert article.authors == []  # "author_name" is a login-style placeholder, not a person
         assert article.keywords == ["tag1", "tag2"]
         assert article.published_at == "2019-10-12T07:20:50.520000+00:00"
         assert article.modified_at is None  # same as published

@@ -71,7 +71,7 @@ JSONFEED = {
     "title": "Northwind Post",
     "home_page_url": "https://northwind.example/",
     "language": "en",
-    "authors": [{"name": "Desk"}],
+    "authors": [{"name": "Mei Chen"}],
     "items": [
         {"id": "1", "url": "https://northwind.example/gull", "title": "Gull Island seawall",
          "content_text": "First paragraph.\n\nSecond paragraph.",
@@ -162,16 +162,16 @@ def test_json_feed() -> None:
     assert first.published_at == "2026-02-01T10:00:00-05:00"
     assert first.origin["line"] == 12
     assert isinstance(second, Article) and second.content_kind == "summary"
-    assert second.authors == ["Desk"]  # JSON Feed items inherit the feed's authors
+    assert second.authors == ["Mei Chen"]  # JSON Feed items inherit the feed's authors
     assert isinstance(third, Rejection) and "not an object" in third.reason
 
 
 def test_json_feed_1_0_author_object() -> None:
     doc = {"version": "https://jsonfeed.org/version/1", "title": "T", "items": [
         {"id": "x", "url": "https://t.example/x", "title": "One", "content_html": "<p>Body</p>",
-         "author": {"name": "Solo Writer"}}]}
+         "author": {"name": "Sol Wright"}}]}
     [article] = run(json.dumps(doc).encode(), "f.json")
-    assert isinstance(article, Article) and article.authors == ["Solo Writer"]
+    assert isinstance(article, Article) and article.authors == ["Sol Wright"]
 
 
 def test_same_input_same_bytes() -> None:

@@ -11,7 +11,7 @@ import pytest
 from newscorpus.convert.base import Input
 from newscorpus.convert.html import HtmlConverter, decode_html
 from newscorpus.convert.htmlbody import is_boilerplate, jsonld_body_verdict, page_text, text_parts
-from newscorpus.convert.htmlmeta import bcp47, byline_authors, clean_title, parse_date, split_caption
+from newscorpus.convert.htmlmeta import bcp47, clean_title, parse_date, split_caption
 from newscorpus.convert.registry import detect
 from newscorpus.evaluate import score_page, score_texts
 from newscorpus.ids import article_id_from_url
@@ -258,26 +258,6 @@ def test_htmldate_and_dateline_fill_missing_dates() -> None:
     first = "3 novembre 2026. - " + PARAS[0]
     b = article(page(paras=[first] + PARAS[1:], lang="fr"))
     assert b.published_at == "2026-11-03" and b.provenance["published_at"]["rule"] == "dateline"
-
-
-@pytest.mark.parametrize(("raw", "authors", "wires"), [
-    ("By Ana Lima and Jonas Berg", ["Ana Lima", "Jonas Berg"], []),
-    ("Ana Lima, Jonas Berg, Mei Chen", ["Ana Lima", "Jonas Berg", "Mei Chen"], []),
-    ("Lima, Ana", ["Lima, Ana"], []),
-    ("Ana Lima, Reuters", ["Ana Lima"], ["Reuters"]),
-    ("Ana Lima, Washington", ["Ana Lima"], []),
-    ("Ana Lima | Lakeshore Courier", ["Ana Lima"], []),
-    ("par Marie Dupont et Jean Martin", ["Marie Dupont", "Jean Martin"], []),
-    ("https://twitter.com/ana; ana@news.example; @analima", [], []),
-    ("Staff; Web Desk; The Editors", [], []),
-    ("AP", [], ["AP"]),
-    ("Ana Lima. Courier International", ["Ana Lima"], []),
-    ("Sarah E. Needleman", ["Sarah E. Needleman"], []),
-    ("Amy Kuperinsky | NJ Advance Media for NJ.com", ["Amy Kuperinsky"], []),
-    ("Lakeshore", [], []),  # the start of the publisher's name
-])
-def test_byline_splitting(raw: str, authors: list[str], wires: list[str]) -> None:
-    assert byline_authors(raw, "Lakeshore Courier") == (authors, wires)
 
 
 def test_entities_in_jsonld_and_url_site_names() -> None:

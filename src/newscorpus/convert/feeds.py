@@ -31,7 +31,8 @@ from ..records import Article, Credit, Image
 from ..report import Skip
 from .base import Converter, Input, Outcome
 from .blocks import Part, drop_repeated, html_blocks, html_text, text_paragraphs
-from .fields import author_list, language_tag, single_line_text, unique_strings
+from .bylines import parse_authors
+from .fields import language_tag, single_line_text, unique_strings
 from .xmlsafe import sniff_root
 
 NAME = "feed"
@@ -169,10 +170,10 @@ def _xml_item(entry: Mapping[str, Any], index: int, line: int | None,
         if isinstance(value, str) and _is_url(value):
             item.link, item.rules["url"] = value.strip(), rule
             break
-    item.authors = author_list(entry.get("authors") or [])
+    item.authors = parse_authors(entry.get("authors") or []).authors
     if not item.authors and inherit:
         item.authors, item.rules["authors"] = list(inherit), "feed author"
-    item.contributors = author_list(entry.get("contributors") or [])
+    item.contributors = parse_authors(entry.get("contributors") or []).authors
     for key in ("published", "created", "updated"):
         iso = feed_date(entry.get(key), entry.get(f"{key}_parsed"))
         if iso:
@@ -251,7 +252,7 @@ def read_xml_feed(data: bytes) -> Feed:
         if callable(get_line):
             line = get_line()
             feed.problem_line = line if isinstance(line, int) and line > 0 else None
-    inherit = author_list(meta.get("authors") or []) if feed.version.startswith("atom") else []
+    inherit = parse_authors(meta.get("authors") or []).authors if feed.version.startswith("atom") else []
     entries = [_plain(e) for e in parsed.get("entries") or []]
     lines = _item_lines(data, len(entries))
     feed.items = [_xml_item(e, i, lines[i - 1], inherit, feed.link)
@@ -301,9 +302,9 @@ def _json_item_lines(text: str) -> list[int]:
 def _json_authors(obj: Mapping[str, Any]) -> list[str]:
     authors = obj.get("authors")
     if isinstance(authors, list):
-        return author_list(authors)
+        return parse_authors(authors).authors
     author = obj.get("author")
-    return author_list([author]) if author else []
+    return parse_authors([author]).authors if author else []
 
 
 def _json_item(obj: Mapping[str, Any], index: int, line: int | None, inherit: list[str],

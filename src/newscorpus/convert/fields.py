@@ -1,7 +1,6 @@
-"""Metadata field values shared by converters: author lists, language tags, keyword lists.
+"""Metadata field values shared by converters: language tags, keyword lists, one-line text.
 
-Sources give authors as one string ("By Ana Lima and Jonas Berg"), as lists, or as lists
-of objects; records always hold one name per item, in byline order.
+Authors have their own module, :mod:`newscorpus.convert.bylines`.
 """
 
 from __future__ import annotations
@@ -11,57 +10,7 @@ from collections.abc import Iterable
 
 from ..text import normalize
 
-_BY = re.compile(r"^(?:by|par|von|por|di|door|av|af)\s+", re.IGNORECASE)
-_AND = re.compile(r"\s*(?:;|\||\s&\s|\band\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_EMAIL_NAME = re.compile(r"^\s*[^@\s()]+@[^@\s()]+\s*\((?P<name>[^)]+)\)\s*$")
-_EMAIL_IN_PARENS = re.compile(r"\s*[(<][^()<>@\s]+@[^()<>\s]+[)>]")
-_TRAILING_PUNCT = re.compile(r"^[\s,.;:–—-]+|[\s,.;:–—-]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-def split_authors(value: str | None) -> list[str]:
-    """Author names in a byline string, one per item.
-
-    Splits on ``;``, ``|``, ``&``, "and", "und" and "et"; splits on commas
-    only when every piece has two words or more, so "Doe, Jane" stays one name. Drops a
-    leading "By", bare e-mail addresses and "(jane@x.org)", and keeps the name of
-    "jane@x.org (Jane Doe)".
-    """
-    if not value:
-        return []
-    value = normalize(value)
-    m = _EMAIL_NAME.match(value)
-    if m:
-        value = m.group("name")
-    value = _BY.sub("", _EMAIL_IN_PARENS.sub("", value))
-    names: list[str] = []
-    for piece in _AND.split(value):
-        commas = [p.strip() for p in piece.split(",") if p.strip()]
-        if len(commas) > 1 and all(len(p.split()) >= 2 for p in commas):
-            names.extend(commas)
-        else:
-            names.append(piece)
-    out: list[str] = []
-    for name in names:
-        name = _TRAILING_PUNCT.sub("", _BY.sub("", name.strip()))
-        if name and not _EMAIL.match(name) and name not in out:
-            out.append(name)
-    return out
-
-
-def author_list(values: Iterable[object]) -> list[str]:
-    """Names from a list of strings or objects with a ``name``, each string split by
-    :func:`split_authors`; duplicates dropped, order kept."""
-    out: list[str] = []
-    for value in values:
-        if isinstance(value, dict):
-            value = value.get("name")
-        if isinstance(value, str):
-            for name in split_authors(value):
-                if name not in out:
-                    out.append(name)
-    return out
 
 
 def language_tag(value: object) -> str | None:

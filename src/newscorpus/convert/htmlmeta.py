@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from ..dates import to_iso8601
 from ..records import Credit, Image
 from ..text import normalize
+from .bylines import parse_byline, wire_agency
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -37,28 +38,6 @@ ARTICLE_TYPES = frozenset({
 _NEWS_FIRST = ("NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
                "BackgroundNewsArticle", "ReviewNewsArticle", "Article", "BlogPosting")
 
-WIRE_AGENCIES = {name.casefold(): name for name in (
-    "AP", "Associated Press", "The Associated Press", "Reuters", "Thomson Reuters", "AFP",
-    "Agence France-Presse", "Agence France Presse", "AA", "Anadolu", "Anadolu Agency", "dpa",
-    "Deutsche Presse-Agentur", "EFE", "ANSA", "Xinhua", "Kyodo", "Kyodo News", "PA", "PA Media",
-    "Press Association", "UPI", "TASS", "Yonhap", "ANI", "PTI", "IANS", "Europa Press", "APA",
-    "Belga", "Lusa", "NTB", "Ritzau", "TT", "CNA", "Bernama", "Antara", "KNA", "epd", "SDA",
-    "Keystone-SDA", "AAP", "CP", "The Canadian Press", "Bloomberg", "WAM", "SPA", "MENA", "IRNA",
-)}
-
-# Words that make a byline entry a newsroom label rather than a person's name.
-_ROLE_WORDS = re.compile(
-    r"\b(?:staff|desk|newsroom|editorial|editors?|team|bureau|correspondents?|reporters?|"
-    r"contributors?|writers?|admin|administrator|webmaster|redaktion|rédaction|redacción|"
-    r"redazione|redação|agenc(?:y|ies)|wires?|online|news service|press release|sponsored)\b",
-    re.IGNORECASE)
-_BY_PREFIX = re.compile(r"^(?:by|par|por|door|przez|av|written by|posted by|von)\s*:?\s+",
-                        re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\s+(?:and|&|und|et|y|e)\s+|,\s*(?:and|&)\s+|\s*&\s*)\s*",
-                           re.IGNORECASE)
-_AFFILIATION = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=\w)")
-_DOMAIN = re.compile(r"\w\.(?:com|org|net|co|uk|de|fr|info|news|io|tv)\b", re.IGNORECASE)
-_HAS_LETTER = re.compile(r"[^\W\d_]")
 _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
                         r"(Z|[+-][0-9]{2}:[0-9]{2}))?$")
@@ -199,49 +178,6 @@ def _resolve(value: Any, index: dict[str, dict[str, Any]]) -> Any:
 
 # --- authors -------------------------------------------------------------------------------
 
-def byline_authors(raw: str, publisher: str | None = None) -> tuple[list[str], list[str]]:
-    """``(authors, wire agencies)`` named in one byline string."""
-    text = normalize(raw)
-    text = _BY_PREFIX.sub("", text)
-    authors: list[str] = []
-    wires: list[str] = []
-    for part in _AUTHOR_SPLIT.split(text):
-        pieces = [p.strip() for p in part.split(",") if p.strip()]
-        if (len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces)
-                and all(p[:1].isupper() for p in pieces)
-                and not any(p.casefold() in WIRE_AGENCIES for p in pieces)):
-            pieces = [f"{pieces[0]}, {pieces[1]}"]  # "Lima, Ana": one name, surname first
-        for i, piece in enumerate(pieces):
-            piece = _BY_PREFIX.sub("", piece).strip(" .:-–—")
-            agency = WIRE_AGENCIES.get(piece.casefold())
-            if agency is None and piece.startswith("(") and piece.endswith(")"):
-                agency = WIRE_AGENCIES.get(piece[1:-1].casefold())
-            if agency:
-                wires.append(agency)
-            elif i > 0 and len(piece.split()) == 1 and len(pieces[0].split()) > 1:
-                continue  # "Ana Lima, Washington": a place or role after the name
-            elif (name := clean_author(piece, publisher)) is not None:
-                authors.append(name)
-    return authors, wires
-
-
-def clean_author(name: str, publisher: str | None = None) -> str | None:
-    """``name`` when it looks like a person's name, else None (URL, e-mail, handle, domain,
-    newsroom label, the publisher). An affiliation after a full stop ("Ana Lima. Courier
-    International") is cut off; initials ("Sarah E. Needleman") are kept."""
-    name = re.sub(r"\s*\((?:[^()]*)\)\s*$", "", name).strip(" .,:;-–—")
-    name = _AFFILIATION.split(name, maxsplit=1)[0]
-    lowered = name.casefold()
-    site = (publisher or "").casefold()
-    if (not name or not _HAS_LETTER.search(name) or len(name) > 80 or len(name.split()) > 6
-            or "://" in name or lowered.startswith("www.") or "/" in name
-            or "@" in name or any(ch.isdigit() for ch in name) or _DOMAIN.search(name)
-            or _ROLE_WORDS.search(name)
-            or (site and (lowered == site or re.match(re.escape(lowered) + r"\W", site)))):
-        return None
-    return name
-
-
 def _person_names(value: Any, index: dict[str, dict[str, Any]]) -> list[tuple[str, bool]]:
     """``(name, is_organization)`` for each author entry of a JSON-LD ``author`` value."""
     out: list[tuple[str, bool]] = []
@@ -265,9 +201,10 @@ def _add_authors(meta: PageMeta, entries: list[tuple[str, bool]], rule: str) -> 
         return
     authors: list[str] = []
     for raw, is_org in entries:
-        names, wires = byline_authors(raw, meta.source)
+        byline = parse_byline(raw, meta.source)
+        names, wires = byline.authors, byline.agencies
         if is_org:
-            agency = WIRE_AGENCIES.get(normalize(raw).casefold())
+            agency = wire_agency(raw)
             wires += [agency] if agency else []
             names = []
         authors += names

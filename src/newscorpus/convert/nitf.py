@@ -27,7 +27,8 @@ from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article, Credit, Image
 from .base import Converter, Input, Outcome
 from .blocks import BlockReader, Part, drop_repeated, element_text
-from .fields import language_tag, split_authors, unique_strings
+from .bylines import parse_byline
+from .fields import language_tag, unique_strings
 from .xmlsafe import XmlProblem, local_name, parse, sniff_root
 
 NAME = "nitf"
@@ -122,7 +123,7 @@ def _byline_authors(byline: etree._Element) -> list[str]:
     persons = [element_text(p) for p in byline.xpath(".//*[local-name()='person']")]
     if any(persons):
         return [p for p in persons if p]
-    return split_authors(element_text(byline, skip=frozenset({"byttl"})))
+    return parse_byline(element_text(byline, skip=frozenset({"byttl"}))).authors
 
 
 def _body_reader(images: list[tuple[int | None, Image]]) -> BlockReader:

@@ -49,7 +49,8 @@ from ..records import Article, Image
 from ..report import Rejection, Skip
 from .base import Converter, ConvertOptions, Input, Outcome
 from .blocks import Part, drop_repeated, html_blocks, text_paragraphs
-from .fields import author_list, language_tag, single_line_text, split_authors, unique_strings
+from .bylines import parse_authors, parse_byline
+from .fields import language_tag, single_line_text, unique_strings
 from .nitf import norm_date
 
 BUILTIN_MAPPINGS = ("default", "gum-wikinews", "newsmtsc")
@@ -103,10 +104,10 @@ def _t_html(value: Any, spec: FieldSpec) -> list[Part]:
 
 def _t_authors(value: Any, spec: FieldSpec) -> list[str]:
     if isinstance(value, list):
-        return author_list(value)
+        return parse_authors(value).authors
     if isinstance(value, dict):
-        return author_list([value])
-    return split_authors(_scalar(value))
+        return parse_authors([value]).authors
+    return parse_byline(_scalar(value)).authors
 
 
 def _t_split(value: Any, spec: FieldSpec) -> list[str]:

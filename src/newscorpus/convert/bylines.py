@@ -1,0 +1,161 @@
+"""Bylines: the one parser that turns author fields into people's names, for every format.
+
+Sources give authors as one string ("By Ana Lima and Jonas Berg, Reuters"), as lists of
+strings, or as lists of objects with a ``name``. :func:`parse_byline` and
+:func:`parse_authors` return the people (one name per item, in byline order, duplicates
+dropped case-insensitively) and, separately, the wire agencies named among them, which
+converters record as ``wire`` credits rather than as authors.
+
+Rules, in order: Unicode normalization; "jane@x.org (Jane Doe)" keeps the name; "(jane@x.org)"
+and a leading "By"/"Par"/"Von"/... are dropped; the string is split on ``;``, ``|``, ``&`` and
+"and"/"und"/"et"/"y"/"e"; each part is split on commas, except "Lima, Ana" (two single
+capitalised words: surname first); a wire agency becomes an agency; a one-word piece after a
+full name ("Ana Lima, Washington") is a place or role and is dropped; URLs, e-mail addresses,
+handles, login names ("loening.meyel"), domains, newsroom labels ("Staff", "Web Desk") and the
+publisher's own name are not people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..text import normalize
+
+WIRE_AGENCIES = {name.casefold(): name for name in (
+    "AP", "Associated Press", "The Associated Press", "Reuters", "Thomson Reuters", "AFP",
+    "Agence France-Presse", "Agence France Presse", "AA", "Anadolu", "Anadolu Agency", "dpa",
+    "Deutsche Presse-Agentur", "EFE", "ANSA", "Xinhua", "Kyodo", "Kyodo News", "PA", "PA Media",
+    "Press Association", "UPI", "TASS", "Yonhap", "ANI", "PTI", "IANS", "Europa Press", "APA",
+    "Belga", "Lusa", "NTB", "Ritzau", "TT", "CNA", "Bernama", "Antara", "KNA", "epd", "SDA",
+    "Keystone-SDA", "AAP", "CP", "The Canadian Press", "Bloomberg", "WAM", "SPA", "MENA", "IRNA",
+)}
+
+# Words that make a byline entry a newsroom label rather than a person's name.
+_ROLE_WORDS = re.compile(
+    r"\b(?:staff|desk|newsroom|editorial|editors?|team|bureau|correspondents?|reporters?|"
+    r"contributors?|writers?|admin|administrator|webmaster|redaktion|rédaction|redacción|"
+    r"redazione|redação|agenc(?:y|ies)|wires?|online|news service|press release|sponsored)\b",
+    re.IGNORECASE)
+_BY_PREFIX = re.compile(r"^(?:by|par|por|von|di|door|przez|av|af|written by|posted by)\s*:?\s+",
+                        re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\s+(?:and|&|und|et|y|e)\s+|,\s*(?:and|&)\s+|\s*&\s*)\s*",
+                           re.IGNORECASE)
+_EMAIL_NAME = re.compile(r"^\s*[^@\s()]+@[^@\s()]+\s*\((?P<name>[^)]+)\)\s*$")
+_EMAIL_IN_PARENS = re.compile(r"\s*[(<][^()<>@\s]+@[^()<>\s]+[)>]")
+_AFFILIATION = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=\w)")
+_DOMAIN = re.compile(r"\w\.(?:com|org|net|co|uk|de|fr|info|news|io|tv)\b", re.IGNORECASE)
+_LOGIN = re.compile(r"^[^\W\d_]+(?:[._][^\W\d_]+)+$")  # "loening.meyel", "j_doe": no spaces
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(slots=True)
+class Byline:
+    """People and wire agencies named in author fields."""
+
+    authors: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+
+    def add(self, other: Byline) -> None:
+        seen = {a.casefold() for a in self.authors}
+        for name in other.authors:
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                self.authors.append(name)
+        self.agencies += [a for a in other.agencies if a not in self.agencies]
+
+
+def wire_agency(name: str) -> str | None:
+    """The canonical name of the wire agency ``name`` ("AP", "(Reuters)"), or None."""
+    key = normalize(name).strip(" .:-–—").casefold()
+    if key.startswith("(") and key.endswith(")"):
+        key = key[1:-1]
+    return WIRE_AGENCIES.get(key)
+
+
+def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
+    """People and agencies in one byline string (see the module's rules)."""
+    out = Byline()
+    if not raw:
+        return out
+    text = normalize(raw)
+    m = _EMAIL_NAME.match(text)
+    if m:
+        text = m.group("name")
+    text = _BY_PREFIX.sub("", _EMAIL_IN_PARENS.sub("", text).strip())
+    people = Byline()
+    for part in _AUTHOR_SPLIT.split(text):
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if (len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces)
+                and all(p[:1].isupper() for p in pieces)
+                and not any(wire_agency(p) for p in pieces)):
+            pieces = [f"{pieces[0]}, {pieces[1]}"]  # "Lima, Ana": one name, surname first
+        for i, piece in enumerate(pieces):
+            piece = _BY_PREFIX.sub("", piece).strip(" .:-–—")
+            agency = wire_agency(piece)
+            if agency is None:
+                piece, agency = _split_trailing_agency(piece)
+                if agency:
+                    people.add(Byline([], [agency]))
+                    agency = None if piece else agency
+            if agency:
+                people.add(Byline([], [agency]))
+            elif i > 0 and len(piece.split()) == 1 and len(pieces[0].split()) > 1:
+                continue  # "Ana Lima, Washington": a place or role after the name
+            elif (name := person_name(piece, publisher)) is not None:
+                people.add(Byline([name]))
+    out.add(people)
+    return out
+
+
+_AGENCY_SUFFIXES = sorted(WIRE_AGENCIES, key=len, reverse=True)
+
+
+def _split_trailing_agency(piece: str) -> tuple[str, str | None]:
+    """``("Ashok Sharma", "Associated Press")`` for "Ashok Sharma Associated Press": an agency
+    glued after a name of two words or more (no comma)."""
+    folded = piece.casefold()
+    for key in _AGENCY_SUFFIXES:
+        if folded.endswith(" " + key):
+            name = piece[: len(piece) - len(key)].strip(" ,-–—/")
+            if len(name.split()) >= 2:
+                return name, WIRE_AGENCIES[key]
+    return piece, None
+
+
+def parse_authors(values: Iterable[object] | str | None, publisher: str | None = None) -> Byline:
+    """People and agencies in an author field: a byline string, or a list of strings and
+    objects with a ``name`` (an object of ``@type``/``type`` Organization counts as an agency
+    when it is one, and is never a person)."""
+    out = Byline()
+    if values is None:
+        return out
+    for value in [values] if isinstance(values, str) else values:
+        if isinstance(value, dict):
+            kind = str(value.get("@type") or value.get("type") or "")
+            value = value.get("name")
+            if "Organization" in kind:
+                agency = wire_agency(value) if isinstance(value, str) else None
+                out.add(Byline([], [agency] if agency else []))
+                continue
+        if isinstance(value, str):
+            out.add(parse_byline(value, publisher))
+    return out
+
+
+def person_name(name: str, publisher: str | None = None) -> str | None:
+    """``name`` when it looks like a person's name, else None (URL, e-mail, handle, login,
+    domain, newsroom label, the publisher). An affiliation after a full stop ("Ana Lima.
+    Courier International") is cut off; initials ("Sarah E. Needleman") are kept."""
+    name = re.sub(r"\s*\((?:[^()]*)\)\s*$", "", name).strip(" .,:;-–—")
+    name = _AFFILIATION.split(name, maxsplit=1)[0]
+    lowered = name.casefold()
+    site = (publisher or "").casefold()
+    if (not name or not _HAS_LETTER.search(name) or len(name) > 80 or len(name.split()) > 6
+            or "://" in name or lowered.startswith("www.") or "/" in name
+            or "@" in name or any(ch.isdigit() for ch in name) or _DOMAIN.search(name)
+            or _LOGIN.match(name) or _ROLE_WORDS.search(name)
+            or (site and (lowered == site or re.match(re.escape(lowered) + r"\W", site)))):
+        return None
+    return name

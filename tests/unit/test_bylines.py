@@ -1,0 +1,97 @@
+"""One byline parser for every format: the same byline gives the same authors and agencies
+whether it comes from an HTML page, a feed, a wire JSON/CSV row or an NITF byline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newscorpus.convert.bylines import parse_authors, parse_byline
+
+CASES = [
+    ("By Ana Lima and Jonas Berg, Reuters", ["Ana Lima", "Jonas Berg"], ["Reuters"]),
+    ("Sunrita Sen, dpa", ["Sunrita Sen"], ["dpa"]),
+    ("By ASHOK SHARMA", ["ASHOK SHARMA"], []),
+    ("BY ASHOK SHARMA Associated Press", ["ASHOK SHARMA"], ["Associated Press"]),
+    ("Jan Kowalski Reuters", ["Jan Kowalski"], ["Reuters"]),
+    ("The Associated Press", [], ["The Associated Press"]),
+    ("Lima, Ana", ["Lima, Ana"], []),
+    ("Ana Lima, Washington", ["Ana Lima"], []),
+    ("jane@x.org (Jane Doe)", ["Jane Doe"], []),
+    ("Jane Doe (jane@x.org)", ["Jane Doe"], []),
+    ("Par Marie Dupont et Jean Martin", ["Marie Dupont", "Jean Martin"], []),
+    ("Staff; Web Desk", [], []),
+    ("loening.meyel", [], []),
+    ("Sarah E. Needleman", ["Sarah E. Needleman"], []),
+    ("Ana Lima | ana lima", ["Ana Lima"], []),
+    ("(AP)", [], ["AP"]),
+]
+
+
+@pytest.mark.parametrize(("raw", "authors", "agencies"), CASES)
+def test_byline(raw: str, authors: list[str], agencies: list[str]) -> None:
+    byline = parse_byline(raw)
+    assert (byline.authors, byline.agencies) == (authors, agencies)
+
+
+def test_lists_and_objects_give_the_same_people() -> None:
+    raw = "By Ana Lima and Jonas Berg, Reuters"
+    assert parse_authors([raw]).authors == parse_authors(raw).authors == ["Ana Lima", "Jonas Berg"]
+    objects = [{"name": "Ana Lima"}, {"@type": "Person", "name": "Jonas Berg"},
+               {"@type": "Organization", "name": "Reuters"}]
+    got = parse_authors(objects)
+    assert (got.authors, got.agencies) == (["Ana Lima", "Jonas Berg"], ["Reuters"])
+
+
+def test_the_publisher_is_not_an_author() -> None:
+    assert parse_byline("Daily Courier", publisher="Daily Courier").authors == []
+
+
+def test_every_format_gives_the_same_authors(tmp_path: Path) -> None:
+    """The byline of the issue, through the HTML, feed, JSONL and CSV converters."""
+    import newscorpus
+
+    byline = "By Ana Lima and Jonas Berg, Reuters"
+    body = " ".join(["The council met on Tuesday to discuss the budget for the coming year."] * 6)
+    (tmp_path / "page.html").write_text(
+        f'<html lang="en"><head><title>Budget talks</title><meta name="author" content="{byline}">'
+        f'</head><body><article><h1>Budget talks</h1><p>{body}</p><p>{body}</p></article></body></html>',
+        encoding="utf-8")
+    (tmp_path / "feed.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        '<channel><title>T</title><link>https://example.org/</link><description>d</description>'
+        f'<item><title>Budget talks</title><link>https://example.org/feed-story</link>'
+        f'<dc:creator>{byline}</dc:creator><description>{body}</description>'
+        '<pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate></item></channel></rss>', encoding="utf-8")
+    row = {"title": "Budget talks", "text": body, "authors": byline, "url": "https://example.org/row"}
+    (tmp_path / "rows.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (tmp_path / "rows.csv").write_text(
+        f'title,text,authors,url\nBudget talks,{body},"{byline}",https://example.org/csv\n',
+        encoding="utf-8")
+    result = newscorpus.convert([tmp_path])
+    records = list(result.records())
+    assert result.report.converted == 4, [str(r) for r in result.report.rejections]
+    assert [r["authors"] for r in records] == [["Ana Lima", "Jonas Berg"]] * 4
+
+
+@pytest.mark.parametrize(("raw", "authors", "wires"), [
+    ("By Ana Lima and Jonas Berg", ["Ana Lima", "Jonas Berg"], []),
+    ("Ana Lima, Jonas Berg, Mei Chen", ["Ana Lima", "Jonas Berg", "Mei Chen"], []),
+    ("Lima, Ana", ["Lima, Ana"], []),
+    ("Ana Lima, Reuters", ["Ana Lima"], ["Reuters"]),
+    ("Ana Lima, Washington", ["Ana Lima"], []),
+    ("Ana Lima | Lakeshore Courier", ["Ana Lima"], []),
+    ("par Marie Dupont et Jean Martin", ["Marie Dupont", "Jean Martin"], []),
+    ("https://twitter.com/ana; ana@news.example; @analima", [], []),
+    ("Staff; Web Desk; The Editors", [], []),
+    ("AP", [], ["AP"]),
+    ("Ana Lima. Courier International", ["Ana Lima"], []),
+    ("Sarah E. Needleman", ["Sarah E. Needleman"], []),
+    ("Amy Kuperinsky | NJ Advance Media for NJ.com", ["Amy Kuperinsky"], []),
+    ("Lakeshore", [], []),  # the start of the publisher's name
+])
+def test_byline_splitting(raw: str, authors: list[str], wires: list[str]) -> None:
+    byline = parse_byline(raw, "Lakeshore Courier")
+    assert (byline.authors, byline.agencies) == (authors, wires)
