@@ -97,3 +97,13 @@ def test_a_bad_jsonl_line_is_a_library_error(tmp_path: Path) -> None:
     path.write_text('[1, 2]\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"a.jsonl:1: a record must be a JSON object"):
         list(read_jsonl(path))
+
+
+def test_the_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Library\n", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "import newscorpus\n" in code and "from newscorpus." not in code
+    monkeypatch.chdir(copy_sample_workspace(tmp_path / "ws"))
+    exec(compile(code, "README.md#library", "exec"), {})  # noqa: S102 - our own documentation
+    assert (tmp_path / "ws" / "releases" / "0.3.0" / "manifest.json").is_file()
