@@ -14,7 +14,7 @@ calls these functions and prints their results.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,8 @@ class ConvertResult:
 def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
             workspace: Workspace | str | Path | None = None, options: ConvertOptions | None = None,
             format: str | None = None, quarantine: str | Path | None = None, jobs: int = 1,
-            resume: bool = False, progress: Progress | None = None) -> ConvertResult:
+            resume: bool = False, progress: Progress | None = None,
+            settings: Mapping[str, Mapping[str, Any]] | None = None) -> ConvertResult:
     """Convert files, folders and globs into article records: the same records, rejections
     and summary as ``newscorpus convert``.
 
@@ -58,14 +59,21 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
     in a workspace, else ``<output stem>.quarantine.jsonl`` beside the output). Without
     ``output`` and without a workspace, nothing is written and the records are returned in
     memory (for small inputs). With a ``workspace``, the output defaults to its
-    ``articles/articles.jsonl``, its site profiles are used, and records written into its
-    articles folder are remembered as validated for the next release build."""
+    ``articles/articles.jsonl``, its site profiles and per-format options (config key
+    ``convert:``) are used, and records written into its articles folder are remembered as
+    validated for the next release build. ``settings`` are per-format options as
+    ``{"html": {"mode": "full"}}`` (strings are coerced, as from the command line), applied
+    over the config's; ``options.formats``, when given, is used as it is."""
     from .convert.batch import convert_paths
+    from .convert.formatoptions import format_options
 
     ws = workspace if isinstance(workspace, Workspace) or workspace is None else Workspace.open(workspace)
     options = options or ConvertOptions()
     if ws is not None and not options.profile_dirs:
         options = replace(options, profile_dirs=ws.profile_dirs)
+    if not options.formats and (settings or (ws is not None and ws.config.convert)):
+        options = replace(options, formats=format_options(
+            ws.config.convert if ws is not None else None, settings))
     paths = list(inputs) or ([ws.path("raw")] if ws is not None else [])
     if output is None and ws is not None:
         output = ws.articles_dir / "articles.jsonl"

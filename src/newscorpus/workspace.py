@@ -95,6 +95,7 @@ class WorkspaceConfig:
     citation: dict[str, Any] = field(default_factory=dict)
     datasheet: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PATHS))
+    convert: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-format options
 
 
 STRATEGIES = ("hash", "time", "source")
@@ -239,6 +240,7 @@ def load_config(path: Path) -> WorkspaceConfig:
         citation=data.get("citation") or {},
         datasheet=_datasheet(str(path), data.get("datasheet")),
         paths={**DEFAULT_PATHS, **(data.get("paths") or {})},
+        convert={str(k): dict(v) for k, v in (data.get("convert") or {}).items()},
     )
 
 

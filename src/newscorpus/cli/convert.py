@@ -28,11 +28,14 @@ from .options import echo_json, json_option, workspace_option
 @click.option("--fresh", is_flag=True,
               help="Convert every input again (default: inputs unchanged since the last run keep "
                    "their records).")
+@click.option("--option", "settings", multiple=True, metavar="FORMAT.KEY=VALUE",
+              help="A per-format converter option, e.g. html.mode=full or html.favor_precision=false "
+                   "(repeatable; wins over the workspace config's convert: section).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
 def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, fmt: str | None,
                 profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
-                jobs: int, fresh: bool, strict: bool, as_json: bool) -> None:
+                jobs: int, settings: tuple[str, ...], fresh: bool, strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
 
     Every input ends as a record, a rejection (written to the quarantine file with the
@@ -44,18 +47,20 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
       newscorpus convert dumps/*.txt -o articles/extra.jsonl --profile generic
       newscorpus convert crawl/ --jobs 2 --fresh
       newscorpus convert export.csv --mapping my-mapping.yaml
+      newscorpus convert pages/ --option html.mode=full
     """
+    from ..api import convert
     from ..convert.base import ConvertOptions
-    from ..convert.batch import convert_paths, iter_inputs
+    from ..convert.batch import iter_inputs
+    from ..convert.formatoptions import parse_assignments
     from ..workspace import Workspace
 
     ws = Workspace.open(workspace)
-    output = output or ws.articles_dir / "articles.jsonl"
-    quarantine = ws.path("quarantine") / f"{output.stem}.jsonl"
-    options = ConvertOptions(max_bytes=max_bytes, profile=profile, profile_dirs=ws.profile_dirs,
-                             language=language, mapping=Path(mapping) if mapping else None)
+    options = ConvertOptions(max_bytes=max_bytes, profile=profile, language=language,
+                             mapping=Path(mapping) if mapping else None)
     paths = list(inputs) or [ws.path("raw")]
-    run = partial(convert_paths, paths, output, quarantine, options, fmt, jobs=jobs, resume=not fresh)
+    run = partial(convert, paths, output, workspace=ws, options=options, format=fmt, jobs=jobs,
+                  resume=not fresh, settings=parse_assignments(settings))
     if not as_json and sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -63,13 +68,10 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
         columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"))
         with Progress(*columns, transient=True) as bar:
             task = bar.add_task("", total=total)
-            report = run(progress=lambda name: bar.update(task, advance=1, description=name))
+            result = run(progress=lambda name: bar.update(task, advance=1, description=name))
     else:
-        report = run()
-    if output.parent.resolve() == ws.articles_dir.resolve():
-        from ..release.inputs import remember_valid
-
-        remember_valid(ws, output, report.written)  # every record written was validated
+        result = run()
+    report, output, quarantine = result.report, result.output, result.quarantine
     if as_json:
         echo_json(report.to_dict())
     else:

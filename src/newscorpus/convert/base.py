@@ -7,7 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from ..records import Article
 from ..report import Rejection, Skip
@@ -15,6 +15,8 @@ from ..report import Rejection, Skip
 Outcome = Article | Rejection | Skip
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,17 @@ class ConvertOptions:
     profile_dirs: tuple[Path, ...] = ()
     language: str | None = None
     mapping: Path | None = None  # field mapping for jsonl/csv (a YAML file or a built-in name)
+    formats: tuple[tuple[str, Any], ...] = ()
+    """Per-format options: ``(converter name, its Options dataclass instance)`` pairs, made
+    by :func:`newscorpus.convert.formatoptions.format_options` from the workspace config's
+    ``convert:`` section and the CLI's ``--option FORMAT.KEY=VALUE``."""
+
+    def for_format(self, name: str, kind: type[T]) -> T:
+        """The options of format ``name`` (its defaults when none were given)."""
+        for key, value in self.formats:
+            if key == name and isinstance(value, kind):
+                return value
+        return kind()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +64,8 @@ class Converter(ABC):
 
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
+    Options: ClassVar[type | None] = None
+    """The format's own options dataclass (frozen, every field with a default), or None."""
 
     def __init__(self, options: ConvertOptions | None = None) -> None:
         self.options = options or ConvertOptions()

@@ -89,6 +89,15 @@ class ExtractionOptions:
     drop_boilerplate: bool = True
     htmldate: bool = True
 
+    def __post_init__(self) -> None:
+        if self.mode not in EXTRACTION_MODES:
+            raise ValueError(f"mode must be one of {', '.join(EXTRACTION_MODES)}, got {self.mode!r}")
+        if self.short_chars < 0 or not 0 <= self.page_share <= 1:
+            raise ValueError("short_chars must be >= 0 and page_share between 0 and 1")
+
+
+EXTRACTION_MODES = ("cascade", "full", "fast")
+
 
 def looks_like_html(head: bytes) -> bool:
     """Whether the first bytes of a payload look like an HTML document."""
@@ -171,11 +180,12 @@ class HtmlConverter(Converter):
 
     name = NAME
     extensions = (".html", ".htm", ".xhtml", ".shtml")
+    Options = ExtractionOptions
 
     def __init__(self, options: ConvertOptions | None = None,
                  extraction: ExtractionOptions | None = None) -> None:
         super().__init__(options)
-        self.extraction = extraction or ExtractionOptions()
+        self.extraction = extraction or self.options.for_format(NAME, ExtractionOptions)
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
