@@ -9,6 +9,11 @@ can catch either.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .report import ValidationReport
+
 
 class NewscorpusError(Exception):
     """Base class of every newscorpus exception."""
@@ -57,9 +62,17 @@ class ReleaseExistsError(ReleaseError, FileExistsError):
 class InvalidRecordsError(ReleaseError, ValueError):
     """Records failed validation; the attached report names each problem."""
 
-    def __init__(self, message: str, report: object) -> None:
+    def __init__(self, message: str, report: ValidationReport) -> None:
         super().__init__(message)
         self.report = report
+
+    def lines(self, limit: int = 50) -> list[str]:
+        """The first ``limit`` problems as lines, and how many more there are."""
+        problems = self.report.problems
+        out = [str(p) for p in problems[:limit]]
+        if len(problems) > limit:
+            out.append(f"... and {len(problems) - limit} more problems")
+        return out
 
 
 class LabelStudioError(NewscorpusError, ConnectionError):

@@ -7,15 +7,20 @@ from typing import Any
 
 import click
 
-from ..errors import NewscorpusError
+from ..errors import InvalidRecordsError, NewscorpusError
 
 
 class Group(click.Group):
-    """A click group that turns library errors into one-line errors (exit 1)."""
+    """A click group that turns library errors into one-line errors (exit 1); for invalid
+    records, the problems come first on stderr (at most 50)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except InvalidRecordsError as exc:
+            for line in exc.lines():
+                click.echo(line, err=True)
+            raise click.ClickException(f"refused: {exc}") from None
         except NewscorpusError as exc:
             raise click.ClickException(str(exc)) from None
         except FileNotFoundError as exc:

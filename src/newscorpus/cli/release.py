@@ -50,23 +50,12 @@ def build_cmd(version: str, workspace: Path, release_date: str | None, out_dir: 
     Example:
       newscorpus release build 0.2.0 --date 2026-12-01
     """
-    from ..errors import InvalidRecordsError
-    from ..release.writer import build_release
+    from ..api import BuildOptions, build_release
     from ..workspace import Workspace
 
-    if release_date is None:
-        from datetime import UTC, datetime
-
-        release_date = datetime.now(UTC).date().isoformat()
-    try:
-        result = build_release(Workspace.open(workspace), version, release_date, out_dir,
-                               use_cache=not no_cache, progress=lambda m: click.echo(m, err=True),
-                               previous=None if first else (previous or "auto"),
-                               reshuffle=reshuffle)
-    except InvalidRecordsError as exc:
-        for problem in exc.report.problems[:50]:  # type: ignore[attr-defined]
-            click.echo(str(problem), err=True)
-        raise click.ClickException(f"build refused: {exc}") from None
+    result = build_release(Workspace.open(workspace), version, BuildOptions(
+        release_date=release_date, out_dir=out_dir, use_cache=not no_cache, previous=previous,
+        first_release=first, reshuffle=reshuffle, progress=lambda m: click.echo(m, err=True)))
     counts = result.manifest["counts"]
     splits = result.manifest["configs"]["default"]["splits"]
     click.echo(f"built {result.path}: {counts['articles']} articles ("

@@ -309,7 +309,7 @@ def check_workspace(ws: Workspace, use_cache: bool = True) -> ValidationReport:
     try:
         inputs = prepare_inputs(ws, use_cache)
     except InvalidRecordsError as exc:
-        return exc.report  # type: ignore[return-value]
+        return exc.report
     checker = BatchChecker(inputs)
     for batch in iter_article_batches(inputs.files):
         checker.check(batch)
