@@ -98,3 +98,12 @@ def test_cli_reports_a_bad_option_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     [line] = result.output.strip().splitlines()
     assert line.startswith("Error: convert.html: mode must be one of")
+
+
+def test_every_html_option_is_documented() -> None:
+    from newscorpus.convert.formatoptions import describe
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+    for name, _, default in describe("html"):
+        default_text = str(default).lower() if isinstance(default, bool) else str(default)
+        assert f"| `html.{name}` | `{default_text}` |" in doc, name

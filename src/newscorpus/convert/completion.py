@@ -20,6 +20,7 @@ from ..errors import MissingDependencyError
 from ..ids import canonical_url
 from ..records import Article
 from ..report import Rejection
+from .base import ConvertOptions
 
 Page = bytes | tuple[bytes, str | None]
 """A page's bytes, or its bytes and the charset declared for them (HTTP header)."""
@@ -45,8 +46,8 @@ class CompletionReport:
     problems: list[Rejection] = field(default_factory=list)
 
 
-def html_converter() -> DocumentConverter:
-    """The built-in HTML converter (raises :class:`MissingDependencyError` when it, or what
+def html_converter(options: ConvertOptions | None = None) -> DocumentConverter:
+    """The built-in HTML converter with ``options`` (its ``html`` options included; raises :class:`MissingDependencyError` when it, or what
     it needs, is not installed)."""
     try:
         from .html import HtmlConverter
@@ -54,7 +55,7 @@ def html_converter() -> DocumentConverter:
         raise MissingDependencyError(
             f"completing summaries needs the HTML converter, which cannot be imported: {exc}"
         ) from exc
-    return HtmlConverter()
+    return HtmlConverter(options)
 
 
 def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -> Article:
@@ -107,13 +108,14 @@ def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -
 
 def complete_summaries(articles: Iterable[Article], pages: PageSource,
                        converter: DocumentConverter | None = None,
-                       report: CompletionReport | None = None) -> Iterator[Article]:
+                       report: CompletionReport | None = None,
+                       options: ConvertOptions | None = None) -> Iterator[Article]:
     """Yield every article of ``articles``: summaries completed from ``pages`` where the
     page exists and converts, all others unchanged (one record out per record in).
 
     ``pages(url)`` gives the stored page for a summary's canonical URL (e.g. from a folder
-    of saved pages or a WARC index). ``converter`` defaults to the built-in HTML converter,
-    imported only when a summary actually has a page."""
+    of saved pages or a WARC index). ``converter`` defaults to the built-in HTML converter
+    with ``options``, imported only when a summary actually has a page."""
     report = report if report is not None else CompletionReport()
     for article in articles:
         if article.content_kind != "summary" or not article.url:
@@ -127,7 +129,7 @@ def complete_summaries(articles: Iterable[Article], pages: PageSource,
             continue
         data, charset = page if isinstance(page, tuple) else (page, None)
         if converter is None:
-            converter = html_converter()
+            converter = html_converter(options)
         name = f"{article.url} (page for {article.origin.get('path')})"
         result = converter.convert_document(data, name, article.url, charset)
         if isinstance(result, Rejection):
