@@ -47,8 +47,8 @@ class CompletionReport:
 
 
 def html_converter(options: ConvertOptions | None = None) -> DocumentConverter:
-    """The built-in HTML converter with ``options`` (its ``html`` options included; raises :class:`MissingDependencyError` when it, or what
-    it needs, is not installed)."""
+    """The built-in HTML converter with ``options``, its ``html`` options included (raises
+    :class:`MissingDependencyError` when it, or what it needs, is not installed)."""
     try:
         from .html import HtmlConverter
     except ImportError as exc:
