@@ -107,3 +107,22 @@ def test_every_html_option_is_documented() -> None:
     for name, _, default in describe("html"):
         default_text = str(default).lower() if isinstance(default, bool) else str(default)
         assert f"| `html.{name}` | `{default_text}` |" in doc, name
+
+
+def test_install_hints_name_real_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscorpus.convert import registry
+    from newscorpus.errors import MissingDependencyError
+
+    monkeypatch.setitem(registry.BUILTIN, "fakefmt", "no_such_module_nc:Converter")
+    registry._load.cache_clear()
+    with pytest.raises(MissingDependencyError) as info:
+        registry.get("fakefmt")
+    message = str(info.value)
+    assert "no_such_module_nc is not installed" in message and "newscorpus[" not in message
+    registry.register("plugfmt", "no_such_plugin_nc:Converter")
+    try:
+        with pytest.raises(MissingDependencyError, match="no_such_plugin_nc is not installed$"):
+            registry.get("plugfmt")
+    finally:
+        registry._registered.pop("plugfmt")
+        registry._load.cache_clear()

@@ -59,12 +59,21 @@ def _load(name: str) -> type[Converter]:
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise MissingDependencyError(
-            f"converter {name!r} needs {exc.name or 'a package'} which is not installed; "
-            f"try: pip install 'newscorpus[{name}]'"
-        ) from exc
+        raise MissingDependencyError(f"converter {name!r} cannot be imported: {_install_hint(name, exc)}"
+                                     ) from exc
     cls: type[Converter] = getattr(module, attr)
     return cls
+
+
+def _install_hint(name: str, exc: ImportError) -> str:
+    """What to install: a built-in converter needs only newscorpus' own dependencies (the
+    hint names the missing module); a plug-in converter names the package providing it."""
+    missing = f"{exc.name or 'a module it needs'} is not installed"
+    if name in BUILTIN and name not in _registered and name not in _entry_point_targets():
+        return f"{missing} (a dependency of newscorpus); try: pip install --force-reinstall newscorpus"
+    dist = next((ep.dist.name for ep in entry_points(group=ENTRY_POINT_GROUP)
+                 if ep.name == name and ep.dist is not None), None)
+    return missing + (f"; try: pip install --upgrade {dist}" if dist else "")
 
 
 def get(name: str) -> type[Converter]:
