@@ -7,18 +7,55 @@ Converters and validators never raise on bad data; they add a :class:`Problem` o
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+
+class ProblemRule(StrEnum):
+    """The declared problem codes (``Problem.rule``); docs/problems.md explains each."""
+
+    SCHEMA = "schema"
+    JSON = "json"
+    OFFSETS = "offsets"
+    DUPLICATE = "duplicate"
+    LABELS = "labels"
+    STALE = "stale"
+    GOLD = "gold"
+    REFERENCE = "reference"
+    INPUT = "input"
+    CHECKSUM = "checksum"
+    MANIFEST = "manifest"
+    PARQUET = "parquet"
+    ROWS = "rows"
+    CARD = "card"
+    CROISSANT = "croissant"
+    RELOAD = "reload"
+    IMPORT_TASK = "import:task"
+    IMPORT_RESULT = "import:result"
+    IMPORT_DROPPED = "import:dropped"
+    LABELSTUDIO_TASK = "labelstudio:task"
+    LABELSTUDIO_RESULT = "labelstudio:result"
+    LABELSTUDIO_DUPLICATE = "labelstudio:duplicate"
 
 
 @dataclass(slots=True, frozen=True)
 class Problem:
-    """One validation problem: which record, where in it (JSON pointer), what is wrong."""
+    """One validation problem: which record, where in it (JSON pointer), what is wrong, and
+    the check that found it (``rule``: one of :class:`ProblemRule`, stored as its string)."""
 
     record_id: str | None
     pointer: str
     message: str
-    rule: str = "schema"
+    rule: str = ProblemRule.SCHEMA.value
     location: str | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            rule = ProblemRule(self.rule)
+        except ValueError:
+            raise ValueError(f"undeclared problem rule {self.rule!r}; declared: "
+                             f"{', '.join(r.value for r in ProblemRule)}") from None
+        object.__setattr__(self, "rule", rule.value)
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""

@@ -131,3 +131,14 @@ def test_json_pointers_escape_slash_and_tilde() -> None:
     from newscorpus.schema import json_pointer
 
     assert json_pointer(["inputs", "articles/a~b.jsonl", 0]) == "/inputs/articles~1a~0b.jsonl/0"
+
+
+def test_problem_rules_are_declared_and_documented() -> None:
+    from newscorpus.report import Problem, ProblemRule
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "problems.md").read_text(encoding="utf-8")
+    for rule in ProblemRule:
+        assert f"| `{rule.value}` |" in doc, rule
+    assert Problem(None, "", "x", ProblemRule.OFFSETS).rule == "offsets"
+    with pytest.raises(ValueError, match="undeclared problem rule 'nope'"):
+        Problem(None, "", "x", "nope")
