@@ -9,23 +9,20 @@ removed: a release keeps each group inside one split.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .shingles import shingle_set
+
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.8
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[str]:
     """Word ``size``-grams of ``text`` (case-folded: this is a key, not annotatable text)."""
-    words = _WORD.findall(text.casefold())
-    if len(words) < size:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+    return shingle_set(text, size, casefold=True)
 
 
 @dataclass

@@ -20,21 +20,16 @@ Use :func:`score_texts` for a whole set and :meth:`Evaluation.report` to print i
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-_WORD = re.compile(r"\w+")
-NGRAM = 4
+from .shingles import NGRAM, shingle_counts
 
 
 def shingles(text: str, n: int = NGRAM) -> Counter[str]:
-    """Multiset of the word ``n``-grams of ``text`` (one shingle for shorter texts)."""
-    words = _WORD.findall(text or "")
-    if len(words) < n:
-        return Counter([" ".join(words)]) if words else Counter()
-    return Counter(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+    """Multiset of the word ``n``-grams of ``text``, as the extraction score counts them."""
+    return shingle_counts(text, n)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,10 +29,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..evaluate import shingles
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article
 from ..report import Rejection
+from ..shingles import shingle_counts
 from .base import Converter, ConvertOptions, Input, Outcome
 from .htmlbody import (
     BODY_KINDS,
@@ -284,9 +284,9 @@ class HtmlConverter(Converter):
             jl = fragment_parts(raw) if re.search(r"<(?:p|div|br|h\d|li)\b", raw) else text_parts(raw)
             ok, _reason = jsonld_body_verdict(jl, page_text(tree), parts)
             # one unbroken JSON-LD blob adds nothing to an extraction that already has it
-            extracted = shingles("\n".join(t for _, t in parts))
+            extracted = shingle_counts("\n".join(t for _, t in parts))
             if ok and not (len(jl) == 1 < len(parts)
-                           and contained(shingles(jl[0][1]), extracted) >= 0.9):
+                           and contained(shingle_counts(jl[0][1]), extracted) >= 0.9):
                 parts, rule = jl, "jsonld"
         return parts, rule
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..evaluate import shingles
+from ..shingles import shingle_counts
 from ..text import normalize
 from .htmlmeta import PageMeta, parse_date
 
@@ -270,10 +270,10 @@ def jsonld_body_verdict(body: list[Part], page: str, extracted: list[Part]) -> t
         return False, "fewer than 30 words"
     if text.rstrip().endswith(("...", "…", "[…]", "[...]")):
         return False, "cut short (ends with an ellipsis)"
-    own = shingles(text)
-    if contained(own, shingles(page)) < 0.9:
+    own = shingle_counts(text)
+    if contained(own, shingle_counts(page)) < 0.9:
         return False, "not the page's visible text"
-    if extracted and contained(shingles("\n".join(t for _, t in extracted)), own) < 0.8:
+    if extracted and contained(shingle_counts("\n".join(t for _, t in extracted)), own) < 0.8:
         return False, "misses text the page extraction found"
     return True, "consistent"
 
@@ -304,11 +304,11 @@ def choose_dek(meta: PageMeta, title: str, parts: list[Part], page: Any
     whether the page shows it (only then does it go into ``text``); ``page`` is the tree."""
     if meta.standfirst and meta.standfirst.casefold() != title.casefold():
         return meta.standfirst, "html:standfirst", True
-    lead = shingles(" ".join(t for _, t in parts[:5]), 3)
+    lead = shingle_counts(" ".join(t for _, t in parts[:5]), 3)
     for text, rule in meta.descriptions:
         if text.casefold() == title.casefold() or text.endswith(("...", "…")):
             continue
-        if len(text.split()) >= 3 and contained(shingles(text, 3), lead) >= 0.5:
+        if len(text.split()) >= 3 and contained(shingle_counts(text, 3), lead) >= 0.5:
             continue
         shown = is_shown(page, text)
         return text, rule, shown
