@@ -277,14 +277,15 @@ def dumps(record: dict[str, Any]) -> bytes:
 
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
-    """Write records to ``path`` atomically (temporary file, then rename). Returns the count."""
-    tmp = path.with_name(path.name + ".tmp")
+    """Write records to ``path`` atomically (:func:`newscorpus.atomic.atomic_write`).
+    Returns the count."""
+    from .atomic import atomic_write
+
     n = 0
-    with tmp.open("wb") as fh:
+    with atomic_write(path) as fh:
         for record in records:
             fh.write(dumps(record))
             n += 1
-    tmp.replace(path)
     return n
 
 
