@@ -29,7 +29,7 @@ from ..dates import to_iso8601
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article, Credit, Image
 from ..report import Skip
-from .base import Converter, Input, Outcome
+from .base import Converter, Input, Outcome, line_numbers
 from .blocks import Part, drop_repeated, html_blocks, html_text, text_paragraphs
 from .fields import author_list, language_tag, single_line_text, unique_strings
 from .xmlsafe import sniff_root
@@ -124,7 +124,7 @@ def _item_lines(data: bytes, count: int) -> list[int | None]:
     starts = [m.start() for m in re.finditer(rb"<(?:[\w.-]+:)?(?:item|entry)(?=[\s/>])", masked)]
     if len(starts) != count:
         return [None] * count
-    return [masked.count(b"\n", 0, pos) + 1 for pos in starts]
+    return line_numbers(masked, starts)
 
 
 def _detail_text(detail: Mapping[str, Any] | None, value: object) -> str | None:
@@ -280,12 +280,15 @@ def _json_item_lines(text: str) -> list[int]:
             pos = ws.match(text, pos).end()  # type: ignore[union-attr]
             if key == "items" and text[pos] == "[":
                 lines: list[int] = []
+                line, last = 1, 0
                 pos += 1
                 while True:
                     pos = ws.match(text, pos).end()  # type: ignore[union-attr]
                     if text[pos] == "]":
                         return lines
-                    lines.append(text.count("\n", 0, pos) + 1)
+                    line += text.count("\n", last, pos)
+                    last = pos
+                    lines.append(line)
                     _, pos = decoder.raw_decode(text, pos)
                     pos = ws.match(text, pos).end()  # type: ignore[union-attr]
                     if text[pos] == ",":
