@@ -17,8 +17,7 @@ from pathlib import Path
 
 from newscorpus.convert.batch import convert_paths
 
-WORDS = ("the council met on tuesday to discuss the budget and the new school "
-         "while residents asked about roads water and the harbour").split()
+WORDS = ["the", "council", "met", "on", "tuesday", "to", "discuss", "the", "budget", "and", "the", "new", "school", "while", "residents", "asked", "about", "roads", "water", "and", "the", "harbour"]
 
 
 def _text(i: int, n: int) -> str:
