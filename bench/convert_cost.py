@@ -17,8 +17,8 @@ from pathlib import Path
 
 from newscorpus.convert.batch import convert_paths
 
-WORDS = ("the council met on tuesday to discuss the budget and the new school while "
-         "residents asked about roads water and the harbour").split(" ")
+WORDS = tuple("the council met on tuesday to discuss the budget and the new school while "
+              "residents asked about roads water and the harbour".split(" "))
 
 
 def _text(i: int, n: int) -> str:
