@@ -17,8 +17,9 @@ from pathlib import Path
 
 from newscorpus.convert.batch import convert_paths
 
-WORDS = tuple("the council met on tuesday to discuss the budget and the new school while "
-              "residents asked about roads water and the harbour".split(" "))
+SENTENCE = ("the council met on tuesday to discuss the budget and the new school while "
+            "residents asked about roads water and the harbour")
+WORDS = SENTENCE.split()
 
 
 def _text(i: int, n: int) -> str:
