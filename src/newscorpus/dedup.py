@@ -94,6 +94,9 @@ def find_duplicates(records: Iterable[dict[str, Any]], threshold: float = THRESH
         if mh is None:
             continue
         for other in lsh.query(mh):
+            # already in rid's group: the edge adds nothing (keeps many near-identical items linear-ish)
+            if rid in groups.parent and groups.find(other) == groups.find(rid):
+                continue
             if hashes[other].jaccard(mh) >= threshold:
                 groups.union(other, rid, "near")
         lsh.insert(rid, mh)

@@ -200,8 +200,10 @@ def test_bozo_feed_is_salvaged() -> None:
     data = b"""<rss version="2.0"><channel><title>Broken</title>
       <item><title>Still readable</title><link>https://b.example/1</link>
       <description>Text &amp; more</description></item>
-      </channel></rss"""  # unclosed end tag
-    [article] = run(data)
+      </channel></rss"""  # unclosed end tag: the document is cut short, its item complete
+    truncated, article = run(data)
+    assert isinstance(truncated, Rejection)
+    assert truncated.reason.startswith(f"feed truncated at byte {len(data)}")
     assert isinstance(article, Article)
     assert article.title == "Still readable"
     assert "salvaged from an ill-formed feed" in article.provenance["text"]["rule"]
@@ -216,7 +218,8 @@ def test_bozo_feed_with_nothing_usable_is_one_rejection() -> None:
 
 def test_bozo_item_rejections_carry_the_parser_complaint() -> None:
     data = b"<rss version='2.0'><channel><item><description>x</description></item></channel></rss"
-    [outcome] = run(data)
+    truncated, outcome = run(data)
+    assert isinstance(truncated, Rejection) and truncated.reason.startswith("feed truncated at byte")
     assert isinstance(outcome, Rejection)
     assert "item 1: no title; the feed is ill-formed: SAXParseException" in outcome.reason
 

@@ -48,10 +48,14 @@ class Input:
     path: Path
     name: str
     data: bytes = field(repr=False, default=b"")
+    _digest: list[str] = field(repr=False, compare=False, default_factory=list)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        """SHA-256 of ``data``, computed once per input (not once per record)."""
+        if not self._digest:
+            self._digest.append(hashlib.sha256(self.data).hexdigest())
+        return self._digest[0]
 
 
 class Converter(ABC):
@@ -110,3 +114,14 @@ def decode_text(inp: Input) -> str | TextProblem:
             f"invalid UTF-8 at byte {exc.start} (line {line}): {exc.reason}", exc.start, line
         )
 
+
+
+def line_numbers(data: bytes, offsets: list[int]) -> list[int]:
+    """1-based line of each byte offset in ``offsets`` (ascending), in one pass over ``data``."""
+    lines: list[int] = []
+    line, last = 1, 0
+    for pos in offsets:
+        line += data.count(b"\n", last, pos)
+        last = pos
+        lines.append(line)
+    return lines

@@ -29,7 +29,7 @@ from ..dates import to_iso8601
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article, Credit, Image
 from ..report import Skip
-from .base import Converter, Input, Outcome
+from .base import Converter, Input, Outcome, line_numbers
 from .blocks import Part, drop_repeated, html_blocks, html_text, text_paragraphs
 from .bylines import parse_authors
 from .fields import language_tag, single_line_text, unique_strings
@@ -50,6 +50,7 @@ class FeedItem:
 
     index: int
     line: int | None = None
+    offset: int | None = None
     title: str | None = None
     link: str | None = None
     authors: list[str] = field(default_factory=list)
@@ -75,6 +76,7 @@ class Feed:
     encoding: str | None = None
     problem: str | None = None
     problem_line: int | None = None
+    truncated_at: int | None = None  # the document ends before the root's closing tag
     items: list[FeedItem] = field(default_factory=list)
 
 
@@ -116,16 +118,35 @@ def _mask(data: bytes) -> bytes:
     return re.sub(rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", blank, data, flags=re.DOTALL)
 
 
-def _item_lines(data: bytes, count: int) -> list[int | None]:
-    """1-based line of each ``<item>``/``<entry>`` start tag, when their number matches the
-    items the parser found (else unknown). Only for ASCII-compatible encodings."""
+_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)(?=[\s/>])")
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemScan:
+    """Where one ``<item>``/``<entry>`` is in the feed's bytes, found without the parser:
+    ``end`` is just past its closing tag (None when the item is cut short)."""
+
+    start: int
+    end: int | None
+    line: int
+
+
+def scan_items(data: bytes) -> tuple[list[ItemScan], bool] | None:
+    """``(items, closed)``: every item start tag outside comments and CDATA, and whether the
+    document ends with the root's closing tag. None for encodings that are not
+    ASCII-compatible (UTF-16/32), where the bytes cannot be scanned."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
-        return [None] * count
+        return None
     masked = _mask(data)
-    starts = [m.start() for m in re.finditer(rb"<(?:[\w.-]+:)?(?:item|entry)(?=[\s/>])", masked)]
-    if len(starts) != count:
-        return [None] * count
-    return [masked.count(b"\n", 0, pos) + 1 for pos in starts]
+    starts = [m.start() for m in _ITEM_START.finditer(masked)]
+    items: list[ItemScan] = []
+    for i, (start, line) in enumerate(zip(starts, line_numbers(masked, starts), strict=True)):
+        limit = starts[i + 1] if i + 1 < len(starts) else len(masked)
+        end = _ITEM_END.search(masked, start, limit)
+        items.append(ItemScan(start, end.end() if end else None, line))
+    return items, _ROOT_END.search(masked) is not None
 
 
 def _detail_text(detail: Mapping[str, Any] | None, value: object) -> str | None:
@@ -253,11 +274,46 @@ def read_xml_feed(data: bytes) -> Feed:
             line = get_line()
             feed.problem_line = line if isinstance(line, int) and line > 0 else None
     inherit = parse_authors(meta.get("authors") or []).authors if feed.version.startswith("atom") else []
-    entries = [_plain(e) for e in parsed.get("entries") or []]
-    lines = _item_lines(data, len(entries))
-    feed.items = [_xml_item(e, i, lines[i - 1], inherit, feed.link)
-                  for i, e in enumerate(entries, 1)]
+    entries: list[dict[str, Any] | None] = [_plain(e) for e in parsed.get("entries") or []]
+    scan = scan_items(data)
+    scanned: list[ItemScan | None] = [None] * len(entries)
+    if scan is not None:
+        found, closed = scan
+        if not closed:
+            feed.truncated_at = len(data)
+        if len(found) > len(entries):  # the parser lost items: read each complete one alone
+            entries = [_recover_item(data, found[0].start, it) for it in found]
+        if len(found) == len(entries):
+            scanned = list(found)
+    for i, (entry, where) in enumerate(zip(entries, scanned, strict=True), 1):
+        line = where.line if where else None
+        if where is not None and where.end is None:
+            feed.items.append(FeedItem(i, line, offset=where.start, rules={
+                "problem": f"item cut short at byte {where.start}: no closing tag (the feed is truncated)"}))
+        elif entry is None:
+            feed.items.append(FeedItem(i, line, offset=where.start if where else None, rules={
+                "problem": f"item at byte {where.start if where else '?'} could not be read, even alone"}))
+        else:
+            item = _xml_item(entry, i, line, inherit, feed.link)
+            item.offset = where.start if where else None
+            feed.items.append(item)
     return feed
+
+
+def _recover_item(data: bytes, first: int, item: ItemScan) -> dict[str, Any] | None:
+    """The entry feedparser reads from the feed's head (everything before its first item:
+    declarations, root and channel) followed by this one complete item; None if none."""
+    if item.end is None:
+        return None
+    import feedparser
+
+    try:
+        parsed = _plain(feedparser.parse(io.BytesIO(data[:first] + data[item.start:item.end]),
+                                         sanitize_html=True, resolve_relative_uris=True))
+    except Exception:  # noqa: BLE001 - feedparser fails on some garbage
+        return None
+    entries = parsed.get("entries") or []
+    return _plain(entries[0]) if len(entries) == 1 else None
 
 
 # ----------------------------------------------------------------------- JSON Feed
@@ -281,12 +337,15 @@ def _json_item_lines(text: str) -> list[int]:
             pos = ws.match(text, pos).end()  # type: ignore[union-attr]
             if key == "items" and text[pos] == "[":
                 lines: list[int] = []
+                line, last = 1, 0
                 pos += 1
                 while True:
                     pos = ws.match(text, pos).end()  # type: ignore[union-attr]
                     if text[pos] == "]":
                         return lines
-                    lines.append(text.count("\n", 0, pos) + 1)
+                    line += text.count("\n", last, pos)
+                    last = pos
+                    lines.append(line)
                     _, pos = decoder.raw_decode(text, pos)
                     pos = ws.match(text, pos).end()  # type: ignore[union-attr]
                     if text[pos] == ",":
@@ -429,10 +488,16 @@ class FeedConverter(Converter):
             yield self.reject(inp, "empty file (no feed)")
             return
         feed = read_feed(inp.data)
+        cut = (f"feed truncated at byte {feed.truncated_at}: the document ends before the root's "
+               "closing tag") if feed.truncated_at is not None else None
+        if cut and feed.items:  # the container itself: one rejection of its own
+            yield self.reject(inp, f"{cut} ({len(feed.items)} item(s) started before)",
+                              offset=feed.truncated_at)
         if not feed.items:
-            if feed.problem:
-                yield self.reject(inp, f"ill-formed feed, nothing could be read: {feed.problem}",
-                                  line=feed.problem_line)
+            if feed.problem or cut:
+                reason = "; ".join(r for r in (feed.problem, cut) if r)
+                yield self.reject(inp, f"ill-formed feed, nothing could be read: {reason}",
+                                  line=feed.problem_line, offset=feed.truncated_at)
             else:
                 title = f" {feed.title!r}" if feed.title else ""
                 yield Skip(inp.name, f"feed{title} has no items ({feed.version}, "
@@ -445,14 +510,15 @@ class FeedConverter(Converter):
         where = f"item {item.index}"
         salvage = f"; the feed is ill-formed: {feed.problem}" if feed.problem else ""
         if "problem" in item.rules:
-            return self.reject(inp, f"{where}: {item.rules['problem']}{salvage}", line=item.line)
+            return self.reject(inp, f"{where}: {item.rules['problem']}{salvage}", line=item.line,
+                               offset=item.offset)
         if not item.title:
-            return self.reject(inp, f"{where}: no title{salvage}", line=item.line)
+            return self.reject(inp, f"{where}: no title{salvage}", line=item.line, offset=item.offset)
         where = f"{where} ({item.title[:60]!r})"
         body = drop_repeated(item.content or item.summary, item.title)
         if not body and not item.link:
             return self.reject(inp, f"{where}: no text (no content or summary) and no link to "
-                                    f"complete it from{salvage}", line=item.line)
+                                    f"complete it from{salvage}", line=item.line, offset=item.offset)
         rules = dict(item.rules)
         dek: str | None = None
         if item.content and item.summary:
