@@ -180,6 +180,10 @@ def pull_cmd(
         echo_json(report.to_dict())
     else:
         _problems(report.problems)
+        for note in report.notes[:30]:
+            click.echo(f"dropped: {note}", err=True)
+        for rid in report.kept_previous[:20]:
+            click.echo(f"kept: {rid}: its new version was rejected; the earlier version stays", err=True)
         for rid in report.stale[:20]:
             click.echo(f"stale: {rid}", err=True)
         click.echo(report.summary())
