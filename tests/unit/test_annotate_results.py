@@ -288,3 +288,12 @@ def test_empty_hidden_and_dangling_parts_do_not_reject_the_rest() -> None:
 def test_region_id_is_named_in_problems() -> None:
     parsed = read_result([labels_item("abc123", "entity", "Ana Duru", "LOC")], TEXT, CONFIG)
     assert parsed.problems == ["/result/0 (region 'abc123'): entity label 'LOC' is not in the label set"]
+
+
+def test_region_stance_block_shows_only_for_quote_and_entity_regions() -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(CONFIG.xml)
+    [view] = [v for v in root.iter("View") if v.get("visibleWhen") == "region-selected"]
+    assert view.get("whenLabelValue", "").split(",") == ["PERSON", "ORG", "GPE", "QUOTE", "INDIRECT_QUOTE"]
+    assert {c.get("name") for c in view.iter("Choices")} == set(CONFIG.region_stance)
