@@ -96,6 +96,7 @@ class WorkspaceConfig:
     datasheet: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PATHS))
     convert: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-format options
+    overlap: int | None = None  # annotate.overlap: annotators per Label Studio task
 
 
 STRATEGIES = ("hash", "time", "source")
@@ -241,7 +242,18 @@ def load_config(path: Path) -> WorkspaceConfig:
         datasheet=_datasheet(str(path), data.get("datasheet")),
         paths={**DEFAULT_PATHS, **(data.get("paths") or {})},
         convert={str(k): dict(v) for k, v in (data.get("convert") or {}).items()},
+        overlap=_overlap(str(path), data.get("annotate")),
     )
+
+
+def _overlap(where: str, data: Any) -> int | None:
+    data = data or {}
+    overlap = data.get("overlap") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or set(data) - {"overlap"} or (
+        overlap is not None and (isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1)
+    ):
+        raise ConfigError(f"{where}: annotate takes only 'overlap' (a whole number >= 1)")
+    return overlap
 
 
 @dataclass(frozen=True, slots=True)

@@ -465,3 +465,140 @@ def test_export_tasks_import_into_server(
     ids = client.import_tasks(int(project["id"]), tasks)  # the server validates the predictions
     assert len(ids) == 5
     assert orjson.loads(out.read_bytes()) == tasks
+
+
+def _ui_text(surface: str) -> str:
+    """``value.text`` as the web UI writes it: each line break (CRLF too) as backslash + n."""
+    return surface.replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _ui_region(rid: str, control: str, text: str, start: int, end: int, label: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": start, "end": end, "text": _ui_text(text[start:end]), "labels": [label]},
+    }
+
+
+def test_pull_reads_what_the_web_ui_writes(
+    tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
+) -> None:
+    ws = _workspace(tmp_path / "ws", shared_data, "ui shapes")
+    project_id = push(ws, client, PushOptions()).project_id
+    assert project_id is not None
+    config = build_label_config(ws.config.labels)
+    article = by_title(ws, "Millbrook")
+    t = article["text"]
+    task_id = next(
+        int(x["id"]) for x in _tasks(client, project_id) if x["data"]["newscorpus_id"] == article["id"]
+    )
+    ben, mill, said = find_span(t, "Ben Whitaker"), find_span(t, "Millbrook"), find_span(t, "said")
+    q0, q1 = t.index("This budget"), t.index("4 percent") + len("4 percent")
+    assert "\n" in t[q0:q1]  # the quote crosses a paragraph break
+    stance = config.region_stance_control("city budget")
+    result = [
+        _ui_region("ben", "entity", t, *ben, "PERSON"),
+        _ui_region("ben", "quote", t, *ben, "SPEAKER"),  # PERSON region, then SPEAKER clicked
+        _ui_region("mill", "entity", t, *mill, "GPE"),
+        _ui_region("q", "quote", t, q0, q1, "QUOTE"),
+        _ui_region("cue", "quote", t, *said, "CUE"),
+        {
+            **_ui_region("empty", "entity", t, *mill, "GPE"),
+            "value": {"start": mill[0], "end": mill[1], "labels": []},
+        },
+        {"from_id": "q", "to_id": "ben", "type": "relation", "direction": "right", "labels": ["said_by"]},
+        {"from_id": "q", "to_id": "cue", "type": "relation", "direction": "right", "labels": ["cue"]},
+        {"from_id": "gone", "to_id": "q", "type": "relation", "direction": "right", "labels": []},
+        {
+            "id": "q",
+            "from_name": stance,
+            "to_name": "text",
+            "type": "choices",
+            "value": {"start": q0, "end": q1, "text": _ui_text(t[q0:q1]), "choices": ["favor"]},
+        },
+        {
+            "id": "cue",
+            "from_name": stance,
+            "to_name": "text",
+            "type": "choices",
+            "value": {"start": said[0], "end": said[1], "text": "said", "choices": ["against"]},
+        },
+        {
+            "id": "art",
+            "from_name": config.article_stance_control("city budget"),
+            "to_name": "text",
+            "type": "choices",
+            "value": {"choices": ["neutral"]},
+        },
+    ]
+    good = _annotate(client, task_id, result, annotators["ann1"])
+    report = pull(ws, client)
+    assert (report.rejected, report.written, report.problems) == (0, 1, [])
+    assert [n.message.split(": ", 1)[1][:30] for n in report.notes] == [
+        "region has no label left, igno",
+        "relation 'gone' -> 'q' ignored",
+        "stance toward 'city budget' is",
+    ]
+    [row] = _pulled(ws).values()
+    record = Annotation.from_dict(row)
+    from newscorpus.records import Entity, Holder, Quote, Span, Stance
+
+    assert record.annotator == f"ls-user-{annotators['ann1']}"
+    assert record.entities == [  # canonical order: by offsets (the title comes first)
+        Entity("mill", *mill, "Millbrook", "GPE"),
+        Entity("ben", *ben, "Ben Whitaker", "PERSON"),
+    ]
+    assert record.quotes == [
+        Quote("q", q0, q1, t[q0:q1], "direct", Span(*ben, "Ben Whitaker"), "ben", Span(*said, "said"))
+    ]
+    assert record.stances == [
+        Stance("article:city budget", Holder("article"), "city budget", "neutral"),
+        Stance("q:city budget", Holder("quote", "q"), "city budget", "favor"),
+    ]
+
+    # The annotator edits it into something pull rejects: the earlier good record stays.
+    bad = [dict(item) for item in result]
+    bad[2] = {**bad[2], "value": {**bad[2]["value"], "labels": ["WEAPON"]}}
+    client.sdk.annotations.update(id=good, result=bad)
+    report = pull(ws, client)
+    assert report.rejected == 1 and report.removed == 0
+    assert report.kept_previous == [row["id"]]
+    [problem] = report.problems
+    assert str(problem).startswith(f"task {task_id} annotation {good} by ls-user-{annotators['ann1']}: ")
+    assert "(region 'mill'): entity label 'WEAPON' is not in the label set" in str(problem)
+    assert "1 earlier version(s) kept" in report.summary()
+    assert list(_pulled(ws).values()) == [row]
+    # A valid edit replaces it.
+    client.sdk.annotations.update(id=good, result=[r for r in result if r.get("id") != "mill"])
+    report = pull(ws, client)
+    assert report.rejected == 0 and report.kept_previous == [] and report.written == 1
+    assert [e["id"] for e in _pulled(ws)[row["id"]]["entities"]] == ["ben"]
+
+
+def test_overlap_is_set_on_the_project_and_its_tasks(
+    tmp_path: Path, shared_data: Path, client: LabelStudioClient
+) -> None:
+    ws = _workspace(tmp_path / "ws", shared_data, "overlap")
+    fresh = client.get_project(int(push(ws, client, PushOptions()).project_id))  # type: ignore[arg-type]
+    assert fresh is not None and fresh["maximum_annotations"] == 1  # what Label Studio starts with
+    config = ws.root / "newscorpus.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "annotate:\n  overlap: 2\n", encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    report = push(ws, client, PushOptions())
+    assert report.overlap == 2 and "2 annotators per task" in report.summary()
+    project = client.get_project(int(report.project_id))  # type: ignore[arg-type]
+    assert project is not None
+    assert (project["maximum_annotations"], project["overlap_cohort_percentage"]) == (2, 100)
+    assert project["show_overlap_first"] is True
+    overlaps = {
+        t["overlap"]
+        for page in client.list_tasks(int(report.project_id), include="id,overlap", all_fields=False)  # type: ignore[arg-type]
+        for t in page
+    }
+    assert overlaps == {2}
+    assert push(ws, client, PushOptions(overlap=3)).overlap == 3
+    project = client.get_project(int(report.project_id))  # type: ignore[arg-type]
+    assert project is not None and project["maximum_annotations"] == 3

@@ -109,3 +109,44 @@ def test_ground_truth_wins_and_stale_is_left_out(tmp_path: Path) -> None:
     report = adjudicate(ws)
     assert report.decided == {"ground_truth": 1} and report.written == 0
     assert report.left_out == {"stale": 1}
+
+
+def test_single_annotation_is_not_gold_unless_the_policy_says_so(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    ferry, budget = by_title(ws, "ferry"), by_title(ws, "Millbrook")
+    prediction = gold_annotation(budget, "model")
+    prediction.origin = "prediction"
+    rows = [gold_annotation(ferry, "ann1"), gold_annotation(budget, "ann1"), gold_annotation(budget, "ann2")]
+    write_jsonl(ws.annotations_dir / "team.jsonl", [r.to_dict() for r in rows] + [prediction.to_dict()])
+    report = adjudicate(ws)
+    assert report.decided == {"majority": 1} and report.undecided == {"single_annotation": 1}
+    assert report.unresolved == [ferry["id"]] and report.written == 1
+    assert "decided by majority 1; 1 unresolved (single_annotation 1)" in report.summary()
+    assert agreement(*collect(ws)).double_annotated == 1
+    allowed = adjudicate(ws, "ground_truth,majority,single")
+    assert allowed.decided == {"majority": 1, "single": 1} and allowed.undecided == {}
+    gold = {r["article_id"]: r for _, r in read_jsonl(ws.annotations_dir / "adjudicated.jsonl")}
+    assert gold[ferry["id"]]["external"]["rule"] == "single"
+    assert gold[ferry["id"]]["external"]["source"] == f"{ferry['id']}:ann1"
+
+
+def test_label_studio_ground_truth_supersedes_workspace_gold(tmp_path: Path) -> None:
+    from newscorpus.release.inputs import _choose_gold
+    from newscorpus.report import ValidationReport
+
+    ws = make_workspace(tmp_path / "ws")
+    art = next(iter(articles(ws).values()))
+    workspace_gold = gold_annotation(art, "curator")
+    workspace_gold.ground_truth = True
+    star = gold_annotation(art, "ls-user-2")
+    star.ground_truth, star.origin = True, "labelstudio"
+    star.external = {"system": "labelstudio", "server": "http://127.0.0.1:1", "project": 1, "task": 1}
+    other = gold_annotation(art, "ls-user-3")
+    write_jsonl(ws.annotations_dir / "x.jsonl", [r.to_dict() for r in (workspace_gold, star, other)])
+    report = adjudicate(ws)
+    assert report.decided == {"ground_truth": 1} and report.written == 0 and report.conflicts == []
+    assert report.gold_superseded == [workspace_gold.id]
+    # The release (and validate) pick the same single gold record.
+    records = [r for _, r in read_jsonl(ws.annotations_dir / "x.jsonl")]
+    problems = ValidationReport()
+    assert _choose_gold(records, problems)[art["id"]]["id"] == star.id and problems.problems == []

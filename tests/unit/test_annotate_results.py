@@ -128,15 +128,16 @@ def test_editor_whitespace_in_value_text_is_accepted_and_surface_rebuilt() -> No
         (
             [
                 labels_item("q", "quote", "agreed", "QUOTE"),
+                labels_item("p", "entity", "Acme Corp", "LOC"),
                 {
                     "from_id": "q",
-                    "to_id": "nope",
+                    "to_id": "p",
                     "type": "relation",
                     "direction": "right",
                     "labels": ["said_by"],
                 },
             ],
-            "missing or was rejected",
+            "points to a region that was rejected",
         ),
         (
             [
@@ -153,29 +154,19 @@ def test_editor_whitespace_in_value_text_is_accepted_and_surface_rebuilt() -> No
             "cannot link",
         ),
         (
-            [
-                labels_item("s", "quote", "she", "SPEAKER"),
-                {
-                    "id": "s",
-                    "from_name": "stance__river_dam",
-                    "to_name": "text",
-                    "type": "choices",
-                    "value": {"choices": ["favor"]},
-                },
-            ],
-            "attached to a SPEAKER region",
+            [labels_item("p", "entity", "Acme Corp", "ORG"), labels_item("p", "quote", "Acme Corp", "QUOTE")],
+            "only SPEAKER can share a span",
+        ),
+        (
+            [labels_item("p", "entity", "Acme Corp", "ORG"), labels_item("p", "entity", "Acme Corp", "GPE")],
+            "has two 'entity' labels",
         ),
         (
             [
-                {
-                    "id": "d",
-                    "from_name": "article_stance__river_dam",
-                    "to_name": "text",
-                    "type": "choices",
-                    "value": {"choices": ["maybe"]},
-                }
+                labels_item("p", "entity", "Acme Corp", "ORG"),
+                labels_item("p", "quote", "Acme Corp", "SPEAKER"),
             ],
-            "stance must be one of",
+            "marked SPEAKER but not linked",
         ),
         (
             [{"id": "i", "from_name": "img", "to_name": "image", "type": "rectanglelabels", "value": {}}],
@@ -206,3 +197,103 @@ def test_relation_direction_and_missing_label_are_inferred() -> None:
     parsed = read_result(result, TEXT, CONFIG)
     assert parsed.problems == []
     assert parsed.quotes[0].kind == "indirect" and parsed.quotes[0].speaker_entity == "p"
+
+
+def choice(rid: str, control: str, picked: list[str], **value: Any) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": "text",
+        "type": "choices",
+        "value": {"choices": picked, **value},
+    }
+
+
+def relation(a: str, b: str, *labels: str) -> dict[str, Any]:
+    return {"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": list(labels)}
+
+
+def test_ui_line_breaks_in_value_text_are_backslash_n() -> None:
+    # What the web UI stores for a selection across a paragraph break: code-point offsets
+    # (right) and value.text with each line break as backslash + n.
+    surface = "Ana Duru said:\n\n“İstanbul"
+    item = labels_item("r", "quote", surface, "QUOTE")
+    item["value"]["text"] = surface.replace("\n", "\\n")
+    assert "\\n\\n" in item["value"]["text"] and "\n" not in item["value"]["text"]
+    parsed = read_result([item], TEXT, CONFIG)
+    assert parsed.problems == [] and parsed.quotes[0].text == surface
+
+
+def test_crlf_line_break_written_as_one_backslash_n() -> None:
+    text = "He said:\r\n“No.”"
+    item = {
+        "id": "r",
+        "from_name": "quote",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 0, "end": len(text), "text": "He said:\\n“No.”", "labels": ["QUOTE"]},
+    }
+    parsed = read_result([item], text, CONFIG)
+    assert parsed.problems == [] and parsed.quotes[0].text == text
+
+
+def test_one_region_entity_and_speaker_is_one_span_with_two_labels() -> None:
+    # PERSON drawn, then SPEAKER clicked with the region selected: one id, two results.
+    result = [
+        labels_item("p1", "entity", "Ana Duru", "PERSON"),
+        labels_item("p1", "quote", "Ana Duru", "SPEAKER"),
+        labels_item("q1", "quote", "İstanbul  is not for sale", "QUOTE"),
+        labels_item("c1", "quote", "added", "CUE"),
+        relation("q1", "p1", "said_by"),
+        relation("q1", "c1", "cue"),
+        choice("q1", "stance__city_budget", ["against"], **{"start": 0, "end": 1}),
+    ]
+    parsed = read_result(result, TEXT, CONFIG)
+    assert parsed.problems == [] and parsed.notes == []
+    assert [(e.id, e.text, e.label) for e in parsed.entities] == [("p1", "Ana Duru", "PERSON")]
+    [quote] = parsed.quotes
+    assert quote.speaker == span("Ana Duru") and quote.speaker_entity == "p1" and quote.cue == span("added")
+    assert [(s.holder.ref, s.target, s.stance) for s in parsed.stances] == [("q1", "city budget", "against")]
+
+
+def test_empty_hidden_and_dangling_parts_do_not_reject_the_rest() -> None:
+    hidden = {**labels_item("p", "entity", "Acme Corp", "ORG"), "hidden": True}
+    result = [
+        hidden,
+        {
+            **labels_item("gone", "entity", "Ana Duru", "PERSON"),
+            "value": {"start": 3, "end": 11, "labels": []},
+        },
+        labels_item("q", "quote", "agreed", "INDIRECT_QUOTE"),
+        relation("q", "p", "said_by"),
+        relation("q", "deleted-region", "cue"),
+        relation("gone", "q"),
+        choice("article", "article_stance__river_dam", []),
+        labels_item("s", "quote", "she", "SPEAKER"),
+        labels_item("q2", "quote", "İstanbul  is not for sale", "QUOTE"),
+        relation("q2", "s", "said_by"),
+        choice("s", "stance__river_dam", ["favor"]),
+    ]
+    parsed = read_result(result, TEXT, CONFIG)
+    assert parsed.problems == [], parsed.problems
+    assert [e.id for e in parsed.entities] == ["p"]
+    assert parsed.stances == []
+    notes = "\n".join(parsed.notes)
+    assert "region 'gone'" in notes and "no label left" in notes
+    assert "'q' -> 'deleted-region' ignored" in notes
+    assert "attached to a SPEAKER region" in notes and "(dropped)" in notes
+    assert len(parsed.notes) == 4
+
+
+def test_region_id_is_named_in_problems() -> None:
+    parsed = read_result([labels_item("abc123", "entity", "Ana Duru", "LOC")], TEXT, CONFIG)
+    assert parsed.problems == ["/result/0 (region 'abc123'): entity label 'LOC' is not in the label set"]
+
+
+def test_region_stance_block_shows_only_for_quote_and_entity_regions() -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(CONFIG.xml)
+    [view] = [v for v in root.iter("View") if v.get("visibleWhen") == "region-selected"]
+    assert view.get("whenLabelValue", "").split(",") == ["PERSON", "ORG", "GPE", "QUOTE", "INDIRECT_QUOTE"]
+    assert {c.get("name") for c in view.iter("Choices")} == set(CONFIG.region_stance)

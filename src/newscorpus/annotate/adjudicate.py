@@ -10,7 +10,16 @@ gives the gold:
   the step fails for the article when any item is tied or a speaker, cue or stance has no
   majority value: those are the conflicts;
 - ``annotator:<name>``: that annotator's annotation is the gold;
-- ``unanimous``: like ``majority`` but every annotator must agree.
+- ``unanimous``: like ``majority`` but every annotator must agree;
+- ``single``: an article with exactly one human annotation takes it as gold.
+
+``majority`` and ``unanimous`` need at least two annotators: a single annotation is never
+gold unless the policy names ``single`` (or its annotator); model predictions never are.
+
+Several ground-truth records for one article (a reviewer's star in Label Studio on an
+article that already has workspace gold) resolve to exactly one, by :func:`choose_gold`:
+a Label Studio ground truth wins over workspace gold (the newest ``updated_at`` if several
+servers or projects), and an earlier adjudication is replaced.
 
 Default: ``ground_truth,majority``. Articles no step decides are listed with their
 conflicts and get no gold. Inputs are the workspace's human annotations whose
@@ -43,12 +52,12 @@ LEFT_OUT_ORIGINS = {"prediction", "adjudication"}
 def parse_policy(policy: str | Iterable[str]) -> tuple[str, ...]:
     steps = tuple(s.strip() for s in (policy.split(",") if isinstance(policy, str) else policy) if s.strip())
     for step in steps:
-        if step not in ("ground_truth", "majority", "unanimous") and not (
+        if step not in ("ground_truth", "majority", "unanimous", "single") and not (
             step.startswith("annotator:") and len(step) > len("annotator:")
         ):
             raise ConfigError(
                 f"unknown adjudication step {step!r}; steps: ground_truth, majority, "
-                "unanimous, annotator:<name>"
+                "unanimous, single, annotator:<name>"
             )
     if not steps:
         raise ConfigError("the adjudication policy is empty")
@@ -91,6 +100,17 @@ def collect(
     return out, dict(sorted(left.items()))
 
 
+def _gold_rank(record: Mapping[str, Any]) -> tuple[int, str, str]:
+    from_ls = (record.get("external") or {}).get("system") == "labelstudio"
+    return (1 if from_ls else 0, str(record.get("updated_at") or ""), str(record.get("id")))
+
+
+def choose_gold(records: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The one gold record among an article's ground-truth records (see the module doc)."""
+    marked = [r for r in records if r.get("ground_truth") and r.get("origin") not in LEFT_OUT_ORIGINS]
+    return max(marked, key=_gold_rank) if marked else None
+
+
 @dataclass
 class Conflict:
     article_id: str
@@ -104,7 +124,9 @@ class AdjudicationReport:
     policy: tuple[str, ...] = DEFAULT_POLICY
     articles: int = 0
     decided: dict[str, int] = field(default_factory=dict)
+    undecided: dict[str, int] = field(default_factory=dict)  # why: single_annotation, conflicts
     unresolved: list[str] = field(default_factory=list)
+    gold_superseded: list[str] = field(default_factory=list)  # ground truths that lost to another
     conflicts: list[Conflict] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)
     written: int = 0
@@ -112,9 +134,15 @@ class AdjudicationReport:
 
     def summary(self) -> str:
         decided = ", ".join(f"{k} {v}" for k, v in sorted(self.decided.items())) or "none"
+        undecided = ", ".join(f"{k} {v}" for k, v in sorted(self.undecided.items())) or "none"
         return (
             f"{self.articles} articles: decided by {decided}; {len(self.unresolved)} unresolved "
-            f"with {len(self.conflicts)} conflicts; {self.written} gold records written"
+            f"({undecided}) with {len(self.conflicts)} conflicts; {self.written} gold records written"
+            + (
+                f"; {len(self.gold_superseded)} ground truth(s) superseded by a Label Studio one"
+                if self.gold_superseded
+                else ""
+            )
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -272,24 +300,27 @@ def adjudicate(
     report = AdjudicationReport(policy=steps, articles=len(by_article), left_out=left_out)
     decided: Counter[str] = Counter()
     gold: dict[str, dict[str, Any]] = {}
+    undecided: Counter[str] = Counter()
     for aid, records in sorted(by_article.items()):
         article_conflicts: list[Conflict] = []
+        single = len(records) < 2
         for step in steps:
             if step == "ground_truth":
-                marked = [r for r in records.values() if r.get("ground_truth")]
-                if len(marked) == 1:
+                chosen = choose_gold(records.values())
+                if chosen is not None:
+                    report.gold_superseded += sorted(
+                        str(r["id"]) for r in records.values() if r.get("ground_truth") and r is not chosen
+                    )
                     decided["ground_truth"] += 1
                     break
-                if len(marked) > 1:
-                    article_conflicts.append(
-                        Conflict(
-                            aid,
-                            "ground_truth",
-                            "several ground-truth annotations",
-                            {str(r["annotator"]): r["id"] for r in marked},
-                        )
-                    )
+            elif step == "single":
+                if single:
+                    gold[aid] = _copy_as_gold(aid, next(iter(records.values())), steps, step)
+                    decided[step] += 1
+                    break
             elif step in ("majority", "unanimous"):
+                if single:
+                    continue  # one annotation is no majority
                 record, conflicts = _vote(aid, records, need_all=step == "unanimous")
                 if record is not None:
                     d = record.to_dict()
@@ -305,29 +336,35 @@ def adjudicate(
             else:
                 name = step.split(":", 1)[1]
                 if name in records:
-                    d = {
-                        **records[name],
-                        "id": f"{aid}:gold",
-                        "annotator": "adjudication",
-                        "origin": "adjudication",
-                        "ground_truth": True,
-                        "external": {"policy": ",".join(steps), "rule": step, "source": records[name]["id"]},
-                    }
-                    d.pop("created_at", None)
-                    d.pop("updated_at", None)
-                    gold[aid] = d
+                    gold[aid] = _copy_as_gold(aid, records[name], steps, step)
                     decided[step] += 1
                     break
         else:
             report.unresolved.append(aid)
             report.conflicts.extend(article_conflicts)
+            undecided["conflicts" if article_conflicts else "single_annotation" if single else "no_step"] += 1
     report.decided = dict(sorted(decided.items()))
+    report.undecided = dict(sorted(undecided.items()))
     path = ws.annotations_dir / output_name
     if gold or path.is_file():
         write_output(path, gold)
         report.output = str(path)
     report.written = len(gold)
     return report
+
+
+def _copy_as_gold(aid: str, record: Mapping[str, Any], steps: tuple[str, ...], step: str) -> dict[str, Any]:
+    d = {
+        **record,
+        "id": f"{aid}:gold",
+        "annotator": "adjudication",
+        "origin": "adjudication",
+        "ground_truth": True,
+        "external": {"policy": ",".join(steps), "rule": step, "source": record["id"]},
+    }
+    d.pop("created_at", None)
+    d.pop("updated_at", None)
+    return d
 
 
 def output_path(ws: Workspace, output_name: str = OUTPUT_NAME) -> Path:

@@ -196,6 +196,7 @@ class AgreementReport:
     annotators: list[str] = field(default_factory=list)
     articles: int = 0
     records: int = 0
+    double_annotated: int = 0  # articles with two or more annotators (the units agreement sees)
     excluded: dict[str, int] = field(default_factory=dict)
     pairs: list[PairAgreement] = field(default_factory=list)
     stance_alpha_all: float | None = None
@@ -206,6 +207,7 @@ class AgreementReport:
             "annotators": self.annotators,
             "articles": self.articles,
             "records": self.records,
+            "double_annotated": self.double_annotated,
             "excluded": self.excluded,
             "pairs": [p.to_dict() for p in self.pairs],
             "stance_alpha_all": _round(self.stance_alpha_all),
@@ -222,6 +224,7 @@ def agreement(
     report.annotators = annotators
     report.articles = len(by_article)
     report.records = sum(len(r) for r in by_article.values())
+    report.double_annotated = sum(1 for r in by_article.values() if len(r) >= 2)
     for a, b in combinations(annotators, 2):
         docs = [(recs[a], recs[b]) for _, recs in sorted(by_article.items()) if a in recs and b in recs]
         if docs:

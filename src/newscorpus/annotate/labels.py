@@ -173,7 +173,10 @@ def build_label_config(labels: LabelSet, *, validate: bool = True) -> LabelConfi
     parts += [f'    <Relation value="{r}"/>\n' for r in RELATIONS]
     parts.append("  </Relations>\n")
     if labels.stance_targets:
-        parts.append('  <View visibleWhen="region-selected">\n')
+        # Only a quote or entity region holds a stance: the block stays hidden for SPEAKER and
+        # CUE regions (the UI splits whenLabelValue on commas and shows it if any label matches).
+        holders = ",".join((*labels.entities, QUOTE, INDIRECT_QUOTE))
+        parts.append(f'  <View visibleWhen="region-selected" whenLabelValue={quoteattr(holders)}>\n')
         parts.append('    <Header value="Stance of the selected quote or entity" size="6"/>\n')
         for name, target in region_stance.items():
             parts.append(f'    <Header value={quoteattr(target)} size="6"/>\n')

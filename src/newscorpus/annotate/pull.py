@@ -21,7 +21,10 @@ per-region stance choices kept. What happens to the rest:
 - an annotation made before its task's text was replaced (recorded by push in the task's
   ``meta``) keeps the old ``text_sha256`` and is reported stale, never shifted;
 - an annotation whose regions do not fit its text or the label set is rejected with its
-  problems, never written half.
+  problems (task, annotation, annotator, region id, reason), never written half; the earlier
+  version pulled of it, if any, stays in the file (``kept_previous``) until a valid one
+  replaces it; parts that can be left out alone (a stance on a SPEAKER region, a relation to
+  a deleted region) are dropped and listed as ``notes``.
 
 The file is sorted by article id and record id, one record per line with sorted keys:
 the same server state always gives the same bytes.
@@ -74,6 +77,8 @@ class TaskOutcome:
     rejected: int = 0
     skipped: int = 0
     drafts_ignored: int = 0
+    rejected_ids: set[str] = field(default_factory=set)  # record ids the rejected units would have
+    notes: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +95,8 @@ class PullReport:
     drafts_ignored: int = 0
     stale: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # parts dropped from records that were kept
+    kept_previous: list[str] = field(default_factory=list)  # earlier records kept: their new version failed
     cursor: str | None = None
     output: str | None = None
     reads: int = 0
@@ -103,11 +110,18 @@ class PullReport:
             f"{self.rejected} + skipped {self.skipped}; file: {self.written} new or changed, "
             f"{self.removed} removed, {self.unchanged} unchanged; {len(self.stale)} stale; "
             f"{self.drafts_ignored} drafts ignored"
+            + (
+                f"; {len(self.kept_previous)} earlier version(s) kept because the new one was rejected"
+                if self.kept_previous
+                else ""
+            )
+            + (f"; {len(self.notes)} part(s) dropped (see notes)" if self.notes else "")
         )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["problems"] = [asdict(p) for p in self.problems]
+        d["notes"] = [asdict(p) for p in self.notes]
         return d
 
 
@@ -188,7 +202,11 @@ def task_records(
     external_base = {"system": "labelstudio", "server": server, "project": project_id, "task": task_id}
     for kind, unit in units:
         uid = unit.get("id")
-        location = f"{where} {kind} {uid}"
+        user = unit.get("completed_by") if kind == "annotation" else unit.get("user")
+        annotator = annotator_name(user, emails)
+        location = f"{where} {kind} {uid} by {annotator}"
+        prefix = "" if kind == "annotation" else "draft-"
+        record_id = f"{aid}:ls-{project_id if project_id is not None else 'x'}-{prefix}{uid}"
         if kind == "annotation" and unit.get("was_cancelled"):
             out.skipped += 1
             continue
@@ -199,20 +217,19 @@ def task_records(
         parsed = read_result(unit.get("result"), unit_text, config)
         if parsed.problems:
             out.rejected += 1
+            out.rejected_ids.add(record_id)
             out.problems.extend(
                 Problem(aid, "", msg, "labelstudio:result", location) for msg in parsed.problems
             )
             continue
-        user = unit.get("completed_by") if kind == "annotation" else unit.get("user")
         external = {**external_base, "annotation" if kind == "annotation" else "draft": uid}
         if unit.get("unique_id"):
             external["unique_id"] = str(unit["unique_id"])
-        prefix = "" if kind == "annotation" else "draft-"
         record = Annotation(
-            id=f"{aid}:ls-{project_id if project_id is not None else 'x'}-{prefix}{uid}",
+            id=record_id,
             article_id=aid,
             text_sha256=unit_sha,
-            annotator=annotator_name(user, emails),
+            annotator=annotator,
             origin=origin,
             ground_truth=bool(unit.get("ground_truth")) if kind == "annotation" else False,
             entities=parsed.entities,
@@ -225,8 +242,10 @@ def task_records(
         problems = DEFAULT_STORE.problems(record.to_dict(), "annotation", location, article_text=unit_text)
         if problems:
             out.rejected += 1
+            out.rejected_ids.add(record_id)
             out.problems.extend(problems)
             continue
+        out.notes.extend(Problem(aid, "", msg, "labelstudio:dropped", location) for msg in parsed.notes)
         out.records.append(record)
     return out
 
@@ -292,6 +311,7 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     path = ws.annotations_dir / options.output_name
     existing = read_output(path)
     fresh: dict[str, dict[str, Any]] = {}
+    failed: set[str] = set()
     listed: set[int] = set()
     client.server_date = None
     for page in client.list_tasks(project_id, query=query, page_size=options.page_size):
@@ -311,6 +331,8 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
             report.skipped += outcome.skipped
             report.drafts_ignored += outcome.drafts_ignored
             report.problems.extend(outcome.problems)
+            report.notes.extend(outcome.notes)
+            failed |= outcome.rejected_ids
             for record in outcome.records:
                 fresh[record.id] = record.to_dict()
     started = client.server_date
@@ -337,6 +359,10 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
             for aid, ref in list(state.tasks.items()):
                 if ref.task_id not in alive:
                     del state.tasks[aid]
+    # An earlier good version of an annotation whose new version fails stays until a valid
+    # version replaces it (or the annotation is deleted): a slip in the editor loses no work.
+    report.kept_previous = sorted(replaced & failed)
+    replaced -= failed
     merged = {rid: r for rid, r in existing.items() if rid not in replaced}
     report.removed = len(replaced - fresh.keys())
     for rid, row in fresh.items():

@@ -127,6 +127,7 @@ class PushOptions:
     prelabel: Prelabel | None = None
     model_version: str = "newscorpus"
     reconcile: bool = False  # list the project's tasks even when the cache looks fine
+    overlap: int | None = None  # annotators per task (default: the workspace's annotate.overlap)
 
 
 @dataclass
@@ -145,6 +146,7 @@ class PushReport:
     stale_annotations: list[int] = field(default_factory=list)
     duplicates_removed: list[int] = field(default_factory=list)
     orphan_tasks: int = 0
+    overlap: int | None = None  # the project's annotators per task, when set by this push
     reads: int = 0
     writes: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -155,6 +157,7 @@ class PushReport:
             f"updated {self.updated} + metadata {self.metadata_updated} + unchanged {self.unchanged}"
             f" (adopted after a lost answer: {self.adopted}); {self.predictions} predictions; "
             f"{len(self.stale_annotations)} annotations now stale; {self.writes} writes"
+            + (f"; {self.overlap} annotators per task, overlap first" if self.overlap else "")
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -207,6 +210,17 @@ def open_project(
     state.label_config_sha256 = config.sha256
     report.project_id = int(project["id"])
     return project
+
+
+def set_overlap(client: LabelStudioClient, project_id: int, overlap: int) -> None:
+    """Let ``overlap`` annotators label every task, overlapping tasks first.
+
+    A new project allows one annotation per task, so two annotators using "Label All Tasks"
+    never see the same task. Set after the import so every task gets the overlap.
+    """
+    client.update_project(
+        project_id, maximum_annotations=overlap, overlap_cohort_percentage=100, show_overlap_first=True
+    )
 
 
 def reconcile(
@@ -346,6 +360,10 @@ def push(
             report.created += len(batch)
             state.pending = []
             state.save()
+        overlap = options.overlap or ws.config.overlap
+        if overlap is not None:
+            set_overlap(client, int(state.project_id), overlap)  # type: ignore[arg-type]
+            report.overlap = overlap
     except LabelStudioError as exc:
         state.save()
         done = report.created + report.updated + report.metadata_updated

@@ -5,7 +5,10 @@ compares it with the ``value.text`` Label Studio sent, if any (the editor alters
 repeated spaces in ``value.text``, so that comparison ignores white-space runs; the record
 always gets ``text[start:end]``). Regions group by ``id`` (a span's labels and its
 per-region stance choices share it); relations link quotes to speakers and cues.
-Whatever does not fit is returned as problem strings, never dropped silently.
+Whatever does not fit is returned as problem strings (the result is rejected) or, for a
+part that can be left out without changing the rest -- a stance attached to a region that
+cannot hold one, a relation to a deleted region, a region whose labels were all removed --
+as notes (that part is dropped, the rest kept). Nothing is dropped silently.
 
 Writing (:func:`annotation_to_result`) is the inverse, used for predictions and task files.
 A record survives ``read_result(annotation_to_result(r))`` unchanged except for stance ids,
@@ -43,6 +46,17 @@ def squash(s: str) -> str:
     return " ".join(s.split())
 
 
+def same_surface(sent: str, surface: str) -> bool:
+    """Whether Label Studio's ``value.text`` names ``surface``.
+
+    The web UI writes each line break (CRLF included) as the two characters backslash and
+    ``n``, and alters white-space runs: both are ignored, on both sides.
+    """
+    return squash(sent.replace("\\r\\n", " ").replace("\\n", " ")) == squash(
+        surface.replace("\\r\\n", " ").replace("\\n", " ")
+    )
+
+
 def stance_id(holder: Holder, target: str) -> str:
     return f"{holder.ref if holder.ref is not None else 'article'}:{target}"
 
@@ -55,6 +69,7 @@ class _Region:
     end: int
     text: str
     label: str
+    speaker: bool = False  # an entity region that also carries SPEAKER
 
 
 @dataclass(slots=True)
@@ -65,6 +80,7 @@ class ParsedResult:
     quotes: list[Quote] = field(default_factory=list)
     stances: list[Stance] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was ignored without rejecting the result
 
 
 def _span_of(item: dict[str, Any], text: str, where: str, problems: list[str]) -> tuple[int, int, str] | None:
@@ -88,13 +104,48 @@ def _span_of(item: dict[str, Any], text: str, where: str, problems: list[str]) -
     sent = value.get("text")
     if isinstance(sent, list):  # some exports wrap the surface in a list
         sent = sent[0] if len(sent) == 1 and isinstance(sent[0], str) else None
-    if isinstance(sent, str) and squash(sent) != squash(surface):
+    if isinstance(sent, str) and not same_surface(sent, surface):
         problems.append(
             f"{where}: text[{start}:{end}] is {surface!r} but Label Studio says {sent!r} "
             "(offsets do not match the task text)"
         )
         return None
     return start, end, surface
+
+
+def _merge_region(
+    rid: str, parts: list[tuple[str, str, str, tuple[int, int, str]]], problems: list[str]
+) -> _Region | None:
+    """One region from the ``labels`` results sharing its id (one per ``<Labels>`` control).
+
+    The UI gives a region selected with PERSON and then SPEAKER one id and two results: that
+    is an entity that also speaks (``speaker`` set). Any other combination is a conflict.
+    """
+    where = parts[0][0]
+    if len({p[3][:2] for p in parts}) > 1:
+        problems.append(f"{where}: region {rid!r} has labels at different offsets")
+        return None
+    by_control: dict[str, str] = {}
+    for _, control, label, _ in parts:
+        if control in by_control:
+            problems.append(
+                f"{where}: region {rid!r} has two {control!r} labels ({by_control[control]} and {label})"
+            )
+            return None
+        by_control[control] = label
+    start, end, surface = parts[0][3]
+    entity, quote = by_control.get(ENTITY_CONTROL), by_control.get(QUOTE_CONTROL)
+    if entity is not None and quote is not None and quote != SPEAKER:
+        problems.append(
+            f"{where}: region {rid!r} is both {entity} and {quote}; only SPEAKER can share a span "
+            "with an entity label"
+        )
+        return None
+    if entity is not None:
+        return _Region(rid, "entity", start, end, surface, entity, speaker=quote == SPEAKER)
+    assert quote is not None
+    kind = "quote" if quote in QUOTE_KINDS else quote.lower()
+    return _Region(rid, kind, start, end, surface, quote)
 
 
 def _relation_kind(a: _Region, b: _Region, label: str | None) -> tuple[str, _Region, _Region] | None:
@@ -117,10 +168,15 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
     """Entities, quotes and stances of a Label Studio ``result`` made on ``text``."""
     out = ParsedResult()
     problems = out.problems
+    if result is None:
+        result = []
     if not isinstance(result, list):
         problems.append(f"/result: expected a list, got {type(result).__name__}")
         return out
     regions: dict[str, _Region] = {}
+    labelled: dict[str, list[tuple[str, str, str, tuple[int, int, str]]]] = {}
+    present: set[str] = set()  # every region id in the result, even rejected or empty ones
+    emptied: set[str] = set()  # regions whose labels were all removed
     choices: list[tuple[str, dict[str, Any]]] = []
     relations: list[tuple[str, dict[str, Any]]] = []
     for i, item in enumerate(result):
@@ -129,6 +185,9 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
             problems.append(f"{where}: not an object")
             continue
         kind, from_name, rid = item.get("type"), item.get("from_name"), item.get("id")
+        if isinstance(rid, str) and rid:
+            present.add(rid)
+            where = f"{where} (region {rid!r})"
         if kind == "relation":
             relations.append((where, item))
             continue
@@ -147,6 +206,10 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
             problems.append(f"{where}: region has no id")
             continue
         labels = item["value"].get("labels") if isinstance(item.get("value"), dict) else None
+        if labels == []:  # the annotator removed the region's last label: nothing to read
+            emptied.add(rid)
+            out.notes.append(f"{where}: region has no label left, ignored")
+            continue
         if not isinstance(labels, list) or len(labels) != 1:
             problems.append(f"{where}: a region needs exactly one label, got {labels!r}")
             continue
@@ -160,13 +223,11 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
         span = _span_of(item, text, where, problems)
         if span is None:
             continue
-        if rid in regions:
-            problems.append(f"{where}: two labelled regions share the id {rid!r}")
-            continue
-        region_kind = (
-            "entity" if from_name == ENTITY_CONTROL else "quote" if label in QUOTE_KINDS else label.lower()
-        )
-        regions[rid] = _Region(rid, region_kind, *span, label)
+        labelled.setdefault(rid, []).append((where, from_name, label, span))
+    for rid, parts in labelled.items():
+        region = _merge_region(rid, parts, problems)
+        if region is not None:
+            regions[rid] = region
 
     said_by: dict[str, _Region] = {}
     cue_of: dict[str, _Region] = {}
@@ -175,10 +236,16 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
     for where, rel in relations:
         a, b = regions.get(rel.get("from_id")), regions.get(rel.get("to_id"))  # type: ignore[arg-type]
         if a is None or b is None:
-            problems.append(
-                f"{where}: relation {rel.get('from_id')!r} -> {rel.get('to_id')!r} points "
-                "to a region that is missing or was rejected"
-            )
+            ends = [rel.get("from_id"), rel.get("to_id")]
+            if any(e in present and e not in emptied for e in ends if regions.get(e) is None):  # type: ignore[arg-type]
+                problems.append(
+                    f"{where}: relation {ends[0]!r} -> {ends[1]!r} points to a region that was rejected"
+                )
+            else:  # the region was deleted (or lost its last label) in the editor
+                out.notes.append(
+                    f"{where}: relation {ends[0]!r} -> {ends[1]!r} ignored: a region it links "
+                    "was deleted or has no label"
+                )
             continue
         labels = rel.get("labels") or []
         if len(labels) > 1:
@@ -227,7 +294,12 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
                     Span(cue.start, cue.end, cue.text) if cue else None,
                 )
             )
-        elif region.id not in linked:
+        if region.kind == "entity" and region.speaker and region.id not in linked:
+            problems.append(
+                f"region {region.id!r}: {region.label} {region.text!r} is marked SPEAKER but not "
+                "linked to a quote (add a said_by relation from the quote)"
+            )
+        elif region.kind in ("speaker", "cue") and region.id not in linked:
             link = "said_by" if region.kind == "speaker" else "cue"
             problems.append(
                 f"region {region.id!r}: {region.label} {region.text!r} is not linked to a "
@@ -238,8 +310,12 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
     for where, item in choices:
         value: dict[str, Any] = item["value"] if isinstance(item.get("value"), dict) else {}
         picked = value.get("choices")
+        if picked == []:
+            continue  # a choice cleared in the editor
         if not isinstance(picked, list) or len(picked) != 1 or picked[0] not in config.labels.stances:
-            problems.append(f"{where}: stance must be one of {list(config.labels.stances)}, got {picked!r}")
+            out.notes.append(
+                f"{where}: stance must be one of {list(config.labels.stances)}, got {picked!r} (dropped)"
+            )
             continue
         name = item["from_name"]
         if name in config.article_stance:
@@ -248,9 +324,15 @@ def read_result(result: Any, text: str, config: LabelConfig) -> ParsedResult:
             target = config.region_stance[name]
             holder_region = regions.get(str(item.get("id")))
             if holder_region is None or holder_region.kind not in ("quote", "entity"):
-                what = (f"a {holder_region.label} region" if holder_region
-                        else "no accepted quote or entity region")
-                problems.append(f"{where}: stance toward {target!r} is attached to {what}")
+                what = (
+                    f"a {holder_region.label} region"
+                    if holder_region
+                    else "no accepted quote or entity region"
+                )
+                out.notes.append(
+                    f"{where}: stance toward {target!r} is attached to {what}; only quote and "
+                    "entity regions hold a stance (dropped)"
+                )
                 continue
             holder = Holder(holder_region.kind, holder_region.id)
         key = (holder.ref, target)

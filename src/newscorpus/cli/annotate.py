@@ -79,6 +79,11 @@ def annotate_group() -> None:
 @click.option(
     "--reconcile", is_flag=True, help="List the project's tasks even if the local state looks fine."
 )
+@click.option(
+    "--overlap",
+    type=click.IntRange(min=1),
+    help="Annotators per task, overlapping tasks first (default: annotate.overlap in the workspace config).",
+)
 @_apply(prelabel_options)
 @json_option
 def push_cmd(
@@ -88,6 +93,7 @@ def push_cmd(
     project_id: int | None,
     batch_size: int,
     reconcile: bool,
+    overlap: int | None,
     no_prelabel: bool,
     spacy_model: str | None,
     as_json: bool,
@@ -101,6 +107,7 @@ def push_cmd(
     \b
     Example:
       newscorpus annotate push --url http://localhost:8080
+      newscorpus annotate push --overlap 2    # double-annotated campaign
       newscorpus annotate push --spacy-model en_core_web_sm --project-title "Budget coverage"
     """
     from ..annotate.client import connect
@@ -116,6 +123,7 @@ def push_cmd(
         prelabel=prelabel,
         model_version=version,
         reconcile=reconcile,
+        overlap=overlap,
     )
     with connect(url) as client:
         report = push(ws, client, options)
@@ -180,6 +188,10 @@ def pull_cmd(
         echo_json(report.to_dict())
     else:
         _problems(report.problems)
+        for note in report.notes[:30]:
+            click.echo(f"dropped: {note}", err=True)
+        for rid in report.kept_previous[:20]:
+            click.echo(f"kept: {rid}: its new version was rejected; the earlier version stays", err=True)
         for rid in report.stale[:20]:
             click.echo(f"stale: {rid}", err=True)
         click.echo(report.summary())
@@ -348,8 +360,15 @@ def agreement_cmd(workspace: Path, as_json: bool) -> None:
         return
     click.echo(
         f"{report.articles} articles, {report.records} annotations by {len(report.annotators)} "
-        f"annotators; left out: {report.excluded or 'nothing'}"
+        f"annotators; {report.double_annotated} double-annotated articles; "
+        f"left out: {report.excluded or 'nothing'}"
     )
+    if not report.double_annotated:
+        click.echo(
+            "no article has two annotators: push with --overlap 2 (or annotate.overlap) so that "
+            "annotators share tasks",
+            err=True,
+        )
 
     def fmt(x: float | None) -> str:
         return "n/a" if x is None else f"{x:.3f}"
@@ -380,7 +399,7 @@ def agreement_cmd(workspace: Path, as_json: bool) -> None:
     "--policy",
     default="ground_truth,majority",
     show_default=True,
-    help="Steps tried in order: ground_truth, majority, unanimous, annotator:<name>.",
+    help="Steps tried in order: ground_truth, majority, unanimous, single, annotator:<name>.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any article is left unresolved.")
 @json_option

@@ -245,6 +245,12 @@ def _choose_gold(annotations: list[dict[str, Any]], report: ValidationReport
     gold: dict[str, dict[str, Any]] = {}
     for article_id, records in by_article.items():
         chosen = [r for r in records if r["ground_truth"]] or (records if len(records) == 1 else [])
+        if len(chosen) > 1 and any(r.get("origin") != "adjudication" for r in chosen):
+            # Label Studio ground truth over workspace gold: the rule adjudicate uses.
+            from ..annotate.adjudicate import choose_gold
+
+            best = choose_gold([r for r in chosen if r.get("origin") != "adjudication"])
+            chosen = [dict(best)] if best is not None else []
         if len(chosen) > 1:
             report.problems.append(Problem(article_id, "", "more than one ground-truth annotation",
                                            "gold"))
