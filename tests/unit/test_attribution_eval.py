@@ -1,0 +1,60 @@
+"""One-to-one attribution scoring: splitting a quote costs precision, speakers, kinds, parts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newscorpus.annotate.attribution_eval import evaluate
+
+TEXT = 'The plan, Jane Doe said, is dead. "It will never pass. Nobody wants it," she said.'
+
+
+def q(start: int, end: int, kind: str = "direct", speaker: tuple[int, int] | None = None,
+      cue: tuple[int, int] | None = None) -> dict[str, Any]:
+    def span(s: tuple[int, int] | None) -> dict[str, Any] | None:
+        return {"start": s[0], "end": s[1], "text": TEXT[s[0] : s[1]]} if s else None
+
+    return {"start": start, "end": end, "text": TEXT[start:end], "kind": kind,
+            "speaker": span(speaker), "speaker_entity": None, "cue": span(cue)}
+
+
+def rec(*quotes: dict[str, Any]) -> dict[str, Any]:
+    return {"article_id": "a", "entities": [], "quotes": list(quotes)}
+
+
+def at(s: str) -> tuple[int, int]:
+    i = TEXT.index(s)
+    return i, i + len(s)
+
+
+def test_a_split_quote_matches_once() -> None:
+    whole = at('"It will never pass. Nobody wants it,"')
+    gold = rec(q(*whole, speaker=at("she")))
+    pred = rec(q(*at("It will never pass")), q(*at("Nobody wants it")))
+    d = evaluate([gold], [pred]).as_dict()["direct"]
+    # "Nobody wants it" covers less than half of the quote; "It will never pass" just over half.
+    assert d["overlap"] == {"precision": 0.5, "recall": 1.0, "f1": 0.6667}
+    assert d["exact"]["f1"] == 0.0
+    assert d["speaker_matched"] == 1 and d["speaker_accuracy"] == 0.0
+
+
+def test_exact_match_after_trimming_marks_and_speaker() -> None:
+    gold = rec(q(*at('"It will never pass. Nobody wants it,"'), speaker=at("she"), cue=at("she said")))
+    pred = rec(q(*at("It will never pass. Nobody wants it"), speaker=at("she")))
+    d = evaluate([gold], [pred]).as_dict()
+    assert d["all"]["exact"]["f1"] == 1.0 and d["all"]["speaker_accuracy"] == 1.0
+
+
+def test_linked_parts_are_one_attribution_and_kinds_are_separate() -> None:
+    cue, spk = at("said"), at("Jane Doe")
+    gold = rec(q(*at("The plan"), "indirect", spk, cue), q(*at("is dead"), "indirect", spk, cue))
+    pred = rec(q(0, at("is dead")[1], "indirect", spk, cue), q(*at("It will never pass")))
+    d = evaluate([gold], [pred]).as_dict()
+    assert (d["all"]["gold"], d["all"]["predicted"]) == (1, 2)
+    assert d["indirect"]["overlap"]["f1"] == 1.0 and d["indirect"]["speaker_accuracy"] == 1.0
+    assert d["direct"]["overlap"]["precision"] == 0.0 and d["direct"]["gold"] == 0
+
+
+def test_missing_prediction_counts_as_recall_zero() -> None:
+    d = evaluate([rec(q(*at("is dead")))], []).as_dict()["all"]
+    assert (d["gold"], d["predicted"], d["overlap"]["recall"]) == (1, 0, 0.0)
