@@ -36,6 +36,7 @@ class ProblemRule(StrEnum):
     LABELSTUDIO_TASK = "labelstudio:task"
     LABELSTUDIO_RESULT = "labelstudio:result"
     LABELSTUDIO_DUPLICATE = "labelstudio:duplicate"
+    LABELSTUDIO_DROPPED = "labelstudio:dropped"
 
 
 @dataclass(slots=True, frozen=True)
