@@ -6,6 +6,7 @@ Converters and validators never raise on bad data; they add a :class:`Problem` o
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -64,8 +65,24 @@ class Problem:
         return f"{where}{rec} {self.pointer or '/'}: {self.message} [{self.rule}]"
 
 
+class Report(ABC):
+    """Base of every report a library call returns (validation, conversion, push, pull,
+    import, agreement, adjudication, hydration): a one-line ``summary()`` for people and a
+    JSON-able ``to_dict()`` for ``--json`` output, which the CLI prints unchanged."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def summary(self) -> str:
+        """One line saying what happened, with the counts."""
+
+    @abstractmethod
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-able data."""
+
+
 @dataclass(slots=True)
-class ValidationReport:
+class ValidationReport(Report):
     """Problems found while validating records, plus counts."""
 
     records: int = 0
@@ -86,6 +103,10 @@ class ValidationReport:
         self.records += other.records
         self.invalid_records += other.invalid_records
         self.problems.extend(other.problems)
+
+    def summary(self) -> str:
+        return (f"{'valid' if self.valid else 'INVALID'}: {self.records} records checked, "
+                f"{self.invalid_records} invalid, {len(self.problems)} problems")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,7 +151,7 @@ class Skip:
 
 
 @dataclass(slots=True)
-class ConvertReport:
+class ConvertReport(Report):
     """Outcome of a conversion: ``inputs == converted + rejected + skipped`` always holds."""
 
     converted: int = 0

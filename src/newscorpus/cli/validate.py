@@ -48,8 +48,6 @@ def validate_cmd(files: tuple[Path, ...], workspace: Path, kind: str | None, no_
             click.echo(str(problem), err=True)
         if len(report.problems) > 50:
             click.echo(f"... and {len(report.problems) - 50} more problems", err=True)
-        status = "valid" if report.valid else "INVALID"
-        click.echo(f"{status}: {report.records} records checked, {report.invalid_records} invalid, "
-                   f"{len(report.problems)} problems")
+        click.echo(report.summary())
     if not report.valid:
         raise SystemExit(1)
