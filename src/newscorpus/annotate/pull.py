@@ -37,6 +37,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_bytes
 from ..errors import LabelStudioError
 from ..records import Annotation, dumps, read_jsonl
 from ..report import Problem
@@ -262,9 +263,7 @@ def write_output(path: Path, records: dict[str, dict[str, Any]]) -> bool:
     if path.is_file() and path.read_bytes() == body:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(body)
-    tmp.replace(path)
+    write_bytes(path, body)
     return True
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from ..atomic import write_text
 from ..errors import LabelStudioError
 from ..records import Annotation, read_jsonl
 from ..report import Problem
@@ -422,9 +423,7 @@ def export_tasks(
             task["predictions"] = [pred]
         tasks.append(task)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(tasks, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_text(out, json.dumps(tasks, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     if config_out is not None:
         config_out.parent.mkdir(parents=True, exist_ok=True)
         config_out.write_text(config.xml, encoding="utf-8")

@@ -18,11 +18,11 @@ The file is written atomically, keys sorted, one task per line (diff-friendly).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text
 from ..errors import ConfigError
 
 STATE_NAME = ".labelstudio-state.json"
@@ -109,10 +109,7 @@ class SyncState:
         return "\n".join(lines) + "\n"
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(self.to_text(), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_text(self.path, self.to_text())
 
     def as_dict(self) -> dict[str, Any]:
         return json.loads(self.to_text())  # type: ignore[no-any-return]

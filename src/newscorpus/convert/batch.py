@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_write, write_text
 from ..checksums import file_sha256
 from ..dedup import find_duplicates, signature
 from ..errors import NewscorpusError
@@ -216,16 +217,12 @@ def convert_paths(
     report.outputs.append(str(output))
     groups_path = output.with_name(output.stem + ".groups.json")
     groups = find_duplicates(ordered, signatures=signatures)
-    tmp = groups_path.with_name(groups_path.name + ".tmp")
-    tmp.write_text(json.dumps({"groups": groups}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(groups_path)
+    write_text(groups_path, json.dumps({"groups": groups}, indent=1, sort_keys=True) + "\n")
     report.outputs.append(str(groups_path))
     quarantine.parent.mkdir(parents=True, exist_ok=True)
-    tmp = quarantine.with_name(quarantine.name + ".tmp")
-    with tmp.open("wb") as fh:
+    with atomic_write(quarantine) as fh:
         for rejection in report.rejections:
             fh.write(dumps(rejection.to_dict()))
-    tmp.replace(quarantine)
     return report
 
 

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from .. import __version__
+from ..atomic import write_text
 from ..checksums import file_sha256
 from ..errors import InvalidRecordsError
 from ..records import read_jsonl
@@ -78,11 +79,7 @@ def _load_cache(ws: Workspace, key: str) -> dict[str, Any]:
 
 
 def _save_cache(ws: Workspace, cache: dict[str, Any]) -> None:
-    cache_path = ws.root / CACHE_FILE
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_path.with_name(cache_path.name + ".tmp")
-    tmp.write_text(json.dumps(cache, sort_keys=True))
-    tmp.replace(cache_path)
+    write_text(ws.root / CACHE_FILE, json.dumps(cache, sort_keys=True))
 
 
 def remember_valid(ws: Workspace, path: Path, records: int, store: SchemaStore = DEFAULT_STORE) -> None:
