@@ -7,8 +7,10 @@ that the same record always gives the same bytes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +22,25 @@ from .text import join_blocks, sha256_text, span_problem
 ARTICLE_SCHEMA_VERSION = "1.1.0"
 ANNOTATION_SCHEMA_VERSION = "1.0.0"
 
-BlockKind = Literal[
+
+def _schema_enum(kind: str, version: str, *path: str) -> tuple[str, ...]:
+    """The ``enum`` at ``path`` (property names, ``items`` for arrays) of a packaged schema:
+    label lists have one home, the schema, and the code reads them from there (in order)."""
+    node = json.loads((files("newscorpus") / "schema" / kind / f"{version}.json").read_text("utf-8"))
+    for part in path:
+        node = node["items"] if part == "items" else node["properties"][part]
+    return tuple(node["enum"])
+
+
+BLOCK_KINDS = _schema_enum("article", ARTICLE_SCHEMA_VERSION, "blocks", "items", "kind")
+CREDIT_ROLES = _schema_enum("article", ARTICLE_SCHEMA_VERSION, "credits", "items", "role")
+CONTENT_KINDS = _schema_enum("article", ARTICLE_SCHEMA_VERSION, "content_kind")
+QUOTE_KINDS = _schema_enum("annotation", ANNOTATION_SCHEMA_VERSION, "quotes", "items", "kind")
+HOLDER_TYPES = _schema_enum("annotation", ANNOTATION_SCHEMA_VERSION, "stances", "items", "holder", "type")
+STANCE_VALUES = _schema_enum("annotation", ANNOTATION_SCHEMA_VERSION, "stances", "items", "stance")
+ANNOTATION_ORIGINS = _schema_enum("annotation", ANNOTATION_SCHEMA_VERSION, "origin")
+
+BlockKind = Literal[  # the schema's block kinds (BLOCK_KINDS; a test keeps the two equal)
     "title", "dek", "paragraph", "heading", "caption", "quote", "list_item", "byline"
 ]
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, WorkspaceError
+from .records import STANCE_VALUES
 
 CONFIG_NAME = "newscorpus.yaml"
 CONFIG_SCHEMA = "1.0.0.json"
@@ -28,7 +29,6 @@ DEFAULT_PATHS = {
     "profiles": "profiles",
     "quarantine": "quarantine",
 }
-STANCE_VALUES = ("favor", "against", "neutral", "none")
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,3 +142,23 @@ def test_problem_rules_are_declared_and_documented() -> None:
     assert Problem(None, "", "x", ProblemRule.OFFSETS).rule == "offsets"
     with pytest.raises(ValueError, match="undeclared problem rule 'nope'"):
         Problem(None, "", "x", "nope")
+
+
+def test_label_lists_come_from_the_schema() -> None:
+    import typing
+
+    from newscorpus import records
+    from newscorpus.release import features
+    from newscorpus.workspace import LabelSet
+
+    article = DEFAULT_STORE.load("article", records.ARTICLE_SCHEMA_VERSION)
+    annotation = DEFAULT_STORE.load("annotation", records.ANNOTATION_SCHEMA_VERSION)
+    props = article["properties"]
+    assert tuple(props["blocks"]["items"]["properties"]["kind"]["enum"]) == records.BLOCK_KINDS
+    assert typing.get_args(records.BlockKind) == records.BLOCK_KINDS
+    stance = annotation["properties"]["stances"]["items"]["properties"]
+    assert LabelSet((), ()).stances == records.STANCE_VALUES == tuple(stance["stance"]["enum"])
+    quote = annotation["properties"]["quotes"]["items"]["properties"]
+    assert tuple(quote["kind"]["enum"]) == features.QUOTE_KINDS
+    assert tuple(stance["holder"]["properties"]["type"]["enum"]) == features.HOLDER_TYPES
+    assert tuple(props["credits"]["items"]["properties"]["role"]["enum"]) == features.CREDIT_ROLES

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..records import BLOCK_KINDS, CREDIT_ROLES, HOLDER_TYPES, QUOTE_KINDS  # read from the schema
 from ..workspace import LabelSet
 
 if TYPE_CHECKING:
     import datasets
 
-BLOCK_KINDS = ("title", "dek", "paragraph", "heading", "caption", "quote", "list_item", "byline")
-CREDIT_ROLES = ("wire", "photo", "contributor", "translator", "editor")
-QUOTE_KINDS = ("direct", "indirect")
-HOLDER_TYPES = ("article", "quote", "entity")
 
 # Article fields copied as they are, in column order.
 ARTICLE_COLUMNS = ("id", "url", "source", "title", "subtitle", "authors", "published_at",

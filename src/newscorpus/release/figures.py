@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..records import STANCE_VALUES
+
 FIGURES = {
     "articles_per_month": "Articles per month",
     "articles_per_source": "Articles per source",
@@ -111,7 +113,7 @@ def _labels(stats: dict[str, Any]) -> bytes:
         totals: dict[str, int] = {}
         for _target, value, n in labels["stances"]:
             totals[value] = totals.get(value, 0) + n
-        names = ["favor", "against", "neutral", "none"]
+        names = list(STANCE_VALUES)
         right.bar(range(len(names)), [totals.get(v, 0) for v in names], color="#a5a5a5")
         right.set_xticks(range(len(names)), names)
         right.set_title("stances by value")

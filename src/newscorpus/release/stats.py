@@ -15,6 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..records import QUOTE_KINDS
+
 _DICT = pa.dictionary(pa.int32(), pa.string())
 LIGHT_SCHEMA = pa.schema([("id", pa.string()), ("source", _DICT), ("language", _DICT),
                           ("day", _DICT), ("split", _DICT)])
@@ -94,7 +96,7 @@ def label_distribution(gold: dict[str, dict[str, Any]], labels: Any) -> dict[str
     stances = Counter((s["target"], s["stance"]) for r in records for s in r["stances"])
     return {
         "entities": [[name, entities.get(name, 0)] for name in labels.entities],
-        "quotes": [[name, quotes.get(name, 0)] for name in ("direct", "indirect")],
+        "quotes": [[name, quotes.get(name, 0)] for name in QUOTE_KINDS],
         "stances": [[t, v, stances[(t, v)]] for t in labels.stance_targets for v in labels.stances
                     if stances.get((t, v))],
     }
