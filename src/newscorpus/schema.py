@@ -147,6 +147,7 @@ class SchemaStore:
         found = self.compiled(kind, version).problems(record, location)
         if found:
             return found
+        checks: Iterable[tuple[str, str]]
         if kind == "article":
             checks = article_text_problems(record)
         elif kind == "annotation" and article_text is not None:
