@@ -4,15 +4,15 @@ Schemas live in one place, the ``schema/`` folder of the package (``schema/<kind
 JSON Schema 2020-12); the repository's top-level ``schema/`` points at it, and the wheel ships
 it. Validation uses a compiled validator (fastjsonschema) for the verdict and the reference
 implementation (jsonschema) to explain failures, so a valid record costs one compiled call
-and an invalid one gets exact JSON pointers. Verdicts are identical (a differential test
-checks it); the schemas keep to keywords both implement the same way, and end every
-pattern with ``(?!\n)$`` so that ECMA-262's ``$`` (fastjsonschema) and Python's ``$``
-(jsonschema, which also matches before a final newline) agree.
+and an invalid one gets exact JSON pointers. The compiled validator is jsonschema-rs (Rust;
+measured against fastjsonschema and jsonschema in ``bench/run.py``). Verdicts are identical
+(a differential test checks it); the schemas keep to keywords both implement the same way,
+and end every pattern with ``(?!\n)$`` so that ECMA-262's / Rust's ``$`` (jsonschema-rs) and
+Python's ``$`` (jsonschema, which also matches before a final newline) agree.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -20,8 +20,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
 import jsonschema
+import jsonschema_rs
 
 from .errors import MigrationError, SchemaNotFoundError
 from .migrations import register_builtin
@@ -58,19 +58,12 @@ class CompiledSchema:
         self.kind = kind
         self.version = version
         self.schema = schema
-        # fastjsonschema rewrites $ref values of the dict it compiles: give it a copy
-        self._fast = fastjsonschema.compile(copy.deepcopy(schema), use_formats=False)
+        self._fast = jsonschema_rs.validator_for(schema, validate_formats=False)
+        self.is_valid: Callable[[Any], bool] = self._fast.is_valid
 
     @cached_property
     def _reference(self) -> jsonschema.protocols.Validator:
         return jsonschema.Draft202012Validator(self.schema)
-
-    def is_valid(self, record: Any) -> bool:
-        try:
-            self._fast(record)
-        except fastjsonschema.JsonSchemaValueException:
-            return False
-        return True
 
     def problems(self, record: Any, location: str | None = None) -> list[Problem]:
         """Schema problems of ``record`` (empty when valid)."""
@@ -154,6 +147,7 @@ class SchemaStore:
         found = self.compiled(kind, version).problems(record, location)
         if found:
             return found
+        checks: Iterable[tuple[str, str]]
         if kind == "article":
             checks = article_text_problems(record)
         elif kind == "annotation" and article_text is not None:
