@@ -107,3 +107,17 @@ def test_the_readme_library_example_runs(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(copy_sample_workspace(tmp_path / "ws"))
     exec(compile(code, "README.md#library", "exec"), {})  # noqa: S102 - our own documentation
     assert (tmp_path / "ws" / "releases" / "0.3.0" / "manifest.json").is_file()
+
+
+def test_a_converter_called_directly_gives_the_cli_record(tmp_path: Path) -> None:
+    from newscorpus.convert.base import Input
+    from newscorpus.convert.pagedump import PageDumpConverter
+
+    ws = newscorpus.Workspace.open(copy_sample_workspace(tmp_path / "ws"))
+    options = newscorpus.ConvertOptions(profile_dirs=ws.profile_dirs)
+    by_api = {r["origin"]["path"]: r for r in newscorpus.convert([ws.path("raw")], options=options).records()}
+    path = sorted(ws.path("raw").rglob("*.txt"))[0]
+    name = path.relative_to(ws.path("raw")).as_posix()
+    [record] = PageDumpConverter(options).records(Input(path, name, path.read_bytes()))
+    assert isinstance(record, dict) and record["language"]
+    assert record == by_api[name]

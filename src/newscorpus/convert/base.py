@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -17,6 +17,7 @@ Outcome = Article | Rejection | Skip
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 T = TypeVar("T")
+RecordStep = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,34 @@ class Converter(ABC):
 
     @abstractmethod
     def convert(self, inp: Input) -> Iterator[Outcome]:
-        """Yield one outcome per record in ``inp``."""
+        """Yield one outcome per record in ``inp`` (raw: no language identification, not
+        validated; :meth:`records` gives what ``newscorpus convert`` keeps)."""
+
+    def records(self, inp: Input, steps: Sequence[RecordStep] | None = None
+                ) -> Iterator[dict[str, Any] | Rejection | Skip]:
+        """The outcomes of ``inp`` as ``newscorpus convert`` keeps them: each article as a
+        record dict finished by the record ``steps`` (default: language identification) and
+        checked against the article schema (a record that fails is a rejection naming the
+        first problems); rejections and skips as :meth:`convert` gives them."""
+        from ..schema import DEFAULT_STORE
+
+        if steps is None:
+            from ..language import add_language
+
+            steps = (add_language,)
+        for outcome in self.convert(inp):
+            if isinstance(outcome, Rejection | Skip):
+                yield outcome
+                continue
+            record = outcome.to_dict()
+            for step in steps:
+                record = step(record)
+            problems = DEFAULT_STORE.problems(record, "article", inp.name)
+            if problems:
+                yield Rejection(inp.name, "record fails the article schema: " + "; ".join(
+                    f"{p.pointer or '/'} {p.message}" for p in problems[:3]), converter=self.name)
+            else:
+                yield record
 
     def reject(self, inp: Input, reason: str, line: int | None = None,
                offset: int | None = None) -> Rejection:

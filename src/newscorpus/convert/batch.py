@@ -30,10 +30,9 @@ from ..records import dumps, read_jsonl, write_jsonl
 from ..report import ConvertReport, Rejection, Skip
 from ..schema import DEFAULT_STORE
 from . import registry
-from .base import Converter, ConvertOptions, Input
+from .base import Converter, ConvertOptions, Input, RecordStep
 
 Progress = Callable[[str], None]
-RecordStep = Callable[[dict[str, Any]], dict[str, Any]]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 # Files that travel with data (licences, read-me files): skipped with a reason, not rejected.
 _DOC_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|README|AUTHORS|CHANGELOG|CITATION)(?:[._-].*)?$",
@@ -99,19 +98,9 @@ def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
                           f"(known formats: {known})")]
     out: list[Converted | Rejection | Skip] = []
     try:
-        for outcome in converter.convert(Input(task.path, name, data)):
-            if isinstance(outcome, Rejection | Skip):
-                out.append(outcome)
-                continue
-            record = outcome.to_dict()
-            for step in task.steps:
-                record = step(record)
-            problems = DEFAULT_STORE.problems(record, "article", name)
-            if problems:
-                out.append(Rejection(name, "record fails the article schema: " + "; ".join(
-                    f"{p.pointer or '/'} {p.message}" for p in problems[:3]), converter=converter.name))
-            else:
-                out.append((record, signature(record["text"])))
+        for outcome in converter.records(Input(task.path, name, data), task.steps):
+            out.append(outcome if isinstance(outcome, Rejection | Skip) else
+                       (outcome, signature(outcome["text"])))
     except NewscorpusError:
         raise
     except Exception as exc:  # a converter bug costs one input, not the batch
