@@ -276,3 +276,17 @@ def test_parallel_validation_reports_the_same_problems(ws: Workspace,
     parallel = inputs.validate_article_files(ws, ws.article_files(), use_cache=False)
     assert parallel.to_dict() == sequential.to_dict()
     assert parallel.records == 12 and [p.pointer for p in parallel.problems] == ["/language"]
+
+
+def test_a_lone_model_prediction_is_never_gold(ws: Workspace) -> None:
+    from newscorpus.release.inputs import prepare_inputs
+
+    records = [orjson.loads(line) for line in (ws.root / "articles" / "articles.jsonl").read_bytes().splitlines()]
+    second = next(r for r in records if r["origin"]["path"] == "dump-01.txt")
+    prediction = Annotation(id=f"{second['id']}:model", article_id=second["id"],
+                            text_sha256=second["text_sha256"], annotator="model:newscorpus",
+                            origin="prediction", ground_truth=False, entities=[], quotes=[], stances=[])
+    write_jsonl(ws.root / "annotations" / "model.jsonl", [prediction.to_dict()])
+    inputs = prepare_inputs(Workspace.open(ws.root))
+    assert second["id"] not in inputs.gold
+    assert len(inputs.gold) == 1  # the sample's ground-truth annotation stays gold

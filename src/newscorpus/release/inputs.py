@@ -241,7 +241,8 @@ def _choose_gold(annotations: list[dict[str, Any]], report: ValidationReport
         by_article.setdefault(record["article_id"], []).append(record)
     gold: dict[str, dict[str, Any]] = {}
     for article_id, records in by_article.items():
-        chosen = [r for r in records if r["ground_truth"]] or (records if len(records) == 1 else [])
+        people = [r for r in records if r.get("origin") != "prediction"]  # never a model's labels
+        chosen = [r for r in records if r["ground_truth"]] or (people if len(people) == 1 else [])
         if len(chosen) > 1 and any(r.get("origin") != "adjudication" for r in chosen):
             # Label Studio ground truth over workspace gold: the rule adjudicate uses.
             from ..annotate.adjudicate import choose_gold
