@@ -281,7 +281,8 @@ def test_parallel_validation_reports_the_same_problems(ws: Workspace,
 def test_a_lone_model_prediction_is_never_gold(ws: Workspace) -> None:
     from newscorpus.release.inputs import prepare_inputs
 
-    records = [orjson.loads(line) for line in (ws.root / "articles" / "articles.jsonl").read_bytes().splitlines()]
+    lines = (ws.root / "articles" / "articles.jsonl").read_bytes().splitlines()
+    records = [orjson.loads(line) for line in lines]
     second = next(r for r in records if r["origin"]["path"] == "dump-01.txt")
     prediction = Annotation(id=f"{second['id']}:model", article_id=second["id"],
                             text_sha256=second["text_sha256"], annotator="model:newscorpus",
