@@ -107,7 +107,7 @@ def test_nfd_name_is_not_cut_at_the_combining_mark() -> None:
 def test_person_entities_never_cross_a_sentence_and_never_are_pronouns() -> None:
     text = (
         "The vote was held in Ottawa.\n\nShe said the count was wrong. Jane Doe left Congress. "
-        "But she said it was over."
+        "But she said it was all over now."
     )
     entities, quotes = quotes_to_parts(EX.proposals(text), LabelSet(("PERSON",), ()), text=text)
     bounds = sentence_spans(text)

@@ -271,7 +271,8 @@ class AttributionExtractor:
             limit = min(limit, nxt.open_mark)
         newline = text.find("\n", after, limit)
         post = text[after : newline if newline >= 0 else limit]
-        if q.close_mark is not None:
+        ended = q.close_mark is not None and text[q.close_mark - 1] == "." and post[:2].strip()[:1].isupper()
+        if q.close_mark is not None and not ended:
             for pattern in self.p.post:
                 m = pattern.match(post)
                 if m:
@@ -369,7 +370,7 @@ class AttributionExtractor:
                 if not m:
                     continue
                 cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))
-                if _word_count(text[cs:ce]) < 3:
+                if _word_count(text[cs:ce]) < 4:
                     continue
                 q = QuoteProposal(cs, ce, text[cs:ce], "indirect")
                 self._set(text, q, s, m)

@@ -25,7 +25,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from ..errors import ConfigError
 
 KINDS = ("direct", "indirect")
 MARKS = "\"“”„«»‹›‘’「」『』'"
@@ -233,3 +236,35 @@ def evaluate(
         for kind, counts in scores.kinds.items():
             counts.add([a for a in g if a.kind == kind], [a for a in p if a.kind == kind])
     return scores
+
+
+def read_annotations(path: Path) -> list[dict[str, Any]]:
+    """Annotation records from a JSONL file; a bad line raises a one-line
+    :class:`~newscorpus.errors.ConfigError` naming the file and the line."""
+    import orjson
+
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{n}: not JSON ({exc})") from None
+        if (
+            not isinstance(record, dict)
+            or "article_id" not in record
+            or not isinstance(record.get("quotes", []), list)
+        ):
+            raise ConfigError(f"{path}:{n}: not an annotation record (needs article_id and quotes)")
+        out.append(record)
+    return out
+
+
+def evaluate_files(gold: Path, predicted: Path) -> AttributionScores:
+    """:func:`evaluate` on two annotation JSONL files."""
+    return evaluate(read_annotations(gold), read_annotations(predicted))
