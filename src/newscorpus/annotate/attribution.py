@@ -48,11 +48,25 @@ Thursday Friday Saturday Sunday January February March April May June July Augus
 November December Congress Senate Parliament Church Police Army Bank Group Institute Office
 Organization Organisation Commission Foundation Service Services Inc Corp Ltd Daily Journal"""
 NOT_PERSON = frozenset(NOT_PERSON_WORDS.split())
-_SENTENCE_END = re.compile(
-    r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bProf)(?<!\bGen)"
-    r"(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bNo)(?<!\bvs)(?<!\b[A-Z])(?:[.!?؟]+[\"”»’]?)[ \t\u00a0]+"
-    rf"(?=[{UPPER}\"“«„‘(\u0600-\u06ff])|\n+"
-)
+_SENTENCE_END = re.compile(rf"[.!?؟]+[\"”»’]?[ \t\u00a0]+(?=[{UPPER}\"“«„‘(\u0600-\u06ff])|\n+")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|vs)|\b[A-Z])$")
+
+
+def sentence_ends(text: str) -> list[re.Match[str]]:
+    """The sentence-end matches of ``text`` (a line break, or ``. ! ? ؟`` before a capital or a
+    quotation mark, not after Mr, Dr, an initial...)."""
+    return [
+        m
+        for m in _SENTENCE_END.finditer(text)
+        if m.group()[0] == "\n" or not _ABBREVIATION.search(text, max(0, m.start() - 5), m.start())
+    ]
+
+
+def _last_cut(text: str) -> int:
+    return max((m.end() for m in sentence_ends(text)), default=0)
+
+
+_TOKEN = re.compile(r"\w+")
 _CITATION = re.compile(r"^\s*[—–-]\s+\S")
 
 
@@ -60,7 +74,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of the sentences of ``text``: split at ``. ! ? ؟`` before a capital or
     a quotation mark (not after Mr, Dr, initials...) and at line breaks."""
     spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in sentence_ends(text):
         end = m.start() if m.group().startswith("\n") else m.end()
         if text[start:end].strip():
             spans.append((start, end))
@@ -263,6 +277,11 @@ class AttributionExtractor:
         q.cue = _span(text, offset + m.start(cue), offset + m.end(cue))
         q.gap = m.groupdict().get("gap") or ""
 
+    def _first_cue(self, s: str) -> int:
+        """Offset of the first word of ``s`` that belongs to a cue, or -1 (a fast pre-check)."""
+        tokens = self.cues.tokens
+        return next((m.start() for m in _TOKEN.finditer(s) if m.group().lower() in tokens), -1)
+
     # -- direct quotes -------------------------------------------------------------------
     def _attribute(self, text: str, q: QuoteProposal, nxt: QuoteProposal | None) -> None:
         after = (q.close_mark + 1) if q.close_mark is not None else q.end
@@ -282,17 +301,20 @@ class AttributionExtractor:
         line_start = text.rfind("\n", 0, begin) + 1
         lead_start = max(line_start, begin - self.window * 2)
         lead = text[lead_start:begin]
-        cut = max((m.end() for m in _SENTENCE_END.finditer(lead)), default=0)
+        cut = _last_cut(lead)
         lead, lead_start = lead[cut:], lead_start + cut
         if not lead.strip() and line_start >= 2 and text[line_start - 2 : line_start] == "\n\n":
             # A paragraph that is only a quote, after one ending in a colon ("X tweeted:").
             prev_start = text.rfind("\n", 0, line_start - 2) + 1
             prev = text[prev_start : line_start - 2]
             if prev.rstrip().endswith(":"):
-                cut = max((m.end() for m in _SENTENCE_END.finditer(prev)), default=0)
+                cut = _last_cut(prev)
                 lead, lead_start = prev[cut:], prev_start + cut
+        first = self._first_cue(lead)
+        if first < 0:
+            return
         for pattern in self.p.pre:
-            m = pattern.search(lead)
+            m = pattern.search(lead, max(0, first - 150))
             if m:
                 self._set(text, q, lead_start, m)
                 return
@@ -328,7 +350,7 @@ class AttributionExtractor:
                     continue
                 begin = q.open_mark if q.open_mark is not None else q.start
                 lead = text[text.rfind("\n", 0, begin) + 1 : begin]
-                lead = lead[max((m.end() for m in _SENTENCE_END.finditer(lead)), default=0) :]
+                lead = lead[_last_cut(lead) :]
                 if re.search(r"\w", lead) and not lead.rstrip().endswith((":", ",")):
                     continue  # quoted words inside a clause with no cue: scare quotes, titles
                 if _word_count(q.text) < self.min_words_without_cue and not self.p.cue_near.search(
@@ -365,8 +387,12 @@ class AttributionExtractor:
             sentence = text[s:e]
             if any(ch in sentence for ch in QUOTE_CHARS if ch not in "’‘"):
                 continue
-            for pattern in self.p.reported:
-                m = pattern.search(sentence)
+            first = self._first_cue(sentence)
+            if first < 0:
+                continue
+            near = max(0, first - 150)  # a speaker starts at most this far before a cue
+            for n, pattern in enumerate(self.p.reported):
+                m = pattern.search(sentence, near if n in (0, 4) else 0)
                 if not m:
                     continue
                 cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))

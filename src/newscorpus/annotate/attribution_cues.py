@@ -50,6 +50,7 @@ class Cues:
     function_words: frozenset[str]
     titles: frozenset[str]
     honorific_gender: dict[str, str]
+    tokens: frozenset[str]  # the longest word of every cue form, lower-cased (a fast pre-check)
 
 
 def _read(language: str) -> dict[str, Any]:
@@ -97,4 +98,10 @@ def load_cues(languages: tuple[str, ...] = LANGUAGES) -> Cues:
         function_words=frozenset(get("function_words")),
         titles=frozenset(get("titles")),
         honorific_gender=maps["honorific_gender"],
+        tokens=frozenset(
+            max(re.findall(r"\w+", form), key=len).lower()
+            for key in ("speech_verbs", "reported_verbs", "according")
+            for form in get(key)
+            if re.search(r"\w", form)
+        ),
     )
