@@ -142,7 +142,9 @@ class Patterns:
         nouns = rf"(?i:{c.nouns})\b"
         of_name = rf"(?:{sep}of(?:{sep}the)?{sep}{cap}(?:{sep}{cap})*|{sep}{cap}(?:{sep}{cap})*)"
         np = rf"(?:(?:{c.determiners}){sep}(?:[\w'’-]+{sep}){{0,4}}?{nouns}{of_name}?)"
-        speaker = rf"(?:{np}|{pron}|{self.name}|{nouns})"
+        lower = r"[a-zà-öø-ÿ][\w'’-]*"
+        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{lower}{sep}){{0,3}}{lower})"
+        speaker = rf"(?:{np}|{pron}|{self.name}|{nouns}|{generic_np})"
         role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
         appos = r"(?:\s*,[^,.!?\"“”«»\n]{1,90},)"
         adv = (
@@ -155,7 +157,7 @@ class Patterns:
         ar_spk = r"(?:[^\s:،,«»\"“”.]+(?:\s+[^\s:،,«»\"“”.]+){0,5}?)"
         self.post = [
             re.compile(
-                r"^[\s,]*(?:(?:a|ont)-t-(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
+                r"^[\s,]*(?:(?:a|ont|avait|avaient|aurait)-(?:t-)?(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
                 r"(?P<cue2>\w+)-t-(?P<spk2>il|elle|ils|elles))\b"
             ),
             re.compile(rf"^[\s,]*(?P<cue>{verb})\s+(?:{role})?(?P<spk>{speaker})"),

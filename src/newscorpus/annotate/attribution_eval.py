@@ -15,8 +15,9 @@ precision. Scores are given for all attributions and per kind (``direct`` / ``in
 per-kind figures matching gold and predictions of that kind only.
 
 The speaker of a matched pair is right when a predicted speaker mention (the speaker span or
-the entity a pronoun stands for) overlaps a gold one by at least half of their union, or
-names the same surface string (a pronoun's surface alone never counts). Speaker accuracy is
+the entity a pronoun stands for) overlaps a gold one by at least half of their union, lies
+inside it or contains it (a name inside its source span with a title or role; not a pronoun),
+or names the same surface string (a pronoun's surface alone never counts). Speaker accuracy is
 computed over matched pairs whose gold attribution has a speaker.
 """
 
@@ -113,6 +114,9 @@ def speaker_correct(gold: Attribution, pred: Attribution) -> bool:
             inter = min(ge, pe) - max(gs, ps)
             if inter > 0 and inter / (max(ge, pe) - min(gs, ps)) >= MIN_OVERLAP:
                 return True
+            inside = (gs <= ps and pe <= ge) or (ps <= gs and ge <= pe)
+            if inside and min(gt, pt, key=len).casefold() not in PRONOUN_SURFACES:
+                return True  # a name inside its source span ("Fuad Basya" in "Major general Fuad Basya")
             if gt.casefold() == pt.casefold() and gt.casefold() not in PRONOUN_SURFACES:
                 return True
     return False
