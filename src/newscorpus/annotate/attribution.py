@@ -171,14 +171,14 @@ class Patterns:
         self.pre = [
             re.compile(rf"(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}){appos}?[\s,:]*$"),
             re.compile(
-                rf"(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
+                rf"(?<![\w'’-])(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
             ),
             re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s*(?:{comp})?\s*[:،,]?\s*$"),
         ]
         self.cue_near = re.compile(rf"\b(?:{verb})\b[^.!?\n]{{0,40}}$|:\s*$")
         clause = r"(?P<content>[^\s,].{8,})$"
-        self.gap_words = re.compile(rf"^\s*(?:(?:{c.listener}|[\w'’-]+)\s+){{0,3}}?(?:{comp})\s*$")
-        self.comp_start = re.compile(rf"\s*(?:(?:[\w'’-]+\s+){{0,3}}?{comp}\s*|\s*)")
+        self.gap_words = re.compile(rf"^[\s,]*(?:(?:{c.listener}|[\w'’-]+)[\s,]+){{0,4}}?(?:{comp})\s*$")
+        self.comp_start = re.compile(rf"[\s,]*(?:(?:[\w'’-]+[\s,]+){{0,4}}?{comp}\s*|\s*)")
         self.reported = [
             re.compile(
                 rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?"
@@ -402,6 +402,8 @@ class AttributionExtractor:
                     continue
                 q = QuoteProposal(cs, ce, text[cs:ce], "indirect")
                 self._set(text, q, s, m)
+                if q.speaker is None or q.speaker.text in self.cues.function_words:
+                    continue  # "Cette annonce ne satisfait…": a noun, not a cue
                 out.append(q)
                 break
         return out
