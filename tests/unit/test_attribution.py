@@ -116,3 +116,10 @@ def test_person_entities_never_cross_a_sentence_and_never_are_pronouns() -> None
         assert e.text.lower() not in {"she", "he", "they"}
     assert [e.text for e in entities] == ["Jane Doe"]
     assert quotes[0].speaker_entity is None  # "She" in a paragraph with no name stays unresolved
+
+
+def test_a_capitalised_run_that_is_no_person_is_no_antecedent() -> None:
+    [q] = EX.proposals("Il a commenté la finale de la Coupe du Monde. « C'est superbe ! » a-t-il lancé.")
+    assert q.speaker is not None and q.speaker.text == "il" and q.antecedent is None
+    [q] = EX.proposals("Bruno Martin arrived late. « C'est superbe ! » a-t-il lancé.")
+    assert q.antecedent is not None and q.antecedent.text == "Bruno Martin"

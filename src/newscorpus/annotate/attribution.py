@@ -412,6 +412,11 @@ class AttributionExtractor:
     def _resolve_pronouns(self, text: str, quotes: Sequence[QuoteProposal]) -> None:
         previous_named: Span | None = None
         pronouns = {k.lower(): v for k, v in self.cues.pronouns.items()}
+        known = {
+            q.speaker.text.split()[-1]
+            for q in quotes
+            if q.speaker and q.speaker.text[:1].isupper() and q.speaker.text.lower() not in pronouns
+        }
         for q in sorted(quotes, key=lambda q: q.speaker.start if q.speaker else q.start):
             spk = q.speaker
             if spk is None:
@@ -422,13 +427,20 @@ class AttributionExtractor:
                 continue
             gender = pronouns[spk.text.lower()]
             if q.antecedent is None and gender is not None:
-                q.antecedent = self._antecedent(text, spk, gender, previous_named)
+                q.antecedent = self._antecedent(text, spk, gender, previous_named, known)
 
-    def _antecedent(self, text: str, pronoun: Span, gender: str, previous: Span | None) -> Span | None:
+    def _antecedent(
+        self, text: str, pronoun: Span, gender: str, previous: Span | None, known: set[str]
+    ) -> Span | None:
+        """The person ``pronoun`` stands for inside its paragraph: the previous named speaker,
+        or the only name before it that is a person (an honorific, the name of a speaker
+        elsewhere in the article, or a subject opening a sentence or clause), with no gender
+        clash; else None."""
         para = text.rfind("\n", 0, pronoun.start) + 1
         window_start = max(para, pronoun.start - 400)
         window = text[window_start : pronoun.start]
         names: dict[str, tuple[Span, str | None]] = {}
+        unsure: set[str] = set()
         for m in self.p.person.finditer(window):
             name, hon = m.group("name"), m.group("hon")
             words = name.split()
@@ -436,16 +448,25 @@ class AttributionExtractor:
                 continue
             if (len(words) < 2 and not hon) or any(w in NOT_PERSON for w in words):
                 continue
+            before = window[: m.start("name")].rstrip()
+            subject = (not before or before[-1] in ".!?:,;\n") and re.match(
+                r"[ ]+[a-zà-ÿ]", window[m.end("name") :]
+            )
+            person = bool(hon) or words[-1] in known or bool(subject)
             g = self.cues.honorific_gender.get(hon) if hon else None
             start = window_start + m.start("name")
             names[words[-1]] = (Span(start, start + len(name), name), g)
+            if not person:  # "Coupe du Monde", "Madrid Arena": no honorific, speaker or subject
+                unsure.add(words[-1])
         if previous is not None and para <= previous.start < pronoun.start:
             prev_g = next((g for s, g in names.values() if s.text == previous.text), None)
             later = [s for s, _ in names.values() if s.text != previous.text and s.start > previous.end]
             if prev_g in (None, gender) and not later:
                 return previous
         plausible = [s for s, g in names.values() if g in (None, gender)]
-        return plausible[0] if len(plausible) == 1 else None
+        if len(plausible) == 1 and plausible[0].text.split()[-1] not in unsure:
+            return plausible[0]
+        return None
 
     # -- all -------------------------------------------------------------------------------
     def proposals(self, text: str) -> list[QuoteProposal]:
