@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from newscorpus.annotate.prelabel import (
     Prelabeler,
     QuoteExtractor,
     SpacyEntityPrelabeler,
-    evaluate_quotes,
     quotes_to_parts,
 )
 from newscorpus.workspace import LabelSet
-from tests.conftest import REPO
 
 LABELS = LabelSet(("PERSON", "ORG", "GPE"), ("river-dam",))
-BASELINE = REPO / "tests" / "quality" / "quote_baseline.json"
 
 
 def one(text: str, **kwargs: bool) -> tuple[str, str | None, str | None, str | None]:
@@ -87,8 +81,8 @@ def test_pronoun_not_resolved_when_ambiguous() -> None:
 
 def test_indirect_quotes_on_request() -> None:
     text = "Retired engineer Dennis Cole said a wall would only push the erosion down the shore."
-    assert QuoteExtractor().proposals(text) == []
-    [q] = QuoteExtractor(indirect=True).proposals(text)
+    assert QuoteExtractor(indirect=False).proposals(text) == []
+    [q] = QuoteExtractor().proposals(text)
     assert (q.kind, q.speaker.text if q.speaker else None) == ("indirect", "Dennis Cole")
 
 
@@ -99,18 +93,6 @@ def test_resolved_pronoun_becomes_an_entity_link() -> None:
     assert quotes[0].speaker_entity == entities[0].id and quotes[0].speaker.text == "she"  # type: ignore[union-attr]
     _, no_person = quotes_to_parts(QuoteExtractor().proposals(text), LabelSet(("ORG",), ()))
     assert no_person[0].speaker_entity is None
-
-
-@pytest.mark.shared_data
-def test_gum_quote_floors(shared_data: Path) -> None:
-    path = shared_data / "open-news" / "gum-wikinews-en" / "gum_wikinews_news.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    docs = [(r["text"], [(q["start"], q["end"]) for q in r["quotes"]]) for r in rows]
-    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))["gum_wikinews_en"]["floors"]
-    for name, subset in (("all_articles", docs), ("annotated_articles", [d for d in docs if d[1]])):
-        scores = evaluate_quotes(subset, QuoteExtractor().proposals).as_dict()
-        for metric, floor in baseline[name].items():
-            assert scores[metric] >= floor, f"{name} {metric}: {scores[metric]} fell below the floor {floor}"
 
 
 def test_spacy_entity_prelabeler_with_entity_ruler() -> None:
@@ -136,7 +118,7 @@ def test_spacy_entity_prelabeler_with_entity_ruler() -> None:
         ("Acme", "ORG", "Acme"),
     ]
     prelabel = Prelabeler(LABELS, spacy=spacy_pre)
-    assert prelabel.model_version.startswith("newscorpus-quotes-1+spacy-en")
+    assert prelabel.model_version.startswith("newscorpus-attributions-2+spacy-en")
     record = prelabel({"id": "nc-" + "1" * 32, "text": text})
     assert record is not None and record.origin == "prediction"
     assert [q.text for q in record.quotes] == ["İzmir needs money"]

@@ -9,13 +9,25 @@ from newscorpus.annotate.attribution_eval import evaluate
 TEXT = 'The plan, Jane Doe said, is dead. "It will never pass. Nobody wants it," she said.'
 
 
-def q(start: int, end: int, kind: str = "direct", speaker: tuple[int, int] | None = None,
-      cue: tuple[int, int] | None = None) -> dict[str, Any]:
+def q(
+    start: int,
+    end: int,
+    kind: str = "direct",
+    speaker: tuple[int, int] | None = None,
+    cue: tuple[int, int] | None = None,
+) -> dict[str, Any]:
     def span(s: tuple[int, int] | None) -> dict[str, Any] | None:
         return {"start": s[0], "end": s[1], "text": TEXT[s[0] : s[1]]} if s else None
 
-    return {"start": start, "end": end, "text": TEXT[start:end], "kind": kind,
-            "speaker": span(speaker), "speaker_entity": None, "cue": span(cue)}
+    return {
+        "start": start,
+        "end": end,
+        "text": TEXT[start:end],
+        "kind": kind,
+        "speaker": span(speaker),
+        "speaker_entity": None,
+        "cue": span(cue),
+    }
 
 
 def rec(*quotes: dict[str, Any]) -> dict[str, Any]:
@@ -58,3 +70,13 @@ def test_linked_parts_are_one_attribution_and_kinds_are_separate() -> None:
 def test_missing_prediction_counts_as_recall_zero() -> None:
     d = evaluate([rec(q(*at("is dead")))], []).as_dict()["all"]
     assert (d["gold"], d["predicted"], d["overlap"]["recall"]) == (1, 0, 0.0)
+
+
+def test_a_name_inside_its_source_span_is_the_right_speaker_a_pronoun_is_not() -> None:
+    quote = at('"It will never pass. Nobody wants it,"')
+    gold = rec(q(*quote, speaker=at("The plan, Jane Doe")))
+    name = evaluate([gold], [rec(q(*quote, speaker=at("Jane Doe")))]).as_dict()["all"]
+    assert name["speaker_accuracy"] == 1.0
+    gold = rec(q(*quote, speaker=at("she said")))
+    pronoun = evaluate([gold], [rec(q(*quote, speaker=at("she")))]).as_dict()["all"]
+    assert pronoun["speaker_accuracy"] == 0.0

@@ -1,4 +1,4 @@
-"""``newscorpus annotate push|pull|import|export-tasks|agreement|adjudicate|config``.
+"""``newscorpus annotate push|pull|import|export-tasks|agreement|adjudicate|config|prelabel|evaluate``.
 
 The Label Studio URL may be given with ``--url`` (or ``NEWSCORPUS_LS_URL``); the API token
 only through ``NEWSCORPUS_LS_TOKEN``/``LABEL_STUDIO_API_KEY`` or a token file, never as an
@@ -425,3 +425,57 @@ def adjudicate_cmd(workspace: Path, policy: str, strict: bool, as_json: bool) ->
         click.echo(report.summary())
     if strict and report.unresolved:
         raise click.ClickException(f"{len(report.unresolved)} article(s) unresolved (--strict)")
+
+
+@annotate_group.command("prelabel")
+@click.argument("articles", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Prediction records to write (annotation JSONL).",
+)
+@click.option(
+    "-w",
+    "--workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Take the label set from this workspace (default: a PERSON label only).",
+)
+@click.option("--spacy-model", help="Also pre-annotate entities with this installed spaCy model.")
+def prelabel_cmd(articles: Path, output: Path, workspace: Path | None, spacy_model: str | None) -> None:
+    """Write the pre-annotations `annotate push` would send, offline, as prediction records.
+
+    \b
+    Example:
+      newscorpus annotate prelabel articles/wikinews.jsonl -o predictions.jsonl
+    """
+    from ..annotate.prelabel import Prelabeler, SpacyEntityPrelabeler, prelabel_articles
+    from ..workspace import LabelSet, Workspace
+
+    labels = Workspace.open(workspace).config.labels if workspace else LabelSet(("PERSON",), ())
+    spacy = SpacyEntityPrelabeler(model=spacy_model) if spacy_model else None
+    prelabeler = Prelabeler(labels, spacy=spacy)
+    seen, written = prelabel_articles(articles, output, prelabeler)
+    click.echo(f"{seen} articles, {written} prediction records ({prelabeler.model_version}) -> {output}")
+
+
+@annotate_group.command("evaluate")
+@click.argument("gold", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("pred", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+def evaluate_cmd(gold: Path, pred: Path, as_json: bool) -> None:
+    """Score predicted attributions against gold ones: one-to-one matching, exact and overlap
+    (>= 50% of the union) precision/recall/F1 and speaker accuracy, per kind.
+
+    \b
+    Example:
+      newscorpus annotate evaluate annotations/gold.jsonl predictions.jsonl
+    """
+    from ..annotate.attribution_eval import evaluate_files
+
+    scores = evaluate_files(gold, pred)
+    if as_json:
+        echo_json(scores.as_dict())
+    else:
+        click.echo(scores.table())

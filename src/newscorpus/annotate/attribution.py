@@ -1,0 +1,492 @@
+"""Rule-based attribution extraction: direct, mixed and reported speech with speaker and cue.
+
+:class:`AttributionExtractor` proposes attributions (content span, speaker span, cue span):
+
+- **direct** quotes in quotation marks (straight, curly, low-high, guillemets, corner brackets,
+  curly single quotes; an apostrophe never opens one; a mark left open at the end of a
+  paragraph quotes to its end), attributed after the quote (``"…," said X`` / ``"…," X, the
+  minister, said`` / ``« … », a-t-elle confié`` / ``"…," according to X``) or before it
+  (``X said: "…"`` / ``according to X, "…"`` / Arabic ``وقال الوزير: «…»``);
+- a quote **interrupted** by its attribution (``"The plan," he said, "is dead."``) is one
+  attribution: its parts are linked by sharing the same speaker and cue spans;
+- a quote that follows an attributed one in the next sentence of the paragraph
+  (``"A," X said. "B."``) gets the same speaker but no cue of its own;
+- **mixed** quotes (``X said her party has backed the idea "for months"``): the reported
+  clause with its quoted words is one attribution (kind ``indirect``);
+- **reported** speech without quotation marks: ``X said (that) …``, ``X told reporters …``,
+  ``X believes …``, ``… , officials said.``, ``…, said X.``, ``according to X, …`` and
+  ``…, according to X.``, passive ``X was quoted as saying …``, French ``selon X, …`` and
+  ``X a estimé que …``, Arabic ``وقال X إن …``; the content runs to the end of the sentence;
+- quoted words inside a clause with no cue (scare quotes, titles, names) are skipped;
+- a pronoun speaker is resolved inside its paragraph to a named person (the previous named
+  speaker, or the only person-like name before it, with no gender clash): the pronoun stays
+  the speaker span, the person becomes ``antecedent``. A name never runs across a sentence.
+
+Cue lists are data (:mod:`.attribution_cues`). Offsets are code-point offsets into the text;
+combining marks count as parts of words (an NFD "Zoë" is not cut at the mark).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..records import Span
+from .attribution_cues import LANGUAGES, UPPER, WORD, Cues, load_cues
+
+# Opening mark -> closing marks.
+PAIRS = {"“": '”"', "„": "“”", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’"}
+STRAIGHT = '"'
+QUOTE_CHARS = '"“”«»„‘’‹›「」『』'
+TRAIL = " \t\u00a0\u202f,.،"
+LEAD = " \t\u00a0\u202f"
+NOT_PERSON_WORDS = """News Party Twitter Facebook Government Ministry University Company Council
+Department Agency Association House Court Committee Union Times Post Press Monday Tuesday Wednesday
+Thursday Friday Saturday Sunday January February March April May June July August September October
+November December Congress Senate Parliament Church Police Army Bank Group Institute Office
+Organization Organisation Commission Foundation Service Services Inc Corp Ltd Daily Journal"""
+NOT_PERSON = frozenset(NOT_PERSON_WORDS.split())
+_SENTENCE_END = re.compile(rf"[.!?؟]+[\"”»’]?[ \t\u00a0]+(?=[{UPPER}\"“«„‘(\u0600-\u06ff])|\n+")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|vs)|\b[A-Z])$")
+
+
+def sentence_ends(text: str) -> list[re.Match[str]]:
+    """The sentence-end matches of ``text`` (a line break, or ``. ! ? ؟`` before a capital or a
+    quotation mark, not after Mr, Dr, an initial...)."""
+    return [
+        m
+        for m in _SENTENCE_END.finditer(text)
+        if m.group()[0] == "\n" or not _ABBREVIATION.search(text, max(0, m.start() - 5), m.start())
+    ]
+
+
+def _last_cut(text: str) -> int:
+    return max((m.end() for m in sentence_ends(text)), default=0)
+
+
+_TOKEN = re.compile(r"\w+")
+_CITATION = re.compile(r"^\s*[—–-]\s+\S")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the sentences of ``text``: split at ``. ! ? ؟`` before a capital or
+    a quotation mark (not after Mr, Dr, initials...) and at line breaks."""
+    spans, start = [], 0
+    for m in sentence_ends(text):
+        end = m.start() if m.group().startswith("\n") else m.end()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _is_opening_straight(line: str, i: int) -> bool:
+    prev = line[i - 1] if i > 0 else " "
+    nxt = line[i + 1] if i + 1 < len(line) else " "
+    if nxt.isspace() and not prev.isspace() and prev not in "([{—–-:/":
+        return False
+    return prev.isspace() or prev in "([{—–-:/\u00a0" or i == 0 or not prev.isalnum()
+
+
+def find_quoted(text: str) -> list[tuple[int, int | None]]:
+    """``(opening mark offset, closing mark offset or None)`` for top-level quotes, per line."""
+    found: list[tuple[int, int | None]] = []
+    pos = 0
+    for line in text.split("\n"):
+        open_at: int | None = None
+        closers = ""
+        for i, ch in enumerate(line):
+            if open_at is None:
+                if ch in PAIRS and (ch != "‘" or i == 0 or not line[i - 1].isalnum()):
+                    open_at, closers = i, PAIRS[ch]
+                elif ch == STRAIGHT and _is_opening_straight(line, i):
+                    open_at, closers = i, STRAIGHT + "”"
+                elif ch == "”" and (i == 0 or line[i - 1].isspace()) and line[i + 1 : i + 2].strip():
+                    open_at, closers = i, "”"
+            elif ch in closers:
+                if ch == "’" and i + 1 < len(line) and line[i + 1].isalpha():
+                    continue  # an apostrophe inside a single-quoted passage
+                found.append((pos + open_at, pos + i))
+                open_at = None
+        if open_at is not None:
+            found.append((pos + open_at, None))
+        pos += len(line) + 1
+    return found
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in LEAD:
+        start += 1
+    while end > start and (text[end - 1] in TRAIL or text[end - 1] in "!?؟" and end - start > 1):
+        if text[end - 1] in "!?؟":
+            break
+        end -= 1
+    return start, end
+
+
+class Patterns:
+    """The regular expressions built from one set of cue lists."""
+
+    def __init__(self, c: Cues) -> None:
+        sep = r"[ \u00a0]+"
+        abbreviation = r"(?:Mr|Ms|Mrs|Dr|St|Prof|Gen|Sen|Gov|Rep|Jr|M|Mme)\."
+        cap = rf"(?:{abbreviation}|[{UPPER}]\.|[{UPPER}]{WORD}*(?:['’-]{WORD}+)*)"
+        link = r"(?:al-|el-|bin|ibn|de|del|della|van|von|der|den|da|di|du|la|le|dos|das|y)"
+        self.name = rf"(?:{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,4}}|[a-z]{{1,3}}-{cap}(?:{sep}{cap}){{0,3}})"
+        pron_forms = [p for k in c.pronouns for p in {k, k[:1].upper() + k[1:]}]
+        pron = rf"(?:{'|'.join(sorted(pron_forms, key=len, reverse=True)) or '(?!x)x'})\b"
+        nouns = rf"(?i:{c.nouns})\b"
+        of_name = rf"(?:{sep}of(?:{sep}the)?{sep}{cap}(?:{sep}{cap})*|{sep}{cap}(?:{sep}{cap})*)"
+        np = rf"(?:(?:{c.determiners}){sep}(?:[\w'’-]+{sep}){{0,4}}?{nouns}{of_name}?)"
+        lower = r"[a-zà-öø-ÿ][\w'’-]*"
+        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{lower}{sep}){{0,3}}{lower})"
+        speaker = rf"(?:{np}|{pron}|{self.name}|{nouns}|{generic_np})"
+        role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
+        appos = r"(?:\s*,[^,.!?\"“”«»\n]{1,90},)"
+        adv = (
+            r"(?:(?:also|later|then|further|recently|previously|once|had|has|have|was|were|is|"
+            r"repeatedly|again|publicly|reportedly|earlier|had\s+also|has\s+also)\s+)"
+        )
+        verb = rf"(?:{c.speech})"
+        rep = rf"(?:{c.reported})"
+        comp = rf"(?:{c.complementizers})(?:(?<=['’])|\b)"
+        ar_spk = r"(?:[^\s:،,«»\"“”.]+(?:\s+[^\s:،,«»\"“”.]+){0,5}?)"
+        self.post = [
+            re.compile(
+                r"^[\s,]*(?:(?:a|ont|avait|avaient|aurait)-(?:t-)?(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
+                r"(?P<cue2>\w+)-t-(?P<spk2>il|elle|ils|elles))\b"
+            ),
+            re.compile(rf"^[\s,]*(?P<cue>{verb})\s+(?:{role})?(?P<spk>{speaker})"),
+            re.compile(
+                rf"^[\s,]*(?!(?:and|but|or|while|as|when|which|who)\b)(?:{role})?(?P<spk>{speaker}){appos}?"
+                rf"\s+{adv}?(?P<cue>{verb})\b"
+            ),
+            re.compile(rf"^[\s,]*(?P<cue>(?i:{c.according}))\s+(?P<spk>{speaker})"),
+            re.compile(rf"^[\s,،]*(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})(?=\s*(?:[.،,]|$))"),
+        ]
+        self.pre = [
+            re.compile(rf"(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}){appos}?[\s,:]*$"),
+            re.compile(
+                rf"(?<![\w'’-])(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
+            ),
+            re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s*(?:{comp})?\s*[:،,]?\s*$"),
+        ]
+        self.cue_near = re.compile(rf"\b(?:{verb})\b[^.!?\n]{{0,40}}$|:\s*$")
+        clause = r"(?P<content>[^\s,].{8,})$"
+        self.gap_words = re.compile(rf"^[\s,]*(?:(?:{c.listener}|[\w'’-]+)[\s,]+){{0,4}}?(?:{comp})\s*$")
+        self.comp_start = re.compile(rf"[\s,]*(?:(?:[\w'’-]+[\s,]+){{0,4}}?{comp}\s*|\s*)")
+        self.reported = [
+            re.compile(
+                rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?"
+                rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,3}}?{comp}\s*|\s+{comp}\s*|\s+)(?!(?:to|by|for|in|on|at|of|with|from|about|so|nothing|yes|no)\b){clause}"
+            ),
+            re.compile(
+                rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?){appos}?\s*,\s*{clause}",
+            ),
+            re.compile(
+                rf"^(?P<content>[^\s,].{{8,}}?)\s*,\s*(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>[^,.]{{2,80}}?)\s*[.!?]?$",
+            ),
+            re.compile(
+                rf"^(?P<content>[^\s,].{{8,}}?),\s+(?:(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{rep})|"
+                rf"(?P<cue2>{rep})\s+(?:{role})?(?P<spk2>{speaker}))\b[^.!?,]{{0,40}}[.!?]?$"
+            ),
+            re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s+(?:{comp})\s*(?P<content>\S.{{4,}})$"),
+        ]
+        hons = "|".join(re.escape(t) for t in sorted(c.honorific_gender, key=len, reverse=True))
+        self.person = re.compile(
+            rf"(?:(?P<hon>{hons or '(?!x)x'}){sep})?(?P<name>{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,3}})"
+        )
+
+
+@lru_cache(maxsize=8)
+def patterns(languages: tuple[str, ...] = LANGUAGES) -> Patterns:
+    return Patterns(load_cues(languages))
+
+
+@dataclass(slots=True)
+class QuoteProposal:
+    """A proposed attribution: content span, kind, speaker and cue spans (if found)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "direct"
+    speaker: Span | None = None
+    cue: Span | None = None
+    antecedent: Span | None = None  # the named person a pronoun speaker stands for
+    inherited: bool = False
+    open_mark: int | None = None
+    close_mark: int | None = None
+    gap: str = ""  # text between a preceding cue and the opening mark
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def _word_count(s: str) -> int:
+    return len(re.findall(r"\w+", s))
+
+
+def _looks_like_title(s: str) -> bool:
+    """Title-case words and no sentence punctuation: a headline or a name in quotes."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", s)
+    if not words or any(ch in s for ch in ".!?;"):
+        return False
+    return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.6
+
+
+@dataclass
+class AttributionExtractor:
+    """Rule-based attributions; see the module documentation."""
+
+    languages: tuple[str, ...] = LANGUAGES
+    indirect: bool = True
+    min_words_without_cue: int = 4
+    window: int = 120
+
+    def __post_init__(self) -> None:
+        self.p = patterns(tuple(self.languages))
+        self.cues = load_cues(tuple(self.languages))
+
+    # -- spans ---------------------------------------------------------------------------
+    def _speaker(self, text: str, start: int, end: int) -> Span:
+        words = text[start:end].split(" ")
+        while len(words) > 1 and words[0] in self.cues.function_words and words[1][:1].isupper():
+            start += len(words[0]) + 1
+            words = words[1:]
+        possessive = max((i for i, w in enumerate(words[:-1]) if w.endswith(("'s", "’s"))), default=-1)
+        if possessive >= 0 and words[-1][:1].isupper():
+            start += sum(len(w) + 1 for w in words[: possessive + 1])
+            words = words[possessive + 1 :]
+        if words[-1][:1].isupper():
+            while len(words) > 1 and words[0] in self.cues.titles:
+                start += len(words[0]) + 1
+                words = words[1:]
+        end = start + len(" ".join(words))
+        while end > start and text[end - 1] in ",.;:، ":
+            end -= 1
+        return _span(text, start, end)
+
+    def _set(self, text: str, q: QuoteProposal, offset: int, m: re.Match[str]) -> None:
+        spk = "spk" if m.groupdict().get("spk") else "spk2"
+        cue = "cue" if m.groupdict().get("cue") else "cue2"
+        q.speaker = self._speaker(text, offset + m.start(spk), offset + m.end(spk))
+        q.cue = _span(text, offset + m.start(cue), offset + m.end(cue))
+        q.gap = m.groupdict().get("gap") or ""
+
+    def _first_cue(self, s: str) -> int:
+        """Offset of the first word of ``s`` that belongs to a cue, or -1 (a fast pre-check)."""
+        tokens = self.cues.tokens
+        return next((m.start() for m in _TOKEN.finditer(s) if m.group().lower() in tokens), -1)
+
+    # -- direct quotes -------------------------------------------------------------------
+    def _attribute(self, text: str, q: QuoteProposal, nxt: QuoteProposal | None) -> None:
+        after = (q.close_mark + 1) if q.close_mark is not None else q.end
+        limit = min(len(text), after + self.window)
+        if nxt is not None and nxt.open_mark is not None:
+            limit = min(limit, nxt.open_mark)
+        newline = text.find("\n", after, limit)
+        post = text[after : newline if newline >= 0 else limit]
+        ended = q.close_mark is not None and text[q.close_mark - 1] == "." and post[:2].strip()[:1].isupper()
+        if q.close_mark is not None and not ended:
+            for pattern in self.p.post:
+                m = pattern.match(post)
+                if m:
+                    self._set(text, q, after, m)
+                    return
+        begin = q.open_mark if q.open_mark is not None else q.start
+        line_start = text.rfind("\n", 0, begin) + 1
+        lead_start = max(line_start, begin - self.window * 2)
+        lead = text[lead_start:begin]
+        cut = _last_cut(lead)
+        lead, lead_start = lead[cut:], lead_start + cut
+        if not lead.strip() and line_start >= 2 and text[line_start - 2 : line_start] == "\n\n":
+            # A paragraph that is only a quote, after one ending in a colon ("X tweeted:").
+            prev_start = text.rfind("\n", 0, line_start - 2) + 1
+            prev = text[prev_start : line_start - 2]
+            if prev.rstrip().endswith(":"):
+                cut = _last_cut(prev)
+                lead, lead_start = prev[cut:], prev_start + cut
+        first = self._first_cue(lead)
+        if first < 0:
+            return
+        for pattern in self.p.pre:
+            m = pattern.search(lead, max(0, first - 150))
+            if m:
+                self._set(text, q, lead_start, m)
+                return
+
+    def _direct(self, text: str) -> list[QuoteProposal]:
+        out: list[QuoteProposal] = []
+        for open_at, close_at in find_quoted(text):
+            line_end = text.find("\n", open_at)
+            raw_end = close_at if close_at is not None else (len(text) if line_end < 0 else line_end)
+            start, end = _trim(text, open_at + 1, raw_end)
+            if end > start and any(ch.isalpha() for ch in text[start:end]):
+                out.append(QuoteProposal(start, end, text[start:end], open_mark=open_at, close_mark=close_at))
+        for i, q in enumerate(out):
+            self._attribute(text, q, out[i + 1] if i + 1 < len(out) else None)
+        kept: list[QuoteProposal] = []
+        for q in out:
+            prev = kept[-1] if kept else None
+            if (
+                q.speaker is None
+                and prev is not None
+                and prev.speaker
+                and "\n" not in text[prev.end : q.start]
+            ):
+                between = text[(prev.close_mark or prev.end) + 1 : q.open_mark]
+                if len(between) <= self.window and prev.cue is not None and prev.cue.start >= prev.end:
+                    q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
+                    if not re.search(r"[.!?؟]", between) and between.rstrip().endswith((",", ":", "،")):
+                        q.cue = prev.cue  # one quote interrupted by its attribution: linked parts
+            if q.speaker is None and q.cue is None:
+                if q.close_mark is not None and _CITATION.match(text[q.close_mark + 1 : q.close_mark + 8]):
+                    continue  # "Headline" — Outlet, date: a source list
+                if _looks_like_title(q.text):
+                    continue
+                begin = q.open_mark if q.open_mark is not None else q.start
+                lead = text[text.rfind("\n", 0, begin) + 1 : begin]
+                lead = lead[_last_cut(lead) :]
+                if re.search(r"\w", lead) and not lead.rstrip().endswith((":", ",")):
+                    continue  # quoted words inside a clause with no cue: scare quotes, titles
+                if _word_count(q.text) < self.min_words_without_cue and not self.p.cue_near.search(
+                    text[max(0, begin - 60) : begin]
+                ):
+                    continue
+            kept.append(q)
+        return kept
+
+    def _mixed(self, text: str, q: QuoteProposal, sentences: Sequence[tuple[int, int]]) -> bool:
+        """Turn a quote inside a reported clause into the clause (``said a "…" is needed``)."""
+        if q.cue is None or q.inherited or q.cue.end > (q.open_mark or q.start):
+            return False
+        sent_end = next((e for s, e in sentences if s <= q.start < e), len(text))
+        gap = q.gap.strip()
+        raw_gap = text[q.cue.end : q.open_mark].rstrip()
+        if not gap or raw_gap.endswith((",", ":", "،")) or self.p.gap_words.match(gap + " "):
+            return False
+        m = self.p.comp_start.match(text, q.cue.end)
+        start, end = _trim(text, m.end() if m else q.cue.end, sent_end)
+        if end <= start:
+            return False
+        q.start, q.end, q.text, q.kind = start, end, text[start:end], "indirect"
+        return True
+
+    # -- reported speech ------------------------------------------------------------------
+    def _reported(
+        self, text: str, sentences: Sequence[tuple[int, int]], taken: list[tuple[int, int]]
+    ) -> list[QuoteProposal]:
+        out = []
+        for s, e in sentences:
+            if any(a < e and s < b for a, b in taken):
+                continue
+            sentence = text[s:e]
+            if any(ch in sentence for ch in QUOTE_CHARS if ch not in "’‘"):
+                continue
+            first = self._first_cue(sentence)
+            if first < 0:
+                continue
+            near = max(0, first - 150)  # a speaker starts at most this far before a cue
+            for n, pattern in enumerate(self.p.reported):
+                m = pattern.search(sentence, near if n in (0, 4) else 0)
+                if not m:
+                    continue
+                cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))
+                if _word_count(text[cs:ce]) < 4:
+                    continue
+                q = QuoteProposal(cs, ce, text[cs:ce], "indirect")
+                self._set(text, q, s, m)
+                if q.speaker is None or q.speaker.text in self.cues.function_words:
+                    continue  # "Cette annonce ne satisfait…": a noun, not a cue
+                out.append(q)
+                break
+        return out
+
+    # -- pronouns --------------------------------------------------------------------------
+    def _resolve_pronouns(self, text: str, quotes: Sequence[QuoteProposal]) -> None:
+        previous_named: Span | None = None
+        pronouns = {k.lower(): v for k, v in self.cues.pronouns.items()}
+        known = {
+            q.speaker.text.split()[-1]
+            for q in quotes
+            if q.speaker and q.speaker.text[:1].isupper() and q.speaker.text.lower() not in pronouns
+        }
+        for q in sorted(quotes, key=lambda q: q.speaker.start if q.speaker else q.start):
+            spk = q.speaker
+            if spk is None:
+                continue
+            if spk.text.lower() not in pronouns:
+                if not q.inherited and re.fullmatch(self.p.name, spk.text):
+                    previous_named = spk
+                continue
+            gender = pronouns[spk.text.lower()]
+            if q.antecedent is None and gender is not None:
+                q.antecedent = self._antecedent(text, spk, gender, previous_named, known)
+
+    def _antecedent(
+        self, text: str, pronoun: Span, gender: str, previous: Span | None, known: set[str]
+    ) -> Span | None:
+        """The person ``pronoun`` stands for inside its paragraph: the previous named speaker,
+        or the only name before it that is a person (an honorific, the name of a speaker
+        elsewhere in the article, or a subject opening a sentence or clause), with no gender
+        clash; else None."""
+        para = text.rfind("\n", 0, pronoun.start) + 1
+        window_start = max(para, pronoun.start - 400)
+        window = text[window_start : pronoun.start]
+        names: dict[str, tuple[Span, str | None]] = {}
+        unsure: set[str] = set()
+        for m in self.p.person.finditer(window):
+            name, hon = m.group("name"), m.group("hon")
+            words = name.split()
+            if words[0] in self.cues.function_words or words[0] in self.cues.titles:
+                continue
+            if (len(words) < 2 and not hon) or any(w in NOT_PERSON for w in words):
+                continue
+            before = window[: m.start("name")].rstrip()
+            subject = (not before or before[-1] in ".!?:,;\n") and re.match(
+                r"[ ]+[a-zà-ÿ]", window[m.end("name") :]
+            )
+            person = bool(hon) or words[-1] in known or bool(subject)
+            g = self.cues.honorific_gender.get(hon) if hon else None
+            start = window_start + m.start("name")
+            names[words[-1]] = (Span(start, start + len(name), name), g)
+            if not person:  # "Coupe du Monde", "Madrid Arena": no honorific, speaker or subject
+                unsure.add(words[-1])
+        if previous is not None and para <= previous.start < pronoun.start:
+            prev_g = next((g for s, g in names.values() if s.text == previous.text), None)
+            later = [s for s, _ in names.values() if s.text != previous.text and s.start > previous.end]
+            if prev_g in (None, gender) and not later:
+                return previous
+        plausible = [s for s, g in names.values() if g in (None, gender)]
+        if len(plausible) == 1 and plausible[0].text.split()[-1] not in unsure:
+            return plausible[0]
+        return None
+
+    # -- all -------------------------------------------------------------------------------
+    def proposals(self, text: str) -> list[QuoteProposal]:
+        sentences = sentence_spans(text)
+        direct = self._direct(text)
+        kept: list[QuoteProposal] = []
+        for q in direct:
+            if self.indirect and self._mixed(text, q, sentences):
+                kept = [k for k in kept if not (q.start <= k.start and k.end <= q.end)]
+            elif any(k.kind == "indirect" and k.start <= q.start and q.end <= k.end for k in kept):
+                continue  # a second quoted fragment of the same mixed clause
+            kept.append(q)
+        if self.indirect:
+            taken = [
+                (q.open_mark if q.open_mark is not None else q.start, (q.close_mark or q.end) + 1)
+                for q in kept
+            ]
+            taken += [(q.start, q.end) for q in kept]
+            taken += [(q.speaker.start, q.speaker.end) for q in kept if q.speaker]
+            kept.extend(self._reported(text, sentences, taken))
+            kept.sort(key=lambda q: q.start)
+        self._resolve_pronouns(text, kept)
+        return kept

@@ -1,0 +1,62 @@
+"""Attribution quality gate: pinned floors on GUM (direct quotes) and on the hand-annotated
+development set (tests/fixtures/attribution-dev), and no PERSON pre-annotation across a sentence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newscorpus.annotate.attribution import sentence_spans
+from newscorpus.annotate.attribution_eval import evaluate
+from newscorpus.annotate.prelabel import Prelabeler
+from newscorpus.workspace import LabelSet
+from tests.conftest import REPO
+from tests.quality.attribution_data import dev_gold, fr_texts, gum_gold, gum_rows
+
+BASELINE = json.loads((REPO / "tests" / "quality" / "attribution_baseline.json").read_text(encoding="utf-8"))
+PRELABEL = Prelabeler(LabelSet(("PERSON",), ()))
+
+
+def predictions(texts: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for aid, text in texts.items():
+        record = PRELABEL({"id": aid, "text": text})
+        out.append(record.to_dict() if record else {"article_id": aid, "entities": [], "quotes": []})
+    return out
+
+
+def check(scores: dict[str, Any], floors: dict[str, dict[str, float]]) -> None:
+    for kind, metrics in floors.items():
+        for metric, floor in metrics.items():
+            group, _, name = metric.partition(".")
+            value = scores[kind][group][name] if name else scores[kind][group]
+            assert value >= floor, f"{kind} {metric}: {value} fell below the floor {floor}"
+
+
+@pytest.mark.shared_data
+def test_gum_floors(shared_data: Path) -> None:
+    texts, gold = gum_gold(shared_data)
+    check(evaluate(gold, predictions(texts)).as_dict(), BASELINE["gum_wikinews_en"]["floors"])
+
+
+@pytest.mark.shared_data
+def test_dev_set_floors(shared_data: Path) -> None:
+    texts, gold = dev_gold(shared_data)
+    check(evaluate(gold, predictions(texts)).as_dict(), BASELINE["dev_set"]["floors"])
+
+
+@pytest.mark.shared_data
+def test_no_person_pre_annotation_crosses_a_sentence(shared_data: Path) -> None:
+    texts = {r["id"]: r["text"] for r in gum_rows(shared_data)} | fr_texts(shared_data)
+    people = 0
+    for record in predictions(texts):
+        text = texts[record["article_id"]]
+        bounds = sentence_spans(text)
+        for e in record["entities"]:
+            people += 1
+            assert any(s <= e["start"] and e["end"] <= t for s, t in bounds), e
+            assert e["text"].lower() not in {"he", "she", "they", "il", "elle"}, e
+    assert people > 0  # the check ran on real resolutions
