@@ -336,5 +336,5 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 yield lineno, record
     except IsADirectoryError:
         raise RecordFileError(f"{path}: is a folder, not a JSONL file") from None
-    except PermissionError:
-        raise RecordFileError(f"{path}: cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise RecordFileError(f"{path}: cannot read ({exc.strerror or exc})") from None

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..records import read_jsonl
 
 KINDS = ("direct", "indirect")
 MARKS = "\"“”„«»‹›‘’「」『』'"
@@ -243,27 +244,12 @@ def evaluate(
 
 
 def read_annotations(path: Path) -> list[dict[str, Any]]:
-    """Annotation records from a JSONL file; a bad line raises a one-line
-    :class:`~newscorpus.errors.ConfigError` naming the file and the line."""
-    import orjson
-
-    try:
-        lines = path.read_bytes().splitlines()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    """Annotation records from a JSONL file (:func:`newscorpus.records.read_jsonl`); a line
+    that is not an annotation raises a one-line :class:`~newscorpus.errors.ConfigError`
+    naming the file and the line."""
     out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{n}: not JSON ({exc})") from None
-        if (
-            not isinstance(record, dict)
-            or "article_id" not in record
-            or not isinstance(record.get("quotes", []), list)
-        ):
+    for n, record in read_jsonl(path):
+        if "article_id" not in record or not isinstance(record.get("quotes", []), list):
             raise ConfigError(f"{path}:{n}: not an annotation record (needs article_id and quotes)")
         out.append(record)
     return out

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import MissingDependencyError, NewscorpusError
-from ..records import Annotation, Entity, Quote
+from ..atomic import atomic_write
+from ..errors import MissingDependencyError, RecordFileError
+from ..records import Annotation, Entity, Quote, read_jsonl
 from ..text import sha256_text
 from ..workspace import LabelSet
 from .attribution import AttributionExtractor, QuoteProposal, sentence_spans
@@ -133,29 +134,17 @@ class Prelabeler:
         )
 
 
-class ArticlesFileError(NewscorpusError, ValueError):
+class ArticlesFileError(RecordFileError):
     """An articles file that cannot be read (the message names the file and line)."""
 
 
 def read_articles(path: Path) -> Iterator[dict[str, Any]]:
-    """Article dicts from a JSONL file; an unreadable line raises :class:`ArticlesFileError`."""
-    import orjson
-
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise ArticlesFileError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise ArticlesFileError(f"{path}:{n}: not JSON ({exc})") from None
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
-                raise ArticlesFileError(f"{path}:{n}: an article needs an 'id' and a 'text' string")
-            yield record
+    """Article dicts from a JSONL file (:func:`newscorpus.records.read_jsonl`); a line that
+    is not an article raises :class:`ArticlesFileError` naming the file and line."""
+    for n, record in read_jsonl(path):
+        if not isinstance(record.get("text"), str) or "id" not in record:
+            raise ArticlesFileError(f"{path}:{n}: an article needs an 'id' and a 'text' string")
+        yield record
 
 
 def prelabel_articles(articles: Path, output: Path, prelabeler: Prelabeler) -> tuple[int, int]:
@@ -163,13 +152,11 @@ def prelabel_articles(articles: Path, output: Path, prelabeler: Prelabeler) -> t
     import orjson
 
     seen = written = 0
-    tmp = output.with_name(output.name + ".tmp")
-    with tmp.open("wb") as out:
+    with atomic_write(output) as out:
         for article in read_articles(articles):
             seen += 1
             record = prelabeler(article)
             if record is not None:
                 out.write(orjson.dumps(record.to_dict(), option=orjson.OPT_SORT_KEYS) + b"\n")
                 written += 1
-    tmp.replace(output)
     return seen, written
