@@ -22,6 +22,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,8 @@ class DaskEngine:
         _client_modules()  # fail before any work when the extra is missing
         self.scheduler = scheduler
         self.workers = max(1, workers)
+        self.resumed = 0  # shards of the last run read back from the staging folder
+        self.submitted = 0  # shards of the last run sent to the workers
 
     @contextmanager
     def _client(self) -> Iterator[Any]:
@@ -101,9 +104,13 @@ class DaskEngine:
             yield client
 
     def map(self, fn: Callable[[Any], Outcomes], tasks: Sequence[Any], staging: Path) -> Iterator[Outcomes]:
+        staging = staging.resolve()
         staging.mkdir(parents=True, exist_ok=True)
+        # Workers may run in another folder: they get absolute paths (records keep the names).
+        tasks = [replace(t, path=Path(t.path).resolve()) for t in tasks]
         keys = [shard_key(t) for t in tasks]
         pending = {i: k for i, k in enumerate(keys) if not _paths(staging, k)[1].is_file()}
+        self.resumed, self.submitted = len(keys) - len(pending), len(pending)
         if not pending:
             for key in keys:
                 yield read_shard(staging, key)
