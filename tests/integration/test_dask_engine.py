@@ -1,7 +1,7 @@
 """The Dask engine gives the local engine's bytes: real Dask processes on 127.0.0.1, no mocks.
 
 Compared: the articles JSONL, the duplicate groups, the quarantine and the summary line, on
-a corpus made of the bundled sample, ../shared/data feeds and NewsML, bad inputs and copies
+a corpus made of the bundled sample, ../shared/data JSON feeds and NITF, bad inputs and copies
 that make duplicate groups. Also: a worker killed mid-run, and a driver killed mid-run then
 run again (it resumes from the staged shards).
 """
@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from newscorpus.cli.main import cli
 from newscorpus.convert.batch import convert_paths
 from newscorpus.convert.dask_engine import DaskEngine
 from newscorpus.convert.engine import make_engine, staging_dir
@@ -41,7 +43,7 @@ class Outputs:
 
 
 def _inputs(shared: Path, extra: Path) -> list[Path]:
-    return [SAMPLE / "raw", shared / "feeds", shared / "newsml", extra]
+    return [SAMPLE / "raw", shared / "feeds" / "gofeed-jsonfeed", shared / "newsml" / "nitf-examples", extra]
 
 
 def _run(paths: list[Path], out_dir: Path, engine: DaskEngine | None = None) -> Outputs:
@@ -64,6 +66,11 @@ def corpus(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> list[
     (extra / "binary.txt").write_bytes(b"\x00\x01\x02" * 10)
     (extra / "notes.xyz").write_text("what is this")
     (extra / "broken.xml").write_text("<rss><channel><item><title>cut")
+    (extra / "latin1.txt").write_bytes("Titre\n\nCaf\xe9\n".encode("latin-1"))
+    (extra / "no-title.txt").write_text("\n\n   \nSection: World\n")
+    (extra / "LICENSE").write_text("not an article")
+    with (extra / "huge.txt").open("wb") as fh:  # 50 MB, sparse: over --max-bytes, never read
+        fh.truncate(50 * 1024 * 1024)
     return _inputs(shared_data, extra)
 
 
@@ -189,6 +196,21 @@ def test_engine_choice_errors_are_one_line() -> None:
         make_engine("spark")
     with pytest.raises(ConfigError, match="need --engine dask"):
         make_engine("local", scheduler="tcp://127.0.0.1:8786")
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    (tmp_path / "a.txt").write_text("Title\n\nBody.\n")
+    with pytest.raises(ConfigError, match=rf"^cannot reach the Dask scheduler at {address}: [^\n]+$"):
+        convert_paths([tmp_path / "a.txt"], tmp_path / "out.jsonl", tmp_path / "q.jsonl",
+                      engine=DaskEngine(scheduler=address, connect_timeout=2))
+
+
+def test_the_cli_refuses_dask_options_without_the_dask_engine(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE / "raw"), "-w", str(SAMPLE), "-o",
+                                       str(tmp_path / "a.jsonl"), "--workers", "2"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == "Error: --scheduler and --workers need --engine dask"
 
 
 def test_a_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import MissingDependencyError
+from ..errors import ConfigError, MissingDependencyError
 from .engine import Outcomes
 
 RETRIES = 2
@@ -84,9 +84,10 @@ class DaskEngine:
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int = 1) -> None:
+    def __init__(self, scheduler: str | None = None, workers: int = 1, connect_timeout: float = 30) -> None:
         _client_modules()  # fail before any work when the extra is missing
         self.scheduler = scheduler
+        self.connect_timeout = connect_timeout
         self.workers = max(1, workers)
         self.resumed = 0  # shards of the last run read back from the staging folder
         self.submitted = 0  # shards of the last run sent to the workers
@@ -95,7 +96,13 @@ class DaskEngine:
     def _client(self) -> Iterator[Any]:
         distributed = _client_modules()
         if self.scheduler is not None:
-            with distributed.Client(self.scheduler, set_as_default=False) as client:
+            try:
+                client = distributed.Client(self.scheduler, timeout=self.connect_timeout,
+                                            set_as_default=False)
+            except (OSError, ValueError, TypeError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise ConfigError(f"cannot reach the Dask scheduler at {self.scheduler}: {reason}") from None
+            with client:
                 yield client
             return
         with distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
