@@ -26,7 +26,7 @@ from newscorpus.cli.main import cli
 from newscorpus.convert.batch import convert_paths
 from newscorpus.convert.dask_engine import DaskEngine
 from newscorpus.convert.engine import make_engine, staging_dir
-from newscorpus.errors import ConfigError, MissingDependencyError
+from newscorpus.errors import ConfigError, MissingDependencyError, NewscorpusError
 from tests.conftest import REPO, SAMPLE
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
@@ -161,6 +161,25 @@ def test_a_worker_killed_mid_run_loses_and_doubles_nothing(corpus: list[Path], l
     watcher.join()
     assert seen and seen[0] < total  # the worker died before the run ended
     assert cluster.workers[0].poll() is not None
+
+
+def test_a_task_the_cluster_gives_up_on_is_a_one_line_error(corpus: list[Path], tmp_path: Path) -> None:
+    import dask
+    import psutil
+    from distributed import Client, LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
+            Client(lc, set_as_default=False) as client:
+        pid = next(iter(client.run(os.getpid).values()))
+        staging = staging_dir(tmp_path / "articles.jsonl")
+        watcher = _when_shards_done(staging, 3, lambda: psutil.Process(pid).kill())
+        one_line = r"^[^\n]+: the Dask task failed \(KilledWorker: .*run again"
+        with pytest.raises(NewscorpusError, match=one_line):
+            convert_paths(corpus, tmp_path / "articles.jsonl", tmp_path / "q.jsonl",
+                          engine=DaskEngine(scheduler=lc.scheduler_address))
+        watcher.join()
+    assert staging.is_dir() and not (tmp_path / "articles.jsonl").exists()
 
 
 _DRIVER = """

@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, MissingDependencyError
+from ..errors import ConfigError, MissingDependencyError, NewscorpusError
 from .engine import Outcomes
 
 RETRIES = 2
@@ -128,5 +128,12 @@ class DaskEngine:
                        for i, key in pending.items()}
             for i, key in enumerate(keys):
                 if i in futures:
-                    futures.pop(i).result()
+                    try:
+                        futures.pop(i).result()
+                    except (NewscorpusError, OSError):
+                        raise  # what the local engine raises too
+                    except Exception as exc:  # the cluster gave up on the task (e.g. KilledWorker)
+                        raise NewscorpusError(f"{tasks[i].name}: the Dask task failed ({type(exc).__name__}: "
+                                              f"{str(exc).splitlines()[0] if str(exc) else ''}); "
+                                              "run again to resume from the staged shards") from None
                 yield read_shard(staging, key)
