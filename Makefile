@@ -59,3 +59,6 @@ lint: venv
 
 clean:
 	rm -rf scratch .newscorpus
+
+bench-engine: venv         # conversion throughput: dask 2 workers vs 1, local --jobs 2 vs 1
+	$(BIN)/python bench/engine_bench.py

@@ -50,7 +50,8 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
             workspace: Workspace | str | Path | None = None, options: ConvertOptions | None = None,
             format: str | None = None, quarantine: str | Path | None = None, jobs: int = 1,
             resume: bool = False, progress: Progress | None = None,
-            settings: Mapping[str, Mapping[str, Any]] | None = None) -> ConvertResult:
+            settings: Mapping[str, Mapping[str, Any]] | None = None, engine: str = "local",
+            scheduler: str | None = None, workers: int | None = None) -> ConvertResult:
     """Convert files, folders and globs into article records: the same records, rejections
     and summary as ``newscorpus convert``.
 
@@ -63,11 +64,17 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
     ``convert:``) are used, and records written into its articles folder are remembered as
     validated for the next release build. ``settings`` are per-format options as
     ``{"html": {"mode": "full"}}`` (strings are coerced, as from the command line), applied
-    over the config's; ``options.formats``, when given, is used as it is."""
+    over the config's; ``options.formats``, when given, is used as it is.
+
+    ``engine`` is ``"local"`` (``jobs`` processes of this machine) or ``"dask"`` (the extra
+    ``newscorpus[dask]``: the Dask scheduler at ``scheduler``, ``tcp://HOST:PORT``, else a
+    local cluster of ``workers`` processes); the output is the same bytes under both."""
     from .convert.batch import convert_paths
+    from .convert.engine import make_engine
     from .convert.formatoptions import format_options
 
     ws = workspace if isinstance(workspace, Workspace) or workspace is None else Workspace.open(workspace)
+    run_by = make_engine(engine, jobs=jobs, scheduler=scheduler, workers=workers)
     options = options or ConvertOptions()
     if ws is not None and not options.profile_dirs:
         options = replace(options, profile_dirs=ws.profile_dirs)
@@ -81,7 +88,7 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
         with tempfile.TemporaryDirectory(prefix="newscorpus-convert-") as tmp:
             out = Path(tmp) / "articles.jsonl"
             report = convert_paths(paths, out, Path(tmp) / "quarantine.jsonl", options, format,
-                                   progress=progress, jobs=jobs)
+                                   progress=progress, jobs=jobs, engine=run_by)
             records = tuple(r for _, r in read_jsonl(out))
         report.outputs.clear()
         return ConvertResult(report, None, None, records)
@@ -91,7 +98,7 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
                       else output.with_name(f"{output.stem}.quarantine.jsonl"))
     quarantine = Path(quarantine)
     report = convert_paths(paths, output, quarantine, options, format, progress=progress, jobs=jobs,
-                           resume=resume)
+                           resume=resume, engine=run_by)
     if ws is not None and output.parent.resolve() == ws.articles_dir.resolve():
         from .release.inputs import remember_valid
 

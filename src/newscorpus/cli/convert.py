@@ -25,6 +25,13 @@ from .options import echo_json, json_option, workspace_option
               help="Reject input files larger than this.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (the output is identical with any number).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="What runs the conversions: this machine's processes, or a Dask cluster "
+                   "(extra newscorpus[dask]; the output is identical).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="The Dask scheduler to use (--engine dask; default: start local workers).")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Local Dask worker processes when no --scheduler is given (default: --jobs).")
 @click.option("--fresh", is_flag=True,
               help="Convert every input again (default: inputs unchanged since the last run keep "
                    "their records).")
@@ -35,7 +42,8 @@ from .options import echo_json, json_option, workspace_option
 @json_option
 def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, fmt: str | None,
                 profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
-                jobs: int, settings: tuple[str, ...], fresh: bool, strict: bool, as_json: bool) -> None:
+                jobs: int, engine: str, scheduler: str | None, workers: int | None,
+                settings: tuple[str, ...], fresh: bool, strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
 
     Every input ends as a record, a rejection (written to the quarantine file with the
@@ -48,6 +56,7 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
       newscorpus convert crawl/ --jobs 2 --fresh
       newscorpus convert export.csv --mapping my-mapping.yaml
       newscorpus convert pages/ --option html.mode=full
+      newscorpus convert crawl/ --engine dask --scheduler tcp://127.0.0.1:8786
     """
     from ..api import convert
     from ..convert.base import ConvertOptions
@@ -60,7 +69,8 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
                              mapping=Path(mapping) if mapping else None)
     paths = list(inputs) or [ws.path("raw")]
     run = partial(convert, paths, output, workspace=ws, options=options, format=fmt, jobs=jobs,
-                  resume=not fresh, settings=parse_assignments(settings))
+                  resume=not fresh, settings=parse_assignments(settings), engine=engine,
+                  scheduler=scheduler, workers=workers)
     if not as_json and sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -16,7 +16,6 @@ import glob
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from ..report import ConvertReport, Rejection, Skip
 from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
+from .engine import Engine, LocalEngine, clear_staging, staging_dir
 
 Progress = Callable[[str], None]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -157,6 +157,7 @@ def convert_paths(
     jobs: int = 1,
     resume: bool = False,
     steps: tuple[RecordStep, ...] = RECORD_STEPS,
+    engine: Engine | None = None,
 ) -> ConvertReport:
     """Convert every input under ``paths`` into ``output`` (JSONL, sorted by id).
 
@@ -164,7 +165,8 @@ def convert_paths(
     groups (exact and near) to ``<output stem>.groups.json`` beside the output. An article
     that fails the schema is rejected, never written. ``fmt`` forces a converter (an unknown
     name raises :class:`~newscorpus.errors.UnknownFormatError`). With ``resume``, inputs
-    unchanged since the previous output keep their records and count as skipped."""
+    unchanged since the previous output keep their records and count as skipped. ``engine``
+    runs the conversions (default: the local engine with ``jobs`` processes)."""
     options = options or ConvertOptions()
     if fmt is not None:
         registry.get(fmt)
@@ -193,13 +195,9 @@ def convert_paths(
                     progress(name)
                 continue
         tasks.append(_Task(path, name, fmt, options, steps))
-    if jobs > 1 and len(tasks) > 1:
-        _warm_converters(tasks)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results: Iterator[list[Any]] = pool.map(_run_file, tasks, chunksize=4)
-            _collect(tasks, results, articles, signatures, report, progress)
-    else:
-        _collect(tasks, map(_run_file, tasks), articles, signatures, report, progress)
+    run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
+    _collect(tasks, run_by.map(_run_file, tasks, staging_dir(output)), articles, signatures, report,
+             progress)
     output.parent.mkdir(parents=True, exist_ok=True)
     ordered = [articles[k] for k in sorted(articles)]
     report.written = write_jsonl(output, ordered)
@@ -212,6 +210,7 @@ def convert_paths(
     with atomic_write(quarantine) as fh:
         for rejection in report.rejections:
             fh.write(dumps(rejection.to_dict()))
+    clear_staging(output)
     return report
 
 

@@ -1,0 +1,238 @@
+"""The Dask engine gives the local engine's bytes: real Dask processes on 127.0.0.1, no mocks.
+
+Compared: the articles JSONL, the duplicate groups, the quarantine and the summary line, on
+a corpus made of the bundled sample, ../shared/data JSON feeds and NITF, bad inputs and copies
+that make duplicate groups. Also: a worker killed mid-run, and a driver killed mid-run then
+run again (it resumes from the staged shards).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newscorpus.cli.main import cli
+from newscorpus.convert.batch import convert_paths
+from newscorpus.convert.dask_engine import DaskEngine
+from newscorpus.convert.engine import make_engine, staging_dir
+from newscorpus.errors import ConfigError, MissingDependencyError, NewscorpusError
+from tests.conftest import REPO, SAMPLE
+
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"),
+                                                               os.environ.get("PYTHONPATH")]))}
+
+
+@dataclass(frozen=True)
+class Outputs:
+    articles: bytes
+    groups: bytes
+    quarantine: bytes
+    summary: str
+
+
+def _inputs(shared: Path, extra: Path) -> list[Path]:
+    return [SAMPLE / "raw", shared / "feeds" / "gofeed-jsonfeed", shared / "newsml" / "nitf-examples", extra]
+
+
+def _run(paths: list[Path], out_dir: Path, engine: DaskEngine | None = None) -> Outputs:
+    out, quarantine = out_dir / "articles.jsonl", out_dir / "quarantine.jsonl"
+    report = convert_paths(paths, out, quarantine, engine=engine)
+    assert not staging_dir(out).exists()  # removed once the output is written
+    return Outputs(out.read_bytes(), out.with_name("articles.groups.json").read_bytes(),
+                   quarantine.read_bytes(), report.summary())
+
+
+@pytest.fixture(scope="module")
+def corpus(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    extra = tmp_path_factory.mktemp("extra")
+    sample = sorted((SAMPLE / "raw").glob("*.txt"))
+    for i, src in enumerate(sample[:3]):  # near copies: a corrected title, one more closing line
+        title, rest = src.read_text(encoding="utf-8").split("\n", 1)
+        (extra / f"copy-{i}.txt").write_text(f"{title} (corrected)\n{rest}\nCorrection appended.\n",
+                                             encoding="utf-8")
+    (extra / "empty.txt").write_bytes(b"")
+    (extra / "binary.txt").write_bytes(b"\x00\x01\x02" * 10)
+    (extra / "notes.xyz").write_text("what is this")
+    (extra / "broken.xml").write_text("<rss><channel><item><title>cut")
+    (extra / "latin1.txt").write_bytes("Titre\n\nCaf\xe9\n".encode("latin-1"))
+    (extra / "no-title.txt").write_text("\n\n   \nSection: World\n")
+    (extra / "LICENSE").write_text("not an article")
+    with (extra / "huge.txt").open("wb") as fh:  # 50 MB, sparse: over --max-bytes, never read
+        fh.truncate(50 * 1024 * 1024)
+    return _inputs(shared_data, extra)
+
+
+@pytest.fixture(scope="module")
+def local(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    outputs = _run(corpus, tmp_path_factory.mktemp("local"))
+    assert b'"members"' in outputs.groups  # the corpus has duplicate groups to compare
+    assert outputs.quarantine  # and rejections
+    return outputs
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Cluster:
+    address: str
+    scheduler: subprocess.Popen[bytes]
+    workers: list[subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    """A ``dask scheduler`` and two ``dask worker`` processes, as the README starts them."""
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    log = (tmp_path / "dask.log").open("wb")
+    dask = [sys.executable, "-m", "dask"]
+    scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], env=ENV, stdout=log, stderr=log, cwd=tmp_path)
+    workers = [subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--no-nanny",
+                                 "--no-dashboard", "--host", "127.0.0.1"],
+                                env=ENV, stdout=log, stderr=log, cwd=tmp_path) for _ in range(2)]
+    try:
+        from distributed import Client
+
+        with Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(2, timeout=60)
+        yield Cluster(address, scheduler, workers)
+    finally:
+        for p in [*workers, scheduler]:
+            p.kill()
+            p.wait()
+        log.close()
+
+
+def test_local_cluster_of_processes_gives_the_local_bytes(corpus: list[Path], local: Outputs,
+                                                          tmp_path: Path) -> None:
+    engine = DaskEngine(workers=2)
+    assert _run(corpus, tmp_path, engine) == local
+    assert engine.submitted > 0 and engine.resumed == 0
+
+
+def test_scheduler_and_two_worker_processes_give_the_local_bytes(corpus: list[Path], local: Outputs,
+                                                                 cluster: Cluster, tmp_path: Path) -> None:
+    assert _run(corpus, tmp_path, DaskEngine(scheduler=cluster.address)) == local
+
+
+def _when_shards_done(staging: Path, count: int, action: object, timeout: float = 60) -> threading.Thread:
+    """Run ``action()`` once ``count`` shards of ``staging`` are complete (in a thread)."""
+    def watch() -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if staging.is_dir() and len(list(staging.glob("*.done"))) >= count:
+                action()  # type: ignore[operator]
+                return
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(corpus: list[Path], local: Outputs,
+                                                           cluster: Cluster, tmp_path: Path) -> None:
+    total = sum(1 for p in corpus for f in p.rglob("*") if f.is_file())
+    seen: list[int] = []
+
+    def kill() -> None:
+        seen.append(len(list(staging_dir(tmp_path / "articles.jsonl").glob("*.done"))))
+        cluster.workers[0].kill()
+
+    watcher = _when_shards_done(staging_dir(tmp_path / "articles.jsonl"), 5, kill)
+    assert _run(corpus, tmp_path, DaskEngine(scheduler=cluster.address)) == local
+    watcher.join()
+    assert seen and seen[0] < total  # the worker died before the run ended
+    assert cluster.workers[0].poll() is not None
+
+
+def test_a_task_the_cluster_gives_up_on_is_a_one_line_error(corpus: list[Path], tmp_path: Path) -> None:
+    import dask
+    import psutil
+    from distributed import Client, LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
+            Client(lc, set_as_default=False) as client:
+        pid = next(iter(client.run(os.getpid).values()))
+        staging = staging_dir(tmp_path / "articles.jsonl")
+        watcher = _when_shards_done(staging, 3, lambda: psutil.Process(pid).kill())
+        one_line = r"^[^\n]+: the Dask task failed \(KilledWorker: .*run again"
+        with pytest.raises(NewscorpusError, match=one_line):
+            convert_paths(corpus, tmp_path / "articles.jsonl", tmp_path / "q.jsonl",
+                          engine=DaskEngine(scheduler=lc.scheduler_address))
+        watcher.join()
+    assert staging.is_dir() and not (tmp_path / "articles.jsonl").exists()
+
+
+_DRIVER = """
+import sys
+from pathlib import Path
+from newscorpus.convert.batch import convert_paths
+from newscorpus.convert.dask_engine import DaskEngine
+if __name__ == "__main__":
+    out = Path(sys.argv[1])
+    convert_paths([Path(p) for p in sys.argv[2:]], out, out.with_name("quarantine.jsonl"),
+                  engine=DaskEngine(workers=1))
+"""
+
+
+def test_a_driver_killed_mid_run_resumes_from_the_staged_shards(corpus: list[Path], local: Outputs,
+                                                                tmp_path: Path) -> None:
+    out = tmp_path / "articles.jsonl"
+    driver = subprocess.Popen([sys.executable, "-c", _DRIVER, str(out), *map(str, corpus)], env=ENV,
+                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    watcher = _when_shards_done(staging_dir(out), 10, lambda: os.killpg(driver.pid, signal.SIGKILL))
+    watcher.join()
+    driver.wait(timeout=30)
+    assert driver.returncode == -signal.SIGKILL and not out.exists()
+    done = len(list(staging_dir(out).glob("*.done")))
+    assert done >= 10
+    engine = DaskEngine(workers=1)
+    assert _run(corpus, tmp_path, engine) == local
+    assert engine.resumed >= done and engine.submitted > 0
+
+
+def test_engine_choice_errors_are_one_line() -> None:
+    with pytest.raises(ConfigError, match=r"unknown engine 'spark' \(known engines: local, dask\)"):
+        make_engine("spark")
+    with pytest.raises(ConfigError, match="need --engine dask"):
+        make_engine("local", scheduler="tcp://127.0.0.1:8786")
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    (tmp_path / "a.txt").write_text("Title\n\nBody.\n")
+    with pytest.raises(ConfigError, match=rf"^cannot reach the Dask scheduler at {address}: [^\n]+$"):
+        convert_paths([tmp_path / "a.txt"], tmp_path / "out.jsonl", tmp_path / "q.jsonl",
+                      engine=DaskEngine(scheduler=address, connect_timeout=2))
+
+
+def test_the_cli_refuses_dask_options_without_the_dask_engine(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["convert", str(SAMPLE / "raw"), "-w", str(SAMPLE), "-o",
+                                       str(tmp_path / "a.jsonl"), "--workers", "2"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == "Error: --scheduler and --workers need --engine dask"
+
+
+def test_a_missing_extra_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
+    with pytest.raises(MissingDependencyError, match=r"pip install 'newscorpus\[dask\]'"):
+        make_engine("dask")
