@@ -32,6 +32,19 @@ def shingles(text: str, n: int = NGRAM) -> Counter[str]:
     return shingle_counts(text, n)
 
 
+def f1_score(precision: float, recall: float) -> float:
+    """The harmonic mean of ``precision`` and ``recall`` (0 when both are 0): the one F1."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """``(precision, recall, F1)`` of ``hits`` matches among ``predicted`` and ``gold`` items
+    (0 for an empty side)."""
+    p = hits / predicted if predicted else 0.0
+    r = hits / gold if gold else 0.0
+    return p, r, f1_score(p, r)
+
+
 @dataclass(frozen=True, slots=True)
 class PageScore:
     """One page's normalized TP/FP/FN (they sum to 1, or are all 0 for two empty texts)."""
@@ -55,8 +68,7 @@ class PageScore:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.precision, self.recall)
 
 
 def score_page(key: str, truth: str, predicted: str, n: int = NGRAM) -> PageScore:
@@ -87,8 +99,7 @@ class Evaluation:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_score(self.precision, self.recall)
 
     def worst(self, k: int = 5) -> list[PageScore]:
         """The ``k`` pages with the lowest F1."""

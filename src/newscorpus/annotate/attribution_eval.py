@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..evaluate import prf
 from ..records import read_jsonl
 
 KINDS = ("direct", "indirect")
@@ -166,9 +167,7 @@ class Counts:
 
     @staticmethod
     def _prf(hits: int, predicted: int, gold: int) -> dict[str, float]:
-        p = hits / predicted if predicted else 0.0
-        r = hits / gold if gold else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f = prf(hits, predicted, gold)
         return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
     def as_dict(self) -> dict[str, Any]:
