@@ -20,8 +20,8 @@ record id and URI in ``provenance["origin"]``.
 from __future__ import annotations
 
 import base64
-import bisect
 import binascii
+import bisect
 import hashlib
 import io
 import zlib
