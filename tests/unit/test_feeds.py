@@ -402,3 +402,13 @@ def test_complete_summaries_with_the_html_converter() -> None:
     assert done.content_kind is None
     assert "two cranes" in done.text
     valid(done)
+
+
+def test_title_only_item_is_no_article_text() -> None:
+    data = b"""<rss version="2.0"><channel><title>F</title>
+      <item><title>Only a title</title><link>https://t.example/1</link></item>
+      <item><title>Repeat</title><link>https://t.example/2</link><description>Repeat</description></item>
+      </channel></rss>"""
+    first, second = run(data)
+    assert isinstance(first, Rejection) and "no article text (title only" in first.reason
+    assert isinstance(second, Rejection) and "no article text (title only" in second.reason

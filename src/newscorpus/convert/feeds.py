@@ -518,6 +518,9 @@ class FeedConverter(Converter):
         if not body and not item.link:
             return self.reject(inp, f"{where}: no text (no content or summary) and no link to "
                                     f"complete it from{salvage}", line=item.line, offset=item.offset)
+        if not body:  # a title is not an article, even with a link to the page
+            return self.reject(inp, f"{where}: no article text (title only; no content or summary "
+                                    f"besides the title){salvage}", line=item.line, offset=item.offset)
         rules = dict(item.rules)
         dek: str | None = None
         if item.content and item.summary:
@@ -528,7 +531,7 @@ class FeedConverter(Converter):
                 dek = summary
                 rules["subtitle"] = "summary"
         if not item.content:
-            rules["text"] = "summary" if item.summary else "title only"
+            rules["text"] = "summary"
         parts: list[Part] = [("title", item.title)]
         if dek:
             parts.append(("dek", dek))
