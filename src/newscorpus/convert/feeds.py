@@ -29,7 +29,7 @@ from ..dates import to_iso8601
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article, Credit, Image
 from ..report import Skip
-from .base import Converter, Input, Outcome, line_numbers
+from .base import Converter, Input, Outcome, json_problem, line_numbers
 from .blocks import Part, drop_repeated, html_blocks, html_text, text_paragraphs
 from .fields import author_list, language_tag, single_line_text, unique_strings
 from .xmlsafe import sniff_root
@@ -412,12 +412,9 @@ def read_json_feed(data: bytes) -> Feed:
     try:
         text = data.decode("utf-8-sig")
         doc = json.loads(text)
-    except UnicodeDecodeError as exc:
-        feed.problem = f"JSON Feed is not UTF-8: invalid byte at {exc.start}"
-        return feed
-    except json.JSONDecodeError as exc:
-        feed.problem = f"not valid JSON: {exc.msg} (column {exc.colno})"
-        feed.problem_line = exc.lineno
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        bad = json_problem(data)
+        feed.problem, feed.problem_line = f"JSON Feed: {bad.reason}", bad.line
         return feed
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         feed.problem = "not a JSON Feed: no top-level object with an 'items' list"
@@ -464,7 +461,7 @@ class FeedConverter(Converter):
     def sniff(cls, path: Path, head: bytes) -> bool:
         """XML whose root is ``rss``, ``feed`` (Atom) or ``rdf:RDF`` (RSS 1.0); JSON whose
         ``version`` is a JSON Feed version and which has feed keys."""
-        if path.suffix.lower() in (".jsonl", ".csv", ".html", ".htm", ".warc", ".gz"):
+        if path.suffix.lower() in (".jsonl", ".csv", ".warc", ".gz"):  # content before .html
             return False
         if _looks_like_json(head):
             text = head.decode("utf-8", errors="ignore")
