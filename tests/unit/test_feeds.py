@@ -241,7 +241,7 @@ def test_feed_without_items_is_a_skip() -> None:
     (b"", "empty file"),
     (b"{\"version\": \"1.1\", \"items\": [", "not valid JSON"),
     (b"{\"version\": \"1.1\", \"items\": 3}", "not a JSON Feed"),
-    (b"{\"items\": []}\xff", "not UTF-8"),
+    (b"{\"items\": []}\xff", "invalid UTF-8 at byte 13 (line 1, column 14)"),
 ])
 def test_bad_json_feeds(data: bytes, reason: str) -> None:
     [outcome] = run(data, "f.json")
