@@ -105,7 +105,7 @@ def test_rss_full_content_item() -> None:
     assert isinstance(first, Article)
     valid(first)
     assert first.title == "Ferry fares rise & timetable changes"
-    assert first.url == "https://courier.example/news/ferry"
+    assert first.url == "https://courier.example/news/ferry?utm_source=rss"  # as the feed gave it
     assert first.id == article_id_from_url("https://courier.example/news/ferry")
     assert first.content_kind is None
     assert first.subtitle == "Fares go up in May."  # summary not found in the body: a dek

@@ -536,8 +536,8 @@ class FeedConverter(Converter):
         text, blocks = Article.build_text(parts)
         source, source_rule = self._source(feed, item)
         rules["source"] = source_rule
-        url = canonical_url(item.link) if item.link else None
-        article_id = (article_id_from_url(url) if url else
+        url = item.link  # stored exactly as the feed gave it; the canonical form is for the id
+        article_id = (article_id_from_url(canonical_url(url)) if url else
                       article_id_from_fields(source, item.title, item.published))
         language = self.options.language or item.language or feed.language
         if language:
