@@ -412,3 +412,19 @@ def test_title_only_item_is_no_article_text() -> None:
     first, second = run(data)
     assert isinstance(first, Rejection) and "no article text (title only" in first.reason
     assert isinstance(second, Rejection) and "no article text (title only" in second.reason
+
+
+def test_issue15_feed_fields() -> None:
+    data = b"""<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+      <title>Harbour Courier</title><language>US</language><dc:publisher>Harbour Courier</dc:publisher>
+      <item><title>Ferry fares</title><link>https://c.example/a?fl</link>
+      <dc:creator>Harbour Courier</dc:creator><pubDate>Thu,28 Jul 2022 4:35:5 GMT+9</pubDate>
+      <description>Die Fahrpreise der Faehre steigen im Sommer, sagte die Stadt am Montag in Hamburg.</description>
+      </item></channel></rss>"""
+    [article] = run(data)
+    assert isinstance(article, Article)
+    assert article.published_at == "2022-07-28T04:35:05+09:00"
+    assert article.language == "de"  # the text's language, not the channel's "US"
+    assert article.authors == [] and [(c.role, c.name) for c in article.credits] == [
+        ("contributor", "Harbour Courier")]
+    assert article.url == "https://c.example/a?fl"

@@ -72,6 +72,7 @@ class Feed:
     title: str | None = None
     link: str | None = None
     language: str | None = None
+    publisher: str | None = None
     encoding: str | None = None
     problem: str | None = None
     problem_line: int | None = None
@@ -82,6 +83,22 @@ class Feed:
 # ---------------------------------------------------------------------------- dates
 
 
+_LOOSE_822 = re.compile(
+    r"^(?:[A-Za-z]{3,9}\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3})[A-Za-z]*\.?[\s-]+(\d{2,4})\s+"
+    r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s*(?:(?:GMT|UTC|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$)?")
+
+
+def _loose_rfc822(value: str) -> str:
+    """``value`` rewritten as strict RFC 822 when it is a sloppy one (no space after the comma,
+    one-digit hours/minutes/seconds, ``GMT+9`` or ``-03:30`` offsets, long month names)."""
+    m = _LOOSE_822.match(value)
+    if not m:
+        return value
+    day, month, year, hh, mm, ss, sign, oh, om = m.groups()
+    zone = f"{sign}{int(oh):02d}{om or '00'}" if sign else value[m.end(6) if ss else m.end(5):].strip()
+    return f"{int(day):02d} {month.title()} {year} {int(hh):02d}:{int(mm):02d}:{int(ss or 0):02d} {zone}"
+
+
 def feed_date(raw: object, parsed: object = None) -> str | None:
     """ISO 8601 (with the source's UTC offset) of a feed date: RFC 822 (RSS), W3C-DTF/ISO
     (Atom, Dublin Core, JSON Feed), then any format dateparser reads; as a last resort the
@@ -89,10 +106,14 @@ def feed_date(raw: object, parsed: object = None) -> str | None:
     if isinstance(raw, str) and raw.strip():
         value = raw.strip()
         if not value[:4].isdigit():
-            try:
-                dt = parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                dt = None
+            dt = None
+            for candidate in dict.fromkeys((value, _loose_rfc822(value))):
+                try:
+                    dt = parsedate_to_datetime(candidate)
+                except (TypeError, ValueError, IndexError):
+                    continue
+                if dt is not None and dt.tzinfo is not None:
+                    break
             if dt is not None and dt.tzinfo is not None:
                 return dt.isoformat()
         iso = to_iso8601(value)
@@ -264,6 +285,7 @@ def read_xml_feed(data: bytes) -> Feed:
     feed.title = _detail_text(meta.get("title_detail"), meta.get("title"))
     feed.link = meta.get("link") if _is_url(meta.get("link")) else None
     feed.language = language_tag(meta.get("language"))
+    feed.publisher = single_line_text(meta.get("publisher"))
     feed.encoding = parsed.get("encoding")
     if parsed.get("bozo"):
         bozo = parsed.get("bozo_exception")
@@ -451,6 +473,27 @@ def read_feed(data: bytes) -> Feed:
 # ----------------------------------------------------------------------- converter
 
 
+def _split_publishers(authors: list[str], feed: Feed, source: str) -> tuple[list[str], list[str]]:
+    """``(people, publishers)``: an "author" that is the feed's publisher or title (the
+    outlet, not a person) is a credit, not an author."""
+    outlets = {" ".join(n.casefold().split()) for n in (feed.publisher, feed.title, source) if n}
+    people = [a for a in authors if " ".join(a.casefold().split()) not in outlets]
+    return people, [a for a in authors if a not in people]
+
+
+def _channel_language(channel: str, text: str) -> tuple[str, str]:
+    """The language of an item that has none of its own: the text's, when identification is
+    confident (the channel's tag kept when it agrees), else the channel's."""
+    from ..language import MIN_PROBABILITY, identify
+
+    guess = identify(text)
+    if guess is None or guess[1] < MIN_PROBABILITY:
+        return channel, "feed (text too short or unclear to identify)"
+    if channel.split("-")[0].lower() == guess[0]:
+        return channel, f"feed, agrees with py3langid p={guess[1]:.2f}"
+    return guess[0], f"py3langid p={guess[1]:.2f} (the feed says {channel})"
+
+
 class FeedConverter(Converter):
     """RSS, Atom and JSON Feed documents; one outcome per item."""
 
@@ -539,10 +582,11 @@ class FeedConverter(Converter):
         url = item.link  # stored exactly as the feed gave it; the canonical form is for the id
         article_id = (article_id_from_url(canonical_url(url)) if url else
                       article_id_from_fields(source, item.title, item.published))
-        language = self.options.language or item.language or feed.language
+        language = self.options.language or item.language
         if language:
-            rules["language"] = "option" if self.options.language else (
-                "item" if item.language else "feed")
+            rules["language"] = "option" if self.options.language else "item"
+        elif feed.language:  # the channel's language only behind identification of the text
+            language, rules["language"] = _channel_language(feed.language, text)
         if feed.problem:
             rules["text"] = f"{rules.get('text', 'item')} (salvaged from an ill-formed feed)"
         rule_prefix = f"{feed.version}:"
@@ -552,12 +596,17 @@ class FeedConverter(Converter):
         origin: dict[str, Any] = {"path": inp.name, "sha256": inp.sha256, "format": NAME}
         if item.line is not None:
             origin["line"] = item.line
+        authors, publishers = _split_publishers(item.authors, feed, source)
+        credits = [Credit("contributor", name) for name in [*item.contributors, *publishers]]
+        if publishers:
+            provenance["credits"] = {"converter": NAME, "rule": rule_prefix + "publisher given as author"}
+            if not authors:
+                provenance.pop("authors", None)
         return Article(
             id=article_id, source=source, title=item.title, text=text, blocks=blocks,
-            origin=origin, url=url, subtitle=dek, authors=item.authors,
+            origin=origin, url=url, subtitle=dek, authors=authors,
             published_at=item.published, modified_at=item.modified, language=language,
-            credits=[Credit("contributor", name) for name in item.contributors],
-            provenance=provenance, images=item.images,
+            credits=credits, provenance=provenance, images=item.images,
             content_kind=None if item.content else "summary", keywords=item.keywords,
         )
 
