@@ -419,7 +419,7 @@ def test_issue15_feed_fields() -> None:
       <title>Harbour Courier</title><language>US</language><dc:publisher>Harbour Courier</dc:publisher>
       <item><title>Ferry fares</title><link>https://c.example/a?fl</link>
       <dc:creator>Harbour Courier</dc:creator><pubDate>Thu,28 Jul 2022 4:35:5 GMT+9</pubDate>
-      <description>Die Fahrpreise der Faehre steigen im Sommer, sagte die Stadt am Montag in Hamburg.</description>
+      <description>Die Fahrpreise der Faehre steigen im Sommer, sagte die Stadt am Montag.</description>
       </item></channel></rss>"""
     [article] = run(data)
     assert isinstance(article, Article)
