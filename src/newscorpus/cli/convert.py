@@ -16,6 +16,9 @@ from .options import echo_json, json_option, workspace_option
 @workspace_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output JSONL (default: <workspace>/articles/articles.jsonl).")
+@click.option("--quarantine", "quarantine_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rejections file (default: beside -o OUT as OUT.quarantine.jsonl, else "
+                   "<workspace>/quarantine/articles.jsonl).")
 @click.option("--format", "fmt", help="Force a converter instead of detecting the format.")
 @click.option("--profile", help="Force a page-dump site profile (default: detect, else 'generic').")
 @click.option("--mapping", help="Field mapping for jsonl/csv/json inputs: a YAML file or a built-in "
@@ -30,7 +33,8 @@ from .options import echo_json, json_option, workspace_option
                    "their records).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
-def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, fmt: str | None,
+def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
+                quarantine_path: Path | None, fmt: str | None,
                 profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
                 jobs: int, fresh: bool, strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
@@ -47,14 +51,26 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
     """
     from ..convert.base import ConvertOptions
     from ..convert.batch import convert_paths, iter_inputs
-    from ..workspace import Workspace
+    from ..workspace import CONFIG_NAME, Workspace
 
-    ws = Workspace.open(workspace)
-    output = output or ws.articles_dir / "articles.jsonl"
-    quarantine = ws.path("quarantine") / f"{output.stem}.jsonl"
-    options = ConvertOptions(max_bytes=max_bytes, profile=profile, profile_dirs=ws.profile_dirs,
+    ws: Workspace | None
+    if (workspace / CONFIG_NAME).exists() or not inputs:
+        ws = Workspace.open(workspace)  # a config error, or no inputs and no workspace, is an error
+    else:
+        ws = None  # converting files needs no corpus config: default settings
+    articles_dir = ws.articles_dir if ws else workspace / "articles"
+    given_output = output
+    output = output or articles_dir / "articles.jsonl"
+    if quarantine_path is not None:
+        quarantine = quarantine_path
+    elif given_output is not None or ws is None:  # beside the output
+        quarantine = output.with_name(f"{output.stem}.quarantine.jsonl")
+    else:
+        quarantine = ws.path("quarantine") / f"{output.stem}.jsonl"
+    options = ConvertOptions(max_bytes=max_bytes, profile=profile,
+                             profile_dirs=ws.profile_dirs if ws else (),
                              language=language, mapping=Path(mapping) if mapping else None)
-    paths = list(inputs) or [ws.path("raw")]
+    paths = list(inputs) or [ws.path("raw")] if ws else list(inputs)
     run = partial(convert_paths, paths, output, quarantine, options, fmt, jobs=jobs, resume=not fresh)
     if not as_json and sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -66,7 +82,7 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
             report = run(progress=lambda name: bar.update(task, advance=1, description=name))
     else:
         report = run()
-    if output.parent.resolve() == ws.articles_dir.resolve():
+    if ws is not None and output.parent.resolve() == ws.articles_dir.resolve():
         from ..release.inputs import remember_valid
 
         remember_valid(ws, output, report.written)  # every record written was validated
