@@ -20,8 +20,8 @@ def inputs(tmp_path: Path) -> Path:
     return folder
 
 
-def test_convert_outside_a_workspace_with_quarantine_beside_the_output(tmp_path: Path, inputs: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_convert_outside_a_workspace_quarantine_beside_output(tmp_path: Path, inputs: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no newscorpus.yaml here
     out = tmp_path / "out" / "news.jsonl"
     result = CliRunner().invoke(cli, ["convert", str(inputs), "-o", str(out)])

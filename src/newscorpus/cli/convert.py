@@ -53,11 +53,10 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
     from ..convert.batch import convert_paths, iter_inputs
     from ..workspace import CONFIG_NAME, Workspace
 
-    ws: Workspace | None
-    if (workspace / CONFIG_NAME).exists() or not inputs:
-        ws = Workspace.open(workspace)  # a config error, or no inputs and no workspace, is an error
-    else:
-        ws = None  # converting files needs no corpus config: default settings
+    # converting given files needs no corpus config (default settings); no inputs and no
+    # workspace, or a broken config, is an error
+    needs_ws = (workspace / CONFIG_NAME).exists() or not inputs
+    ws = Workspace.open(workspace) if needs_ws else None
     articles_dir = ws.articles_dir if ws else workspace / "articles"
     given_output = output
     output = output or articles_dir / "articles.jsonl"
