@@ -155,10 +155,20 @@ def test_oversize_decoded_payload_is_a_rejection_not_a_cut(shared_data: Path, tm
 
 # ------------------------------------------------------------------- NewsML and JSON
 
+def test_truncated_news_message_keeps_complete_items(shared_data: Path, tmp_path: Path) -> None:
+    name = "LISTING_24_News_Message_conveying_a_complete_News_Package.xml"
+    data = (shared_data / "newsml" / "iptc-newsml-g2-examples" / name).read_bytes()
+    item = re.compile(rb"<(?:newsItem|packageItem|conceptItem|knowledgeItem|planningItem|catalogItem)[\s/>]")
+    for k in range(1, 16):
+        cut = len(data) * k // 16
+        report, reasons = _run(_write(tmp_path / f"cut{k}.xml", data[:cut]), "newsml")
+        assert report.inputs == 1 + len(item.findall(data[:cut])), (cut, reasons)
+        assert reasons[0].startswith("not well-formed XML"), (cut, reasons)
+
+
 @pytest.mark.parametrize(("folder", "name", "fmt"), [
-    ("newsml/iptc-newsml-g2-examples", "LISTING_24_News_Message_conveying_a_complete_News_Package.xml",
-     "newsml"),
     ("feeds/gofeed-jsonfeed", "json11_feed.json", "feed"),
+    ("feeds/gofeed-jsonfeed", "json10_feed.json", "feed"),
 ])
 def test_truncated_documents_are_one_rejection(shared_data: Path, tmp_path: Path, folder: str,
                                                name: str, fmt: str) -> None:
