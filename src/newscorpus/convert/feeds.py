@@ -29,8 +29,9 @@ from ..dates import to_iso8601
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article, Credit, Image
 from ..report import Skip
-from .base import Converter, Input, Outcome, json_problem, line_numbers
+from .base import Converter, Input, Outcome, json_problem
 from .blocks import Part, drop_repeated, html_blocks, html_text, text_paragraphs
+from .feedscan import ItemScan, scan_items
 from .fields import author_list, language_tag, single_line_text, unique_strings
 from .xmlsafe import sniff_root
 
@@ -128,45 +129,6 @@ def feed_date(raw: object, parsed: object = None) -> str | None:
 
 
 # ----------------------------------------------------------------------- XML feeds
-
-
-def _mask(data: bytes) -> bytes:
-    """``data`` with comments and CDATA sections blanked (same length, newlines kept)."""
-    def blank(m: re.Match[bytes]) -> bytes:
-        return re.sub(rb"[^\n]", b" ", m.group(0))
-
-    return re.sub(rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", blank, data, flags=re.DOTALL)
-
-
-_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)(?=[\s/>])")
-_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
-_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*\Z")
-
-
-@dataclass(frozen=True, slots=True)
-class ItemScan:
-    """Where one ``<item>``/``<entry>`` is in the feed's bytes, found without the parser:
-    ``end`` is just past its closing tag (None when the item is cut short)."""
-
-    start: int
-    end: int | None
-    line: int
-
-
-def scan_items(data: bytes) -> tuple[list[ItemScan], bool] | None:
-    """``(items, closed)``: every item start tag outside comments and CDATA, and whether the
-    document ends with the root's closing tag. None for encodings that are not
-    ASCII-compatible (UTF-16/32), where the bytes cannot be scanned."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
-        return None
-    masked = _mask(data)
-    starts = [m.start() for m in _ITEM_START.finditer(masked)]
-    items: list[ItemScan] = []
-    for i, (start, line) in enumerate(zip(starts, line_numbers(masked, starts), strict=True)):
-        limit = starts[i + 1] if i + 1 < len(starts) else len(masked)
-        end = _ITEM_END.search(masked, start, limit)
-        items.append(ItemScan(start, end.end() if end else None, line))
-    return items, _ROOT_END.search(masked) is not None
 
 
 def _detail_text(detail: Mapping[str, Any] | None, value: object) -> str | None:
