@@ -57,7 +57,8 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
 
     With ``output``, records are written there (JSONL sorted by id, duplicate groups beside
     it) and rejections to ``quarantine`` (default: ``<workspace>/quarantine/<stem>.jsonl``
-    in a workspace, else ``<output stem>.quarantine.jsonl`` beside the output). Without
+    for an output in the workspace's articles folder, which must hold only articles, else
+    ``<output stem>.quarantine.jsonl`` beside the output). Without
     ``output`` and without a workspace, nothing is written and the records are returned in
     memory (for small inputs). With a ``workspace``, the output defaults to its
     ``articles/articles.jsonl``, its site profiles and per-format options (config key
@@ -93,8 +94,9 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
         report.outputs.clear()
         return ConvertResult(report, None, None, records)
     output = Path(output)
-    if quarantine is None:
-        quarantine = (ws.path("quarantine") / f"{output.stem}.jsonl" if ws is not None
+    if quarantine is None:  # the workspace's quarantine/ for its articles, else beside the output
+        in_articles = ws is not None and output.parent.resolve() == ws.articles_dir.resolve()
+        quarantine = (ws.path("quarantine") / f"{output.stem}.jsonl" if ws is not None and in_articles
                       else output.with_name(f"{output.stem}.quarantine.jsonl"))
     quarantine = Path(quarantine)
     report = convert_paths(paths, output, quarantine, options, format, progress=progress, jobs=jobs,

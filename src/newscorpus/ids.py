@@ -57,6 +57,12 @@ def article_id_from_url(url: str) -> str:
     return _digest("url\x1f" + canonical_url(url))
 
 
+def article_id_from_guid(guid: str) -> str:
+    """Id of an article from its format's own globally unique identifier (a NewsML-G2
+    ``guid``, a NITF ``doc-id``: usually a URN), used before the title fallback."""
+    return _digest("guid\x1f" + guid.strip())
+
+
 def article_id_from_fields(source: str, title: str, date: str | None) -> str:
     """Id of an article without URL, from its source, title and publication day.
 

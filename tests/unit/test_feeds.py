@@ -105,7 +105,7 @@ def test_rss_full_content_item() -> None:
     assert isinstance(first, Article)
     valid(first)
     assert first.title == "Ferry fares rise & timetable changes"
-    assert first.url == "https://courier.example/news/ferry"
+    assert first.url == "https://courier.example/news/ferry?utm_source=rss"  # as the feed gave it
     assert first.id == article_id_from_url("https://courier.example/news/ferry")
     assert first.content_kind is None
     assert first.subtitle == "Fares go up in May."  # summary not found in the body: a dek
@@ -241,7 +241,7 @@ def test_feed_without_items_is_a_skip() -> None:
     (b"", "empty file"),
     (b"{\"version\": \"1.1\", \"items\": [", "not valid JSON"),
     (b"{\"version\": \"1.1\", \"items\": 3}", "not a JSON Feed"),
-    (b"{\"items\": []}\xff", "not UTF-8"),
+    (b"{\"items\": []}\xff", "invalid UTF-8 at byte 13 (line 1, column 14)"),
 ])
 def test_bad_json_feeds(data: bytes, reason: str) -> None:
     [outcome] = run(data, "f.json")
@@ -402,3 +402,29 @@ def test_complete_summaries_with_the_html_converter() -> None:
     assert done.content_kind is None
     assert "two cranes" in done.text
     valid(done)
+
+
+def test_title_only_item_is_no_article_text() -> None:
+    data = b"""<rss version="2.0"><channel><title>F</title>
+      <item><title>Only a title</title><link>https://t.example/1</link></item>
+      <item><title>Repeat</title><link>https://t.example/2</link><description>Repeat</description></item>
+      </channel></rss>"""
+    first, second = run(data)
+    assert isinstance(first, Rejection) and "no article text (title only" in first.reason
+    assert isinstance(second, Rejection) and "no article text (title only" in second.reason
+
+
+def test_issue15_feed_fields() -> None:
+    data = b"""<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+      <title>Harbour Courier</title><language>US</language><dc:publisher>Harbour Courier</dc:publisher>
+      <item><title>Ferry fares</title><link>https://c.example/a?fl</link>
+      <dc:creator>Harbour Courier</dc:creator><pubDate>Thu,28 Jul 2022 4:35:5 GMT+9</pubDate>
+      <description>Die Fahrpreise der Faehre steigen im Sommer, sagte die Stadt am Montag.</description>
+      </item></channel></rss>"""
+    [article] = run(data)
+    assert isinstance(article, Article)
+    assert article.published_at == "2022-07-28T04:35:05+09:00"
+    assert article.language == "de"  # the text's language, not the channel's "US"
+    assert article.authors == [] and [(c.role, c.name) for c in article.credits] == [
+        ("contributor", "Harbour Courier")]
+    assert article.url == "https://c.example/a?fl"

@@ -142,7 +142,7 @@ def test_nitf_article() -> None:
     assert (image.url, image.caption, image.credit, image.block) == (
         "https://courier.example/bridge.jpg", "The bridge at dawn.", "Photo Desk", 3)
     assert ("photo", "Photo Desk", 3) in {(c.role, c.name, c.block) for c in article.credits}
-    assert article.provenance["id"]["rule"] == "source+title+date (ref lc.2026.0042)"
+    assert article.provenance["id"]["rule"] == "guid lc.2026.0042"  # the doc-id before the title
     assert article.provenance["published_at"]["rule"] == "docdata/date.issue"
     assert article.origin == {"path": "a.xml", "sha256": article.origin["sha256"], "format": "nitf"}
 
@@ -277,7 +277,7 @@ def test_g2_text_item_with_inline_nitf() -> None:
     assert {(c.role, c.name) for c in article.credits} == {("editor", "Sam Ode"),
                                                            ("wire", "Harbour Wire")}
     assert article.provenance["text"]["rule"] == "inlineXML/nitf:body.content"
-    assert article.provenance["id"]["rule"].endswith("(ref urn:newsml:courier.example:2026:bridge)")
+    assert article.provenance["id"]["rule"] == "guid urn:newsml:courier.example:2026:bridge"
     assert article.content_kind is None
 
 
@@ -387,3 +387,12 @@ def test_xml_sniffing_is_unambiguous(head: bytes, expected: str | None) -> None:
               if registry.get(name).sniff(path, head)}
     assert claims == ({expected} if expected else set())
     assert registry.detect(path, head) == expected
+
+
+def test_same_headline_same_day_different_guids_are_two_stories() -> None:
+    first = g2_item(content=INLINE_NITF)
+    second = first.replace(b"2026:bridge", b"2026:bridge-2")
+    [a], [b] = newsml(first), newsml(second)
+    assert isinstance(a, Article) and isinstance(b, Article)
+    assert a.title == b.title and a.published_at == b.published_at
+    assert a.id != b.id  # the id comes from the guid, not from source + title + day

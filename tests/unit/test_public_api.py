@@ -121,3 +121,17 @@ def test_a_converter_called_directly_gives_the_cli_record(tmp_path: Path) -> Non
     [record] = PageDumpConverter(options).records(Input(path, name, path.read_bytes()))
     assert isinstance(record, dict) and record["language"]
     assert record == by_api[name]
+
+
+def test_rejections_never_land_among_the_workspace_articles(tmp_path: Path) -> None:
+    ws = newscorpus.Workspace.open(copy_sample_workspace(tmp_path / "ws"))
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "empty.txt").write_bytes(b"")
+    result = newscorpus.convert([ws.path("raw"), tmp_path / "bad"], ws.articles_dir / "extra.jsonl",
+                                workspace=ws)
+    assert result.report.rejected >= 1
+    assert result.quarantine == ws.path("quarantine") / "extra.jsonl"
+    assert [p.name for p in ws.article_files()] == ["extra.jsonl"]
+    elsewhere = newscorpus.convert([tmp_path / "bad", ws.path("raw")], tmp_path / "out" / "a.jsonl",
+                                   workspace=ws)
+    assert elsewhere.quarantine == tmp_path / "out" / "a.quarantine.jsonl"

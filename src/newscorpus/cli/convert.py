@@ -16,6 +16,9 @@ from .options import echo_json, json_option, workspace_option
 @workspace_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output JSONL (default: <workspace>/articles/articles.jsonl).")
+@click.option("--quarantine", "quarantine_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rejections file (default: beside -o OUT as OUT.quarantine.jsonl, else "
+                   "<workspace>/quarantine/articles.jsonl).")
 @click.option("--format", "fmt", help="Force a converter instead of detecting the format.")
 @click.option("--profile", help="Force a page-dump site profile (default: detect, else 'generic').")
 @click.option("--mapping", help="Field mapping for jsonl/csv/json inputs: a YAML file or a built-in "
@@ -40,7 +43,8 @@ from .options import echo_json, json_option, workspace_option
                    "(repeatable; wins over the workspace config's convert: section).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
-def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, fmt: str | None,
+def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
+                quarantine_path: Path | None, fmt: str | None,
                 profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
                 jobs: int, engine: str, scheduler: str | None, workers: int | None,
                 settings: tuple[str, ...], fresh: bool, strict: bool, as_json: bool) -> None:
@@ -62,15 +66,21 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None, 
     from ..convert.base import ConvertOptions
     from ..convert.batch import iter_inputs
     from ..convert.formatoptions import parse_assignments
-    from ..workspace import Workspace
+    from ..workspace import CONFIG_NAME, Workspace
 
-    ws = Workspace.open(workspace)
+    # converting given files needs no corpus config (default settings); no inputs and no
+    # workspace, or a broken config, is an error
+    needs_ws = (workspace / CONFIG_NAME).exists() or not inputs
+    ws = Workspace.open(workspace) if needs_ws else None
+    if ws is None and output is None:
+        output = workspace / "articles" / "articles.jsonl"
     options = ConvertOptions(max_bytes=max_bytes, profile=profile, language=language,
                              mapping=Path(mapping) if mapping else None)
-    paths = list(inputs) or [ws.path("raw")]
-    run = partial(convert, paths, output, workspace=ws, options=options, format=fmt, jobs=jobs,
-                  resume=not fresh, settings=parse_assignments(settings), engine=engine,
-                  scheduler=scheduler, workers=workers)
+    paths = list(inputs) or ([ws.path("raw")] if ws else [])
+    run = partial(convert, paths, output, workspace=ws, options=options, format=fmt,
+                  quarantine=quarantine_path, jobs=jobs, resume=not fresh,
+                  settings=parse_assignments(settings), engine=engine, scheduler=scheduler,
+                  workers=workers)
     if not as_json and sys.stderr.isatty():
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

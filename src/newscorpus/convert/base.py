@@ -153,3 +153,35 @@ def line_numbers(data: bytes, offsets: list[int]) -> list[int]:
         last = pos
         lines.append(line)
     return lines
+
+
+def json_problem(data: bytes) -> TextProblem:
+    """Why ``data`` is not valid JSON, pointing at the actual bad byte: its byte offset, line
+    and column (for bad encoding as for bad syntax)."""
+    import json
+
+    def place(pos: int) -> tuple[int, str]:
+        line = data.count(b"\n", 0, pos) + 1
+        column = pos - data.rfind(b"\n", 0, pos)
+        return line, f"byte {pos} (line {line}, column {column})"
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and b"\x00" in data[:4]):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") or data[1:2] == b"\x00" else "utf-16-be"
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError as exc:
+            line, at = place(exc.start)
+            return TextProblem(f"invalid UTF-16 at {at}: {exc.reason}", exc.start, line)
+        return TextProblem("UTF-16 text: JSON files must be UTF-8 (RFC 8259)", 0, 1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, at = place(exc.start)
+        return TextProblem(f"invalid UTF-8 at {at}: {exc.reason}", exc.start, line)
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        pos = len(text[:exc.pos].encode("utf-8")) + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        line, at = place(pos)
+        return TextProblem(f"not valid JSON at {at}: {exc.msg}", pos, line)
+    return TextProblem("not valid JSON", None)

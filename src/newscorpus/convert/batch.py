@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import json
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,8 @@ def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for f in sorted(q for q in p.rglob("*") if q.is_file()):
+            # regular files and special files (FIFOs, sockets, devices: skipped when run)
+            for f in sorted(q for q in p.rglob("*") if q.is_file() or _special(q)):
                 if f.name not in SKIP_NAMES and not f.name.startswith("."):
                     yield f, f.relative_to(p).as_posix()
         elif p.is_file():
@@ -58,6 +60,21 @@ def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
             for m in matches:
                 if Path(m).is_file():
                     yield Path(m), Path(m).name
+
+
+def _special(path: Path) -> str | None:
+    """What a special file is (``FIFO``, ``socket``, ``device``), or None for any other path."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISBLK(mode) or stat.S_ISCHR(mode):
+        return "device"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +109,9 @@ def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
     converter = _converter_for(task, data[:4096])
     if converter is None and _DOC_FILE.match(task.path.name):
         return [Skip(name, "documentation or licence file, not an article input")]
+    if not data.strip(b" \t\r\n\f\v\x00") or data.strip() == b"\xef\xbb\xbf":
+        return [Rejection(name, "empty file (no content, or only white space)",
+                          converter=converter.name if converter else None)]
     if converter is None:
         known = ", ".join(sorted(registry.known()))
         return [Rejection(name, "unknown format: no converter recognizes this file "
@@ -115,6 +135,8 @@ def _warm_converters(tasks: list[_Task]) -> None:
     import datasketch  # noqa: F401  (signatures are computed in the workers)
 
     for task in tasks:
+        if _special(task.path):
+            continue
         try:
             with task.path.open("rb") as fh:
                 head = fh.read(4096)
@@ -127,6 +149,9 @@ def _warm_converters(tasks: list[_Task]) -> None:
 
 
 def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
+    special = _special(task.path)
+    if special:  # never opened: reading a FIFO would block
+        return [Skip(task.name, f"special file ({special}), not a regular file: not read")]
     size = task.path.stat().st_size
     if size > task.options.max_bytes:
         return [Rejection(task.name, f"file is {size / 2**20:.1f} MiB, over the "
@@ -184,7 +209,7 @@ def convert_paths(
     previous = _previous(output) if resume else {}
     tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
-        if previous and path.stat().st_size <= options.max_bytes:
+        if previous and not _special(path) and path.stat().st_size <= options.max_bytes:
             kept = previous.get((name, file_sha256(path)))
             if kept and not any(DEFAULT_STORE.problems(r, "article") for r in kept):
                 for record in kept:

@@ -29,9 +29,10 @@ from ..dates import to_iso8601
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article, Credit, Image
 from ..report import Skip
-from .base import Converter, Input, Outcome, line_numbers
+from .base import Converter, Input, Outcome, json_problem
 from .blocks import Part, drop_repeated, html_blocks, html_text, text_paragraphs
 from .bylines import parse_authors
+from .feedscan import ItemScan, scan_items
 from .fields import language_tag, single_line_text, unique_strings
 from .xmlsafe import sniff_root
 
@@ -73,6 +74,7 @@ class Feed:
     title: str | None = None
     link: str | None = None
     language: str | None = None
+    publisher: str | None = None
     encoding: str | None = None
     problem: str | None = None
     problem_line: int | None = None
@@ -83,6 +85,22 @@ class Feed:
 # ---------------------------------------------------------------------------- dates
 
 
+_LOOSE_822 = re.compile(
+    r"^(?:[A-Za-z]{3,9}\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3})[A-Za-z]*\.?[\s-]+(\d{2,4})\s+"
+    r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s*(?:(?:GMT|UTC|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$)?")
+
+
+def _loose_rfc822(value: str) -> str:
+    """``value`` rewritten as strict RFC 822 when it is a sloppy one (no space after the comma,
+    one-digit hours/minutes/seconds, ``GMT+9`` or ``-03:30`` offsets, long month names)."""
+    m = _LOOSE_822.match(value)
+    if not m:
+        return value
+    day, month, year, hh, mm, ss, sign, oh, om = m.groups()
+    zone = f"{sign}{int(oh):02d}{om or '00'}" if sign else value[m.end(6) if ss else m.end(5):].strip()
+    return f"{int(day):02d} {month.title()} {year} {int(hh):02d}:{int(mm):02d}:{int(ss or 0):02d} {zone}"
+
+
 def feed_date(raw: object, parsed: object = None) -> str | None:
     """ISO 8601 (with the source's UTC offset) of a feed date: RFC 822 (RSS), W3C-DTF/ISO
     (Atom, Dublin Core, JSON Feed), then any format dateparser reads; as a last resort the
@@ -90,10 +108,14 @@ def feed_date(raw: object, parsed: object = None) -> str | None:
     if isinstance(raw, str) and raw.strip():
         value = raw.strip()
         if not value[:4].isdigit():
-            try:
-                dt = parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                dt = None
+            dt = None
+            for candidate in dict.fromkeys((value, _loose_rfc822(value))):
+                try:
+                    dt = parsedate_to_datetime(candidate)
+                except (TypeError, ValueError, IndexError):
+                    continue
+                if dt is not None and dt.tzinfo is not None:
+                    break
             if dt is not None and dt.tzinfo is not None:
                 return dt.isoformat()
         iso = to_iso8601(value)
@@ -108,45 +130,6 @@ def feed_date(raw: object, parsed: object = None) -> str | None:
 
 
 # ----------------------------------------------------------------------- XML feeds
-
-
-def _mask(data: bytes) -> bytes:
-    """``data`` with comments and CDATA sections blanked (same length, newlines kept)."""
-    def blank(m: re.Match[bytes]) -> bytes:
-        return re.sub(rb"[^\n]", b" ", m.group(0))
-
-    return re.sub(rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", blank, data, flags=re.DOTALL)
-
-
-_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)(?=[\s/>])")
-_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
-_ROOT_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*\Z")
-
-
-@dataclass(frozen=True, slots=True)
-class ItemScan:
-    """Where one ``<item>``/``<entry>`` is in the feed's bytes, found without the parser:
-    ``end`` is just past its closing tag (None when the item is cut short)."""
-
-    start: int
-    end: int | None
-    line: int
-
-
-def scan_items(data: bytes) -> tuple[list[ItemScan], bool] | None:
-    """``(items, closed)``: every item start tag outside comments and CDATA, and whether the
-    document ends with the root's closing tag. None for encodings that are not
-    ASCII-compatible (UTF-16/32), where the bytes cannot be scanned."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
-        return None
-    masked = _mask(data)
-    starts = [m.start() for m in _ITEM_START.finditer(masked)]
-    items: list[ItemScan] = []
-    for i, (start, line) in enumerate(zip(starts, line_numbers(masked, starts), strict=True)):
-        limit = starts[i + 1] if i + 1 < len(starts) else len(masked)
-        end = _ITEM_END.search(masked, start, limit)
-        items.append(ItemScan(start, end.end() if end else None, line))
-    return items, _ROOT_END.search(masked) is not None
 
 
 def _detail_text(detail: Mapping[str, Any] | None, value: object) -> str | None:
@@ -265,6 +248,7 @@ def read_xml_feed(data: bytes) -> Feed:
     feed.title = _detail_text(meta.get("title_detail"), meta.get("title"))
     feed.link = meta.get("link") if _is_url(meta.get("link")) else None
     feed.language = language_tag(meta.get("language"))
+    feed.publisher = single_line_text(meta.get("publisher"))
     feed.encoding = parsed.get("encoding")
     if parsed.get("bozo"):
         bozo = parsed.get("bozo_exception")
@@ -413,12 +397,9 @@ def read_json_feed(data: bytes) -> Feed:
     try:
         text = data.decode("utf-8-sig")
         doc = json.loads(text)
-    except UnicodeDecodeError as exc:
-        feed.problem = f"JSON Feed is not UTF-8: invalid byte at {exc.start}"
-        return feed
-    except json.JSONDecodeError as exc:
-        feed.problem = f"not valid JSON: {exc.msg} (column {exc.colno})"
-        feed.problem_line = exc.lineno
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        bad = json_problem(data)
+        feed.problem, feed.problem_line = f"JSON Feed: {bad.reason}", bad.line
         return feed
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         feed.problem = "not a JSON Feed: no top-level object with an 'items' list"
@@ -455,6 +436,27 @@ def read_feed(data: bytes) -> Feed:
 # ----------------------------------------------------------------------- converter
 
 
+def _split_publishers(authors: list[str], feed: Feed, source: str) -> tuple[list[str], list[str]]:
+    """``(people, publishers)``: an "author" that is the feed's publisher or title (the
+    outlet, not a person) is a credit, not an author."""
+    outlets = {" ".join(n.casefold().split()) for n in (feed.publisher, feed.title, source) if n}
+    people = [a for a in authors if " ".join(a.casefold().split()) not in outlets]
+    return people, [a for a in authors if a not in people]
+
+
+def _channel_language(channel: str, text: str) -> tuple[str, str]:
+    """The language of an item that has none of its own: the text's, when identification is
+    confident (the channel's tag kept when it agrees), else the channel's."""
+    from ..language import MIN_PROBABILITY, identify
+
+    guess = identify(text)
+    if guess is None or guess[1] < MIN_PROBABILITY:
+        return channel, "feed (text too short or unclear to identify)"
+    if channel.split("-")[0].lower() == guess[0]:
+        return channel, f"feed, agrees with py3langid p={guess[1]:.2f}"
+    return guess[0], f"py3langid p={guess[1]:.2f} (the feed says {channel})"
+
+
 class FeedConverter(Converter):
     """RSS, Atom and JSON Feed documents; one outcome per item."""
 
@@ -465,7 +467,7 @@ class FeedConverter(Converter):
     def sniff(cls, path: Path, head: bytes) -> bool:
         """XML whose root is ``rss``, ``feed`` (Atom) or ``rdf:RDF`` (RSS 1.0); JSON whose
         ``version`` is a JSON Feed version and which has feed keys."""
-        if path.suffix.lower() in (".jsonl", ".csv", ".html", ".htm", ".warc", ".gz"):
+        if path.suffix.lower() in (".jsonl", ".csv", ".warc", ".gz"):  # content before .html
             return False
         if _looks_like_json(head):
             text = head.decode("utf-8", errors="ignore")
@@ -519,6 +521,9 @@ class FeedConverter(Converter):
         if not body and not item.link:
             return self.reject(inp, f"{where}: no text (no content or summary) and no link to "
                                     f"complete it from{salvage}", line=item.line, offset=item.offset)
+        if not body:  # a title is not an article, even with a link to the page
+            return self.reject(inp, f"{where}: no article text (title only; no content or summary "
+                                    f"besides the title){salvage}", line=item.line, offset=item.offset)
         rules = dict(item.rules)
         dek: str | None = None
         if item.content and item.summary:
@@ -529,7 +534,7 @@ class FeedConverter(Converter):
                 dek = summary
                 rules["subtitle"] = "summary"
         if not item.content:
-            rules["text"] = "summary" if item.summary else "title only"
+            rules["text"] = "summary"
         parts: list[Part] = [("title", item.title)]
         if dek:
             parts.append(("dek", dek))
@@ -537,13 +542,14 @@ class FeedConverter(Converter):
         text, blocks = Article.build_text(parts)
         source, source_rule = self._source(feed, item)
         rules["source"] = source_rule
-        url = canonical_url(item.link) if item.link else None
-        article_id = (article_id_from_url(url) if url else
+        url = item.link  # stored exactly as the feed gave it; the canonical form is for the id
+        article_id = (article_id_from_url(canonical_url(url)) if url else
                       article_id_from_fields(source, item.title, item.published))
-        language = self.options.language or item.language or feed.language
+        language = self.options.language or item.language
         if language:
-            rules["language"] = "option" if self.options.language else (
-                "item" if item.language else "feed")
+            rules["language"] = "option" if self.options.language else "item"
+        elif feed.language:  # the channel's language only behind identification of the text
+            language, rules["language"] = _channel_language(feed.language, text)
         if feed.problem:
             rules["text"] = f"{rules.get('text', 'item')} (salvaged from an ill-formed feed)"
         rule_prefix = f"{feed.version}:"
@@ -553,12 +559,17 @@ class FeedConverter(Converter):
         origin: dict[str, Any] = {"path": inp.name, "sha256": inp.sha256, "format": NAME}
         if item.line is not None:
             origin["line"] = item.line
+        authors, publishers = _split_publishers(item.authors, feed, source)
+        credits = [Credit("contributor", name) for name in [*item.contributors, *publishers]]
+        if publishers:
+            provenance["credits"] = {"converter": NAME, "rule": rule_prefix + "publisher given as author"}
+            if not authors:
+                provenance.pop("authors", None)
         return Article(
             id=article_id, source=source, title=item.title, text=text, blocks=blocks,
-            origin=origin, url=url, subtitle=dek, authors=item.authors,
+            origin=origin, url=url, subtitle=dek, authors=authors,
             published_at=item.published, modified_at=item.modified, language=language,
-            credits=[Credit("contributor", name) for name in item.contributors],
-            provenance=provenance, images=item.images,
+            credits=credits, provenance=provenance, images=item.images,
             content_kind=None if item.content else "summary", keywords=item.keywords,
         )
 

@@ -14,6 +14,7 @@ one outcome per item of its ``itemSet``; listing excerpts (a bare ``contentSet``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,11 @@ from lxml import etree
 
 from ..records import Credit
 from ..report import Skip
-from .base import Converter, Input, Outcome
+from .base import Converter, Input, Outcome, line_numbers
 from .blocks import HTML_READER, element_text, text_paragraphs
 from .fields import language_tag, unique_strings
 from .nitf import XML_LANG, Story, norm_date, read_nitf, story_article
-from .xmlsafe import XmlProblem, local_name, parse, sniff_root
+from .xmlsafe import XmlProblem, local_name, parse, safe_parser, sniff_root
 
 NAME = "newsml"
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -40,6 +41,10 @@ ITEMS = {
     "catalogItem": "catalog item (controlled vocabulary schemes, not a news article)",
 }
 ROOTS = frozenset({*ITEMS, "newsMessage"})
+_ITEM_NAMES = "|".join(ITEMS)
+_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:" + _ITEM_NAMES.encode() + rb")(?=[\s/>])")
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:" + _ITEM_NAMES.encode() + rb")\s*>|<(?:[\w.-]+:)?(?:"
+                       + _ITEM_NAMES.encode() + rb")(?:\s[^<>]*)?/>")
 FRAGMENTS = frozenset({"contentSet", "contentMeta", "itemMeta", "groupSet", "itemSet",
                        "rightsInfo", "partMeta"})
 _TEXT_TYPES = ("nitf", "xhtml", "html", "text/plain", "text")
@@ -211,6 +216,9 @@ class NewsMLConverter(Converter):
         root = parse(inp.data, self.options.max_bytes)
         if isinstance(root, XmlProblem):
             yield self.reject(inp, root.reason, line=root.line)
+            head = sniff_root(inp.data[:4096])
+            if head is not None and head.local == "newsMessage" and len(inp.data) <= self.options.max_bytes:
+                yield from self._salvage(inp)
             return
         kind = local_name(root) or ""
         if kind == "newsMessage":
@@ -226,6 +234,29 @@ class NewsMLConverter(Converter):
             yield self._fragment(inp, root, kind)
         else:
             yield self.reject(inp, f"root element <{kind}> is not a NewsML-G2 item or message")
+
+    def _salvage(self, inp: Input) -> Iterator[Outcome]:
+        """The items of a damaged news message (the message itself is rejected): a recovering
+        parse keeps the complete items, and each item start tag without its end tag, or lost
+        by the parse, is a rejection naming its byte offset."""
+        starts = [m.start() for m in _ITEM_START.finditer(inp.data)]
+        complete = len(_ITEM_END.findall(inp.data))
+        try:
+            root = etree.fromstring(inp.data, safe_parser(recover=True))
+        except etree.XMLSyntaxError:
+            root = None
+        items = [] if root is None else [el for el in root.xpath(f"{_q('itemSet')}/*") if local_name(el)]
+        lines = line_numbers(inp.data, starts)
+        for index in range(1, max(len(starts), len(items)) + 1):
+            at = starts[index - 1] if index <= len(starts) else None
+            line = lines[index - 1] if at is not None else None
+            if index <= min(complete, len(items)):
+                item = items[index - 1]
+                yield self._item(inp, item, f"item {index} (line {item.sourceline})", item.sourceline)
+            else:
+                why = "cut short (no end tag)" if index > complete else "lost by the parser"
+                yield self.reject(inp, f"item {index} of the damaged news message at byte {at}: {why}",
+                                  line=line, offset=at)
 
     def _origin(self, inp: Input, line: int | None) -> dict[str, Any]:
         origin: dict[str, Any] = {"path": inp.name, "sha256": inp.sha256, "format": NAME}

@@ -47,7 +47,7 @@ from ..errors import ConfigError
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article, Image
 from ..report import Rejection, Skip
-from .base import Converter, ConvertOptions, Input, Outcome
+from .base import Converter, ConvertOptions, Input, Outcome, json_problem
 from .blocks import Part, drop_repeated, html_blocks, text_paragraphs
 from .bylines import parse_authors, parse_byline
 from .fields import language_tag, single_line_text, unique_strings
@@ -447,8 +447,9 @@ class JsonlConverter(_TabularConverter):
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             try:
                 record = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                yield self.reject(inp, f"not valid JSON: {exc}", line=number)
+            except orjson.JSONDecodeError:
+                problem = json_problem(raw)  # offsets within the line
+                yield self.reject(inp, problem.reason.replace(" (line 1, ", " ("), line=number)
                 continue
             if not isinstance(record, dict):
                 yield self.reject(inp, f"a JSON {type(record).__name__}, not an object", line=number)
@@ -564,8 +565,9 @@ class JsonConverter(_TabularConverter):
             return
         try:
             document = orjson.loads(inp.data.removeprefix(b"\xef\xbb\xbf"))
-        except orjson.JSONDecodeError as exc:
-            yield self.reject(inp, f"not valid JSON: {exc}")
+        except orjson.JSONDecodeError:
+            problem = json_problem(inp.data)
+            yield self.reject(inp, problem.reason, line=problem.line, offset=problem.offset)
             return
         records = _json_records(document)
         if records is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import hashlib
 import io
 import zlib
@@ -120,22 +121,31 @@ def decode_content(body: bytes, encoding: str | None, limit: int) -> bytes:
     if enc in ("gzip", "x-gzip") or (not enc and body.startswith(GZIP_MAGIC)):
         d = zlib.decompressobj(47)
     elif enc == "deflate":
+        d = zlib.decompressobj()
         try:
-            return zlib.decompressobj().decompress(body, limit)
-        except zlib.error:
+            d.decompress(body[:2])
+        except zlib.error:  # raw deflate, no zlib header
             d = zlib.decompressobj(-15)
+        else:
+            d = zlib.decompressobj()
     elif enc == "br":
         try:
             import brotli
         except ImportError:
             raise ValueError("brotli is not installed (pip install brotli)") from None
         try:
-            return bytes(brotli.decompress(body))[:limit]
+            out = bytes(brotli.decompress(body))
         except brotli.error as exc:
             raise ValueError(f"bad brotli data: {exc}") from None
+        if len(out) > limit:
+            raise ValueError(f"decoded payload is over the {limit}-byte limit (raise it with --max-bytes)")
+        return out
     else:
         return body
-    return d.decompress(body, limit)
+    out = d.decompress(body, limit)
+    if d.unconsumed_tail or (not d.eof and len(out) >= limit):
+        raise ValueError(f"decoded payload is over the {limit}-byte limit (raise it with --max-bytes)")
+    return out
 
 
 # --- readers -------------------------------------------------------------------------------
@@ -246,6 +256,86 @@ def _check_tail(data: bytes, offset: int, length: int) -> None:
                                 f"{len(data) - end} bytes after the last record are not a record")
 
 
+def next_member(data: bytes, start: int) -> int | None:
+    """Offset of the first gzip member at or after ``start`` that decompresses to a WARC
+    record header (``WARC/``), or None: where reading resumes after a bad member."""
+    pos = data.find(GZIP_MAGIC + b"\x08", start)
+    while pos >= 0:
+        try:
+            if zlib.decompressobj(31).decompress(data[pos:pos + 65536], 5) == b"WARC/":
+                return pos
+        except zlib.error:
+            pass
+        pos = data.find(GZIP_MAGIC + b"\x08", pos + 1)
+    return None
+
+
+def gzip_members(data: bytes, limit: int) -> Iterator[tuple[int, bytes] | ArchiveError]:
+    """``(offset, decompressed bytes)`` of each gzip member of ``data``; a bad, cut-short or
+    oversize member is an :class:`ArchiveError` and reading resumes at the next member that
+    holds a WARC record."""
+    pos = 0
+    while pos < len(data) and data[pos:].strip(b"\x00\r\n "):
+        d = zlib.decompressobj(31)
+        problem = None
+        try:
+            out = d.decompress(data[pos:], limit)
+        except zlib.error as exc:
+            problem = f"corrupt gzip member at byte {pos}: {exc}"
+        else:
+            if d.unconsumed_tail:
+                problem = f"gzip member at byte {pos} decompresses to over the {limit}-byte limit"
+            elif not d.eof:
+                problem = f"archive truncated: gzip member at byte {pos} is cut short"
+        if problem is None:
+            yield pos, out
+            pos = len(data) - len(d.unused_data)
+            continue
+        resume = next_member(data, pos + 1)
+        where = f"; reading resumed at byte {resume}" if resume is not None else ""
+        yield ArchiveError(pos, problem + where)
+        if resume is None:
+            return
+        pos = resume
+
+
+def _gzip_warc_records(data: bytes, limit: int) -> Iterator[RecordInfo | ArchiveError]:
+    """Records of a gzip WARC, read member by member so that a bad member costs only what it
+    holds: the good members between two bad ones are read as one stream (a record may span
+    members). Offsets are the (compressed) offset of the member where a record starts."""
+    run: list[tuple[int, bytes]] = []
+    for member in gzip_members(data, limit):
+        if isinstance(member, ArchiveError):
+            yield from _read_run(run)
+            run = []
+            yield member
+        else:
+            run.append(member)
+    yield from _read_run(run)
+
+
+def _read_run(run: list[tuple[int, bytes]]) -> Iterator[RecordInfo | ArchiveError]:
+    if not run:
+        return
+    starts: list[int] = []  # uncompressed offset where each member starts
+    size = 0
+    for _, raw in run:
+        starts.append(size)
+        size += len(raw)
+    stream = b"".join(raw for _, raw in run)
+
+    def member_at(u: int) -> int:
+        return run[max(bisect.bisect_right(starts, u) - 1, 0)][0]
+
+    try:
+        for rec in _fastwarc_records(stream):
+            rec.offset = member_at(rec.offset)
+            yield rec
+    except ArchiveError as exc:
+        at = member_at(exc.offset)
+        yield ArchiveError(at, f"in the gzip member at byte {at}: {exc.reason}")
+
+
 def _warcio_records(data: bytes) -> Iterator[RecordInfo]:
     """Records of an ARC file (warcio converts them to WARC records on the fly)."""
     from warcio.archiveiterator import ArchiveIterator
@@ -313,17 +403,28 @@ class WarcConverter(Converter):
         if not data.strip():
             yield self.reject(inp, "empty file (no WARC records)")
             return
-        records = _warcio_records(data) if is_arc(data) else _fastwarc_records(data)
+        records: Iterator[RecordInfo | ArchiveError]
+        if is_arc(data):
+            records = _warcio_records(data)
+        elif data.startswith(GZIP_MAGIC):
+            records = _gzip_warc_records(data, self.options.max_bytes)
+        else:
+            records = _fastwarc_records(data)
         count = 0
         try:
             for rec in records:
+                if isinstance(rec, ArchiveError):  # a bad member: reading goes on after it
+                    yield self.reject(inp, f"{rec.reason} ({count} record(s) read before)",
+                                      offset=rec.offset)
+                    count += 1
+                    continue
                 count += 1
                 if len(rec.block) < rec.content_length:
                     yield self.reject(
                         inp, f"archive truncated inside the record at byte {rec.offset}: it has "
                              f"{len(rec.block)} of its {rec.content_length} bytes "
                              f"({count - 1} complete record(s) before)", offset=rec.offset)
-                    return
+                    continue
                 try:
                     yield self._record(inp, rec)
                 except Exception as exc:  # noqa: BLE001 - a converter bug costs one record
