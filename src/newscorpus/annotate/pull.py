@@ -43,7 +43,7 @@ from ..report import Problem
 from ..schema import DEFAULT_STORE
 from ..text import sha256_text
 from ..workspace import Workspace
-from .client import LabelStudioClient, ls_datetime
+from .client import LabelStudioClient, ls_datetime, same_server
 from .labels import LabelConfig, build_label_config
 from .push import META_KEY, load_articles, state_path
 from .results import read_result
@@ -272,7 +272,7 @@ def _mine(record: dict[str, Any], server: str, project_id: int) -> bool:
     ext = record.get("external") or {}
     return (
         ext.get("system") == "labelstudio"
-        and ext.get("server") == server
+        and same_server(ext.get("server"), server)
         and ext.get("project") == project_id
     )
 
@@ -281,7 +281,7 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     """Bring the project's annotations into the workspace; see the module documentation."""
     options = options or PullOptions()
     state = SyncState.load(state_path(ws))
-    if state.project_id is None or state.url != client.url:
+    if state.project_id is None or not same_server(state.url, client.url):
         raise LabelStudioError(
             f"no project pushed to {client.url} from this workspace yet: run `newscorpus annotate push` first"
         )
@@ -291,7 +291,10 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     config = build_label_config(ws.config.labels)
     project = client.get_project(project_id)
     if project is None:
-        raise LabelStudioError(f"Label Studio at {client.url} has no project {project_id} any more")
+        raise LabelStudioError(
+            f"Label Studio at {client.url} has no project {project_id} any more (deleted?): "
+            "`newscorpus annotate push` creates a new one; what was pulled before stays in the file"
+        )
     if report.full:
         query: dict[str, Any] | None = None if options.include_drafts else {"filters": ANNOTATED}
     else:
@@ -320,7 +323,7 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
             outcome = task_records(
                 task,
                 config,
-                server=client.url,
+                server=state.url,
                 project_id=project_id,
                 include_drafts=options.include_drafts,
                 emails=options.annotator_emails,
