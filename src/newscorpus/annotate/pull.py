@@ -45,7 +45,7 @@ from ..text import sha256_text
 from ..workspace import Workspace
 from .client import LabelStudioClient, ls_datetime, same_server
 from .labels import LabelConfig, build_label_config
-from .push import META_KEY, load_articles, state_path
+from .push import META_KEY, load_articles, state_path, writable_annotations_dir
 from .results import read_result
 from .state import SyncState
 
@@ -311,7 +311,7 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
                 ],
             }
         }
-    path = ws.annotations_dir / options.output_name
+    path = writable_annotations_dir(ws) / options.output_name
     existing = read_output(path)
     fresh: dict[str, dict[str, Any]] = {}
     failed: set[str] = set()

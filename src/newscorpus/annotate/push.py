@@ -48,8 +48,21 @@ META_KEY = "newscorpus"
 Prelabel = Callable[[dict[str, Any]], Annotation | None]
 
 
+def writable_annotations_dir(ws: Workspace) -> Path:
+    """The folder for state, pulled and adjudicated files; never inside the installed package
+    (a workspace whose ``annotations`` links into it would ship them in the next wheel)."""
+    package = Path(__file__).resolve().parents[1]
+    target = ws.annotations_dir.resolve()
+    if target == package or package in target.parents:
+        raise LabelStudioError(
+            f"{ws.annotations_dir} is inside the newscorpus package ({target}): make it a folder "
+            "of the workspace (link single sample files into it, not the whole folder)"
+        )
+    return ws.annotations_dir
+
+
 def state_path(ws: Workspace) -> Path:
-    return ws.annotations_dir / STATE_NAME
+    return writable_annotations_dir(ws) / STATE_NAME
 
 
 def task_data(article: dict[str, Any]) -> dict[str, Any]:
