@@ -409,8 +409,8 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
         from ..schema import DEFAULT_STORE
 
         created = set(new_articles)
-        for aid, article in list(new_articles.items()):
-            bad = DEFAULT_STORE.problems(article, "article", f"{path.name} new article")
+        for aid, new in list(new_articles.items()):
+            bad = DEFAULT_STORE.problems(new, "article", f"{path.name} new article")
             if bad:
                 report.problems.extend(bad)
                 del new_articles[aid]
