@@ -200,3 +200,38 @@ def test_create_articles_writes_nothing_when_the_import_fails(ws: Workspace, tmp
 
     [written] = [r for _, r in read_jsonl(Path(str(ok.articles_output)))]
     assert DEFAULT_STORE.problems(written, "article") == []
+
+
+def test_lenient_never_turns_a_foreign_annotation_into_an_empty_one(ws: Workspace, tmp_path: Path) -> None:
+    text = by_title(ws, "Millbrook")["text"]
+    sentiment = {
+        "id": "s",
+        "from_name": "sentiment",
+        "to_name": "text",
+        "type": "choices",
+        "value": {"choices": ["Positive"]},
+    }
+    taxonomy = {
+        "id": "t",
+        "from_name": "taxonomy",
+        "to_name": "text",
+        "type": "taxonomy",
+        "value": {"taxonomy": [["Politics", "Budget"]]},
+    }
+    tasks = [
+        {
+            "id": 1,
+            "data": {"text": text},
+            "annotations": [
+                {"id": 1, "result": [sentiment]},
+                {"id": 2, "result": [taxonomy]},
+                {"id": 3, "result": []},
+            ],
+        }
+    ]
+    path = tmp_path / "sentiment.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    report = import_export(ws, path, ImportOptions(lenient=True))
+    # The truly empty annotation is kept (the annotator found nothing); the others are not.
+    assert (report.annotations, report.imported, report.rejected) == (3, 1, 2)
+    assert sum("not imported as an empty annotation" in p.message for p in report.problems) == 2

@@ -265,6 +265,24 @@ def _import_unit(
         unit.get("result"), options, config.entity_labels, region_controls, objects, where
     )
     report.dropped_regions += dropped
+    if dropped and not result:
+        # Nothing of it fits (a sentiment or taxonomy export, say): an empty record would read
+        # as "the annotator found nothing" to agreement and adjudication.
+        report.problems.append(
+            Problem(
+                aid,
+                "",
+                f"nothing in this annotation fits the label set ({dropped} result(s) dropped): "
+                "not imported as an empty annotation (map its labels with --map FROM=TO)",
+                "import:result",
+                where,
+            )
+        )
+        if kind == "prediction":
+            report.predictions_rejected += 1
+        else:
+            report.rejected += 1
+        return
     if dropped:
         report.problems.append(
             Problem(
