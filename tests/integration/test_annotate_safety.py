@@ -18,6 +18,7 @@ from newscorpus.cli.main import cli
 from newscorpus.errors import LabelStudioError
 from newscorpus.records import dumps
 from newscorpus.text import sha256_text
+from newscorpus.workspace import Workspace
 from tests.annotate_workspace import articles, make_workspace
 from tests.labelstudio_server import LabelStudioServer
 
@@ -96,3 +97,34 @@ def test_push_lock_and_article_ids_pull_would_reject(tmp_path: Path, ls: LabelSt
         report = push(ws, client, PushOptions())
     assert report.articles == 4 and [p.record_id for p in report.problems] == ["nc-NOT-AN-ID"]
     assert "pull could never read work on its task" in report.problems[0].message
+
+
+def test_overlap_is_set_on_the_project_and_its_tasks(tmp_path: Path, ls: LabelStudioServer) -> None:
+    client = LabelStudioClient(ls.url, Secret(ls.token))
+    ws = make_workspace(tmp_path / "ws")
+    config = ws.root / "newscorpus.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("annotate test", "overlap test"), encoding="utf-8"
+    )
+    ws = Workspace.open(ws.root)
+    fresh = client.get_project(int(push(ws, client, PushOptions()).project_id))  # type: ignore[arg-type]
+    assert fresh is not None and fresh["maximum_annotations"] == 1  # what Label Studio starts with
+    config = ws.root / "newscorpus.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "annotate:\n  overlap: 2\n", encoding="utf-8")
+    ws = Workspace.open(ws.root)
+    report = push(ws, client, PushOptions())
+    assert report.overlap == 2 and "2 annotators per task" in report.summary()
+    project = client.get_project(int(report.project_id))  # type: ignore[arg-type]
+    assert project is not None
+    assert (project["maximum_annotations"], project["overlap_cohort_percentage"]) == (2, 100)
+    assert project["show_overlap_first"] is True
+    overlaps = {
+        t["overlap"]
+        for page in client.list_tasks(int(report.project_id), include="id,overlap", all_fields=False)  # type: ignore[arg-type]
+        for t in page
+    }
+    assert overlaps == {2}
+    assert push(ws, client, PushOptions(overlap=3)).overlap == 3
+    project = client.get_project(int(report.project_id))  # type: ignore[arg-type]
+    assert project is not None and project["maximum_annotations"] == 3
+    client.close()
