@@ -34,6 +34,7 @@ class ProblemRule(StrEnum):
     IMPORT_TASK = "import:task"
     IMPORT_RESULT = "import:result"
     IMPORT_DROPPED = "import:dropped"
+    IMPORT_ARTICLES = "import:articles"
     LABELSTUDIO_TASK = "labelstudio:task"
     LABELSTUDIO_RESULT = "labelstudio:result"
     LABELSTUDIO_DUPLICATE = "labelstudio:duplicate"

@@ -576,29 +576,3 @@ def test_pull_reads_what_the_web_ui_writes(
     report = pull(ws, client)
     assert report.rejected == 0 and report.kept_previous == [] and report.written == 1
     assert [e["id"] for e in _pulled(ws)[row["id"]]["entities"]] == ["ben"]
-
-
-def test_overlap_is_set_on_the_project_and_its_tasks(
-    tmp_path: Path, shared_data: Path, client: LabelStudioClient
-) -> None:
-    ws = _workspace(tmp_path / "ws", shared_data, "overlap")
-    fresh = client.get_project(int(push(ws, client, PushOptions()).project_id))  # type: ignore[arg-type]
-    assert fresh is not None and fresh["maximum_annotations"] == 1  # what Label Studio starts with
-    config = ws.root / "newscorpus.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "annotate:\n  overlap: 2\n", encoding="utf-8")
-    ws = Workspace.open(ws.root)
-    report = push(ws, client, PushOptions())
-    assert report.overlap == 2 and "2 annotators per task" in report.summary()
-    project = client.get_project(int(report.project_id))  # type: ignore[arg-type]
-    assert project is not None
-    assert (project["maximum_annotations"], project["overlap_cohort_percentage"]) == (2, 100)
-    assert project["show_overlap_first"] is True
-    overlaps = {
-        t["overlap"]
-        for page in client.list_tasks(int(report.project_id), include="id,overlap", all_fields=False)  # type: ignore[arg-type]
-        for t in page
-    }
-    assert overlaps == {2}
-    assert push(ws, client, PushOptions(overlap=3)).overlap == 3
-    project = client.get_project(int(report.project_id))  # type: ignore[arg-type]
-    assert project is not None and project["maximum_annotations"] == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from newscorpus.annotate.adjudicate import collect
@@ -71,3 +72,27 @@ def test_no_token_option_exists() -> None:
     for name in ("push", "pull"):
         result = CliRunner().invoke(cli, ["annotate", name, "--help"])
         assert "--token" not in result.output and "--api-key" not in result.output
+
+
+def test_state_and_pulled_files_never_land_in_the_package(tmp_path: Path) -> None:
+    import newscorpus
+    from newscorpus.annotate.adjudicate import adjudicate
+    from newscorpus.annotate.push import state_path
+    from newscorpus.errors import LabelStudioError
+    from newscorpus.workspace import Workspace
+    from tests.annotate_workspace import make_workspace
+
+    package = Path(newscorpus.__file__).resolve().parent
+    root = Path(__file__).resolve().parents[2]
+    repo = Workspace.open(root)  # the repository root's workspace links the sample's files
+    assert package not in state_path(repo).resolve().parents
+    assert {p.name for p in repo.annotation_files()} >= {"gold.jsonl", "annotator2.jsonl"}
+    ws = make_workspace(tmp_path / "ws")
+    ws.annotations_dir.rmdir()
+    ws.annotations_dir.symlink_to(package / "sample" / "annotations")
+    before = sorted(p.name for p in (package / "sample" / "annotations").iterdir())
+    with pytest.raises(LabelStudioError, match="inside the newscorpus package"):
+        adjudicate(ws)
+    with pytest.raises(LabelStudioError, match="inside the newscorpus package"):
+        state_path(ws)
+    assert sorted(p.name for p in (package / "sample" / "annotations").iterdir()) == before

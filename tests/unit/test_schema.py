@@ -162,3 +162,22 @@ def test_label_lists_come_from_the_schema() -> None:
     assert tuple(quote["kind"]["enum"]) == features.QUOTE_KINDS
     assert tuple(stance["holder"]["properties"]["type"]["enum"]) == features.HOLDER_TYPES
     assert tuple(props["credits"]["items"]["properties"]["role"]["enum"]) == features.CREDIT_ROLES
+
+
+def test_every_problem_code_used_in_the_code_is_declared() -> None:
+    import ast
+
+    from newscorpus.report import ProblemRule
+
+    used: set[str] = set()
+    for path in (Path(__file__).resolve().parents[2] / "src" / "newscorpus").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            if getattr(node.func, "id", getattr(node.func, "attr", None)) == "Problem":
+                arg = node.args[3] if len(node.args) > 3 else next(
+                    (k.value for k in node.keywords if k.arg == "rule"), None)
+                if isinstance(arg, ast.Constant):
+                    used.add(arg.value)
+    assert used - {r.value for r in ProblemRule} == set()
+    assert len(used) >= 20

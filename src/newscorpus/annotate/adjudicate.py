@@ -41,7 +41,7 @@ from ..records import Annotation, Entity, Holder, Quote, Span, Stance, read_json
 from ..text import sha256_text
 from ..workspace import Workspace
 from .pull import write_output
-from .push import load_articles
+from .push import load_articles, writable_annotations_dir
 from .results import sort_parts, stance_id
 
 OUTPUT_NAME = "adjudicated.jsonl"
@@ -345,7 +345,7 @@ def adjudicate(
             undecided["conflicts" if article_conflicts else "single_annotation" if single else "no_step"] += 1
     report.decided = dict(sorted(decided.items()))
     report.undecided = dict(sorted(undecided.items()))
-    path = ws.annotations_dir / output_name
+    path = writable_annotations_dir(ws) / output_name
     if gold or path.is_file():
         write_output(path, gold)
         report.output = str(path)

@@ -69,7 +69,7 @@ def resolve_token(env: Mapping[str, str] = os.environ) -> Secret:
     for name in TOKEN_ENV:
         value = env.get(name, "").strip()
         if value:
-            return Secret(value)
+            return _checked(Secret(value), name)
     path = Path(env[TOKEN_FILE_ENV]) if env.get(TOKEN_FILE_ENV) else default_token_file(env)
     try:
         value = path.read_text(encoding="utf-8").strip()
@@ -78,11 +78,50 @@ def resolve_token(env: Mapping[str, str] = os.environ) -> Secret:
     except OSError as exc:
         raise CredentialsError(f"cannot read the Label Studio token file {path}: {exc.strerror}") from None
     if value:
-        return Secret(value)
+        return _checked(Secret(value), str(path))
     raise CredentialsError(
         f"no Label Studio API token: set {TOKEN_ENV[0]} (or {TOKEN_ENV[1]}), or put the token in "
         f"{path} (or point {TOKEN_FILE_ENV} at a file holding it)"
     )
+
+
+def _checked(token: Secret, where: str) -> Secret:
+    value = token.reveal()
+    if not value.isascii() or not value.isprintable() or any(c.isspace() for c in value):
+        raise CredentialsError(
+            f"the Label Studio token in {where} is malformed (not printable ASCII without spaces): "
+            "copy it again from Account & Settings in the Label Studio web UI"
+        )
+    return token
+
+
+def server_key(url: str) -> str:
+    """``url`` normalized to compare servers: lower-case scheme and host, ``localhost`` and
+    ``::1`` as ``127.0.0.1``, the default port and any trailing slash dropped."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "").lower()
+    if host in ("localhost", "::1", "ip6-localhost"):
+        host = "127.0.0.1"
+    port = parts.port
+    netloc = host if port is None or port == {"http": 80, "https": 443}.get(scheme) else f"{host}:{port}"
+    return f"{scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def same_server(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and server_key(a) == server_key(b)
+
+
+class LabelStudioAuthError(LabelStudioError):
+    """The server refused the token: re-running cannot help; a new token can."""
+
+
+AUTH_ADVICE = (
+    "the token is wrong, expired or revoked: get a new one (Account & Settings -> Personal "
+    "Access Token, or the legacy token) and set NEWSCORPUS_LS_TOKEN"
+)
 
 
 def resolve_url(url: str | None = None, env: Mapping[str, str] = os.environ) -> str:
@@ -130,9 +169,15 @@ class LabelStudioClient:
         self.url = url.rstrip("/")
         self._token = token
         self._http = httpx.Client(timeout=timeout)
-        self.sdk = LabelStudio(
-            base_url=self.url, api_key=token.reveal(), max_retries=0, httpx_client=self._http
-        )
+        from label_studio_sdk.core.api_error import ApiError
+
+        try:  # a personal access token is exchanged for an access token here
+            self.sdk = LabelStudio(
+                base_url=self.url, api_key=token.reveal(), max_retries=0, httpx_client=self._http
+            )
+        except (ApiError, httpx.HTTPError) as exc:
+            self._http.close()
+            raise self._error("the token exchange", exc) from None
         self.read_retries = read_retries
         self.retry_wait = retry_wait
         self.reads = 0
@@ -167,6 +212,8 @@ class LabelStudioClient:
             if len(text) > 300:
                 text = text[:297] + "..."
             message = f"Label Studio at {self.url} answered {exc.status_code} to {what}: {text}"
+            if exc.status_code in (401, 403):
+                return LabelStudioAuthError(self._scrub(f"{message}; {AUTH_ADVICE}"))
         else:
             message = f"cannot reach Label Studio at {self.url} ({what}): {type(exc).__name__}: {exc}"
         return LabelStudioError(self._scrub(message))

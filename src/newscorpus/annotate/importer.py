@@ -18,12 +18,14 @@ skipped``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from ..ids import article_id_from_fields
 from ..records import Article, Block, dumps
 from ..report import Problem
@@ -190,13 +192,35 @@ def translate(
     return out, problems, 0
 
 
+FULL_JSON_HINT = "export the project as JSON (the full format) in Label Studio and import that"
+
+
 def _load_tasks(path: Path) -> list[dict[str, Any]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    tasks = data if isinstance(data, list) else [data]
-    return [t for t in tasks if isinstance(t, dict)]
+    raw = path.read_bytes()
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        head = raw.lstrip()[:1]
+        what = (
+            "truncated or not valid JSON"
+            if head in (b"[", b"{")
+            else "not a JSON export (CSV, TSV and CONLL exports drop relations and stances)"
+        )
+        raise ConfigError(
+            f"{path}: {what} (line {exc.lineno}, column {exc.colno}); {FULL_JSON_HINT}"
+        ) from None
+    tasks = [t for t in (data if isinstance(data, list) else [data]) if isinstance(t, dict)]
+    if tasks and not any(isinstance(t.get("data"), dict) or "annotations" in t for t in tasks):
+        raise ConfigError(
+            f"{path}: a JSON_MIN export (flat records, no 'data' or 'annotations'): it drops "
+            f"offsets' context, relations and annotators; {FULL_JSON_HINT}"
+        )
+    return tasks
 
 
-def _new_article(text: str, task_id: Any, source_name: str) -> Article | None:
+def _new_article(text: str, task_id: Any, source_name: str, source_sha256: str) -> Article | None:
     if unify_newlines(nfc(text)) != text:
         return None
     blocks, pos = [], 0
@@ -216,7 +240,7 @@ def _new_article(text: str, task_id: Any, source_name: str) -> Article | None:
         title=title,
         text=text,
         blocks=blocks,
-        origin={"converter": SOURCE, "file": source_name, "task": str(task_id)},
+        origin={"path": source_name, "sha256": source_sha256, "format": SOURCE},
     )
 
 
@@ -241,6 +265,24 @@ def _import_unit(
         unit.get("result"), options, config.entity_labels, region_controls, objects, where
     )
     report.dropped_regions += dropped
+    if dropped and not result:
+        # Nothing of it fits (a sentiment or taxonomy export, say): an empty record would read
+        # as "the annotator found nothing" to agreement and adjudication.
+        report.problems.append(
+            Problem(
+                aid,
+                "",
+                f"nothing in this annotation fits the label set ({dropped} result(s) dropped): "
+                "not imported as an empty annotation (map its labels with --map FROM=TO)",
+                "import:result",
+                where,
+            )
+        )
+        if kind == "prediction":
+            report.predictions_rejected += 1
+        else:
+            report.rejected += 1
+        return
     if dropped:
         report.problems.append(
             Problem(
@@ -295,7 +337,9 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
     new_articles: dict[str, dict[str, Any]] = {}
     records: dict[str, dict[str, Any]] = {}
     stem = re.sub(r"[^0-9A-Za-z_.-]+", "-", path.stem)
-    for index, task in enumerate(_load_tasks(path)):
+    tasks = _load_tasks(path)
+    source_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    for index, task in enumerate(tasks):
         report.tasks += 1
         task = {**task, "id": task.get("id", index)}
         data = task.get("data") if isinstance(task.get("data"), dict) else {}
@@ -326,7 +370,7 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
         else:
             aid = data.get("newscorpus_id") or by_text.get(sha256_text(text))  # type: ignore[union-attr]
             if aid is None and options.create_articles:
-                article = _new_article(text, task["id"], path.name)
+                article = _new_article(text, task["id"], path.name, source_sha256)
                 if article is None:
                     report.problems.append(
                         Problem(
@@ -379,6 +423,34 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
                     path.name,
                     f"{where} {kind} {unit['id']}",
                 )
+    if new_articles:
+        from ..schema import DEFAULT_STORE
+
+        created = set(new_articles)
+        for aid, new in list(new_articles.items()):
+            bad = DEFAULT_STORE.problems(new, "article", f"{path.name} new article")
+            if bad:
+                report.problems.extend(bad)
+                del new_articles[aid]
+        if not report.valid:
+            # Articles are made only by an import that succeeds, and never half: drop them and
+            # the records that would point at them.
+            dropped = [rid for rid, r in records.items() if r["article_id"] in created]
+            for rid in dropped:
+                del records[rid]
+            report.imported -= len(dropped)
+            report.rejected += len(dropped)
+            report.problems.append(
+                Problem(
+                    None,
+                    "",
+                    f"{len(created)} article(s) not created and {len(dropped)} annotation(s) "
+                    "on them not written, because the import had the problems above",
+                    "import:articles",
+                    path.name,
+                )
+            )
+            new_articles = {}
     output = ws.annotations_dir / (options.output_name or f"import-{stem}.jsonl")
     if records:
         existing = read_output(output)
@@ -390,7 +462,9 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
         apath.parent.mkdir(parents=True, exist_ok=True)
         old = read_output_articles(apath)
         old.update(new_articles)
-        apath.write_bytes(b"".join(dumps(r) for r in sorted(old.values(), key=lambda r: r["id"])))
+        tmp = apath.with_name(apath.name + ".tmp")
+        tmp.write_bytes(b"".join(dumps(r) for r in sorted(old.values(), key=lambda r: r["id"])))
+        tmp.replace(apath)  # atomic: readers see the old file or the new one
         report.articles_created = len(new_articles)
         report.articles_output = str(apath)
     return report

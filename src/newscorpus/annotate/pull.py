@@ -44,9 +44,9 @@ from ..report import Problem
 from ..schema import DEFAULT_STORE
 from ..text import sha256_text
 from ..workspace import Workspace
-from .client import LabelStudioClient, ls_datetime
+from .client import LabelStudioClient, ls_datetime, same_server
 from .labels import LabelConfig, build_label_config
-from .push import META_KEY, load_articles, state_path
+from .push import META_KEY, load_articles, state_path, writable_annotations_dir
 from .results import read_result
 from .state import SyncState
 
@@ -271,7 +271,7 @@ def _mine(record: dict[str, Any], server: str, project_id: int) -> bool:
     ext = record.get("external") or {}
     return (
         ext.get("system") == "labelstudio"
-        and ext.get("server") == server
+        and same_server(ext.get("server"), server)
         and ext.get("project") == project_id
     )
 
@@ -280,7 +280,7 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     """Bring the project's annotations into the workspace; see the module documentation."""
     options = options or PullOptions()
     state = SyncState.load(state_path(ws))
-    if state.project_id is None or state.url != client.url:
+    if state.project_id is None or not same_server(state.url, client.url):
         raise LabelStudioError(
             f"no project pushed to {client.url} from this workspace yet: run `newscorpus annotate push` first"
         )
@@ -290,7 +290,10 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     config = build_label_config(ws.config.labels)
     project = client.get_project(project_id)
     if project is None:
-        raise LabelStudioError(f"Label Studio at {client.url} has no project {project_id} any more")
+        raise LabelStudioError(
+            f"Label Studio at {client.url} has no project {project_id} any more (deleted?): "
+            "`newscorpus annotate push` creates a new one; what was pulled before stays in the file"
+        )
     if report.full:
         query: dict[str, Any] | None = None if options.include_drafts else {"filters": ANNOTATED}
     else:
@@ -307,7 +310,7 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
                 ],
             }
         }
-    path = ws.annotations_dir / options.output_name
+    path = writable_annotations_dir(ws) / options.output_name
     existing = read_output(path)
     fresh: dict[str, dict[str, Any]] = {}
     failed: set[str] = set()
@@ -319,7 +322,7 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
             outcome = task_records(
                 task,
                 config,
-                server=client.url,
+                server=state.url,
                 project_id=project_id,
                 include_drafts=options.include_drafts,
                 emails=options.annotator_emails,

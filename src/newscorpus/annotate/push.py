@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,7 @@ from ..records import Annotation, read_jsonl
 from ..report import Problem
 from ..text import sha256_text
 from ..workspace import Workspace
-from .client import LabelStudioClient
+from .client import LabelStudioAuthError, LabelStudioClient, same_server
 from .labels import LabelConfig, build_label_config
 from .results import annotation_to_result
 from .state import STATE_NAME, SyncState, TaskRef
@@ -47,8 +49,21 @@ META_KEY = "newscorpus"
 Prelabel = Callable[[dict[str, Any]], Annotation | None]
 
 
+def writable_annotations_dir(ws: Workspace) -> Path:
+    """The folder for state, pulled and adjudicated files; never inside the installed package
+    (a workspace whose ``annotations`` links into it would ship them in the next wheel)."""
+    package = Path(__file__).resolve().parents[1]
+    target = ws.annotations_dir.resolve()
+    if target == package or package in target.parents:
+        raise LabelStudioError(
+            f"{ws.annotations_dir} is inside the newscorpus package ({target}): make it a folder "
+            "of the workspace (link single sample files into it, not the whole folder)"
+        )
+    return ws.annotations_dir
+
+
 def state_path(ws: Workspace) -> Path:
-    return ws.annotations_dir / STATE_NAME
+    return writable_annotations_dir(ws) / STATE_NAME
 
 
 def task_data(article: dict[str, Any]) -> dict[str, Any]:
@@ -75,6 +90,41 @@ def data_sha256(data: dict[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+ARTICLE_ID = re.compile(r"nc-[0-9a-f]{32}")  # what the annotation schema accepts as article_id
+
+
+@contextmanager
+def push_lock(ws: Workspace) -> Iterator[None]:
+    """Hold the workspace's push lock (a file beside the state), or fail at once.
+
+    Two pushes of one workspace at the same time would both create the project or its tasks.
+    The lock is an OS file lock: it goes away with the process, even after a crash.
+    """
+    import fcntl
+
+    path = state_path(ws).with_name(STATE_NAME + ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise LabelStudioError(
+                f"another push of this workspace is running ({holder} holds {path}): wait for it to end"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def load_articles(
     ws: Workspace, files: Iterable[Path] | None = None
 ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
@@ -91,6 +141,17 @@ def load_articles(
                         aid if isinstance(aid, str) else None,
                         "",
                         "not an article (needs a string id and a non-empty text)",
+                        "input",
+                        where,
+                    )
+                )
+            elif not ARTICLE_ID.fullmatch(aid):
+                problems.append(
+                    Problem(
+                        aid,
+                        "/id",
+                        "not a newscorpus article id (nc- and 32 hex digits): pull could never "
+                        "read work on its task, so it is not pushed; `newscorpus convert` makes ids",
                         "input",
                         where,
                     )
@@ -189,8 +250,11 @@ def open_project(
     if project_id is not None:
         project = client.get_project(project_id)
         if project is None:
-            raise LabelStudioError(f"Label Studio at {client.url} has no project {project_id}")
-    elif state.project_id is not None and state.url == client.url:
+            raise LabelStudioError(
+                f"Label Studio at {client.url} has no project {project_id}: check --project-id "
+                "(the project list is at /projects), or leave it out to create a project"
+            )
+    elif state.project_id is not None and same_server(state.url, client.url):
         project = client.get_project(state.project_id)
     if project is None:
         found = client.find_projects(title)
@@ -204,7 +268,8 @@ def open_project(
     if project is None:
         project = client.create_project(title, config.xml, "newscorpus annotation project")
         report.project_created = True
-    state.bind(client.url, int(project["id"]), project.get("title") or title)
+    url = state.url if same_server(state.url, client.url) and state.url else client.url
+    state.bind(url, int(project["id"]), project.get("title") or title)
     if _squeeze(project.get("label_config") or "") != _squeeze(config.xml):
         client.update_project(int(project["id"]), label_config=config.xml)
         report.config_updated = not report.project_created
@@ -305,6 +370,16 @@ def push(
     articles: dict[str, dict[str, Any]] | None = None,
 ) -> PushReport:
     """Create or update the project and its tasks; see the module documentation."""
+    with push_lock(ws):
+        return _push(ws, client, options, articles)
+
+
+def _push(
+    ws: Workspace,
+    client: LabelStudioClient,
+    options: PushOptions | None,
+    articles: dict[str, dict[str, Any]] | None,
+) -> PushReport:
     options = options or PushOptions()
     report = PushReport()
     reads0, writes0 = client.reads, client.writes
@@ -365,6 +440,9 @@ def push(
         if overlap is not None:
             set_overlap(client, int(state.project_id), overlap)  # type: ignore[arg-type]
             report.overlap = overlap
+    except LabelStudioAuthError:
+        state.save()
+        raise
     except LabelStudioError as exc:
         state.save()
         done = report.created + report.updated + report.metadata_updated
