@@ -59,3 +59,8 @@ lint: venv
 
 clean:
 	rm -rf scratch .newscorpus
+
+# Field-level accuracy (title, language, date, authors, URL) on ../shared/data, per format.
+.PHONY: quality
+quality: venv
+	PYTHONPATH=src $(BIN)/python -m tests.quality.fields
