@@ -55,7 +55,11 @@ def html_converter(options: ConvertOptions | None = None) -> DocumentConverter:
         raise MissingDependencyError(
             f"completing summaries needs the HTML converter, which cannot be imported: {exc}"
         ) from exc
-    return HtmlConverter(options)
+    from .titles import SiteTitles
+
+    converter = HtmlConverter(options)
+    converter.site_titles = SiteTitles()  # the pages of one feed teach their site's title pattern
+    return converter
 
 
 def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -> Article:

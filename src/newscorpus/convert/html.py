@@ -53,6 +53,7 @@ from .htmlbody import (
     xml_parts,
 )
 from .htmlmeta import PageMeta, extract_meta, parse_date
+from .titles import SiteTitles
 
 __all__ = ["BODY_KINDS", "ExtractionOptions", "HtmlConverter", "decode_html", "looks_like_html"]
 
@@ -186,6 +187,9 @@ class HtmlConverter(Converter):
                  extraction: ExtractionOptions | None = None) -> None:
         super().__init__(options)
         self.extraction = extraction or self.options.for_format(NAME, ExtractionOptions)
+        # set by a converter of many pages of one input (WARC, feed completion): the title
+        # pattern of each site is learned across them; None for one page per input
+        self.site_titles: SiteTitles | None = None
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
@@ -238,7 +242,7 @@ class HtmlConverter(Converter):
         tree = load_html(text)
         if tree is None or tree.find(".//body") is None and len(tree) < 2:
             return reject("not an HTML document (no parsable markup)")
-        meta = extract_meta(tree, url)
+        meta = extract_meta(tree, url, self.site_titles)
         parts, text_rule = self._body(tree, url, meta)
         if not parts:
             return reject("no article text found (trafilatura extracted nothing and there is "

@@ -28,6 +28,7 @@ from ..dates import to_iso8601
 from ..records import Credit, Image
 from ..text import normalize
 from .bylines import parse_byline, wire_agency
+from .titles import SiteTitles, choose_headline, strip_site_name
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -41,7 +42,6 @@ _NEWS_FIRST = ("NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "Op
 _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
                         r"(Z|[+-][0-9]{2}:[0-9]{2}))?$")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s+::\s+")
 _DEK_CLASSES = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-?title|sub-?headline|"
                           r"subhead|summary|lede|lead|intro|teaser|chapo|chapeau|excerpt|"
                           r"description|strapline)(?:$|[\s_-])", re.IGNORECASE)
@@ -353,17 +353,7 @@ def clean_title(raw: str, site: str | None, h1: str | None) -> str:
     title = normalize(raw)
     if h1 and h1 in title and 2 * len(h1) >= len(title):
         return h1
-    if site:
-        for match in _TITLE_SEPARATORS.finditer(title):
-            head, tail = title[: match.start()], title[match.end():]
-            if tail.casefold() == site.casefold() and head:
-                return head
-            if head.casefold() == site.casefold() and tail:
-                return tail
-    head, sep, tail = title.rpartition(" | ")
-    if sep and head and len(tail) < len(head):
-        return head
-    return title
+    return strip_site_name(title, [site] if site else [], None)[0]
 
 
 def _standfirst(tree: Any, h1_el: Any) -> str | None:
@@ -383,9 +373,10 @@ def _standfirst(tree: Any, h1_el: Any) -> str | None:
     return None
 
 
-def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
+def extract_meta(tree: Any, url: str | None = None, learned: SiteTitles | None = None) -> PageMeta:
     """Metadata of the page ``tree`` (an ``lxml.html`` element); ``url`` is where it was
-    fetched from, used to resolve relative links and as the last resort canonical URL."""
+    fetched from, used to resolve relative links and as the last resort canonical URL;
+    ``learned`` the title patterns of the site's pages seen so far (updated)."""
     meta = PageMeta()
     found = index_elements(tree)
     tags = _meta_tags(found["meta"])
@@ -427,15 +418,15 @@ def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
         if meta.put("url", candidate, rule):
             break
 
-    # title
+    # title: the sources that agree, without the site name (see .titles)
     h1_el = found["h1"][0] if found["h1"] else None
     meta.h1 = clean(h1_el.text_content()) if h1_el is not None else None
     title_el = found["title"][0] if found["title"] else None
+    candidates: list[tuple[str, str]] = []
     for value, rule in ((art.get("headline") or art.get("name"), "jsonld"),
                         (_first(tags, "og:title"), "opengraph"),
                         (_first(tags, "twitter:title", "dc.title", "title"), "meta"),
-                        (title_el.text_content() if title_el is not None else None, "html"),
-                        (meta.h1, "html")):
+                        (title_el.text_content() if title_el is not None else None, "html")):
         if isinstance(value, tuple):
             value = value[1]
         text = clean(value)
@@ -443,8 +434,16 @@ def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
             if rule == "jsonld" and meta.h1 and text.rstrip(".…") != text \
                     and meta.h1.startswith(text.rstrip(".…")):
                 text = meta.h1  # a headline cut to length
-            meta.put("title", clean_title(text, meta.source, meta.h1), rule)
-            break
+            candidates.append((text, rule))
+    names = [n for n in (meta.source, clean(_one(tags, "og:site_name")),
+                         clean(_one(tags, "application-name")),
+                         *(clean(p.get("name")) for p in [publisher] if isinstance(p, dict)),
+                         *(clean(n.get("name")) for n in site_nodes)) if n]
+    host = urlsplit(meta.url or url or "").hostname
+    h1s = [clean(el.text_content()) for el in found["h1"][:5]]
+    chosen = choose_headline(candidates, h1s, names, host, learned)
+    if chosen:
+        meta.put("title", chosen[0], chosen[1])
 
     # dek candidates (chosen by the converter against the body text)
     meta.standfirst = _standfirst(tree, h1_el)
