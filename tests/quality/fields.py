@@ -18,6 +18,7 @@ from newscorpus.convert.base import Input
 from newscorpus.convert.batch import RECORD_STEPS
 from newscorpus.convert.html import HtmlConverter
 from newscorpus.dates import to_iso8601
+from newscorpus.language import MIN_CHARS_OVERRIDE, add_language
 from newscorpus.records import Article
 from newscorpus.text import normalize
 
@@ -80,6 +81,12 @@ def score_article(scores: FieldScores, page: str, want: dict, outcome: object) -
         scores.score("language", page, want["language"], lang, primary(lang) == want["language"])
         # one form per language: the tag the record carries is the normalized primary subtag
         scores.score("language_normal", page, want["language"], lang, lang == want["language"])
+        if rec and len(rec["text"]) >= MIN_CHARS_OVERRIDE:
+            # the same page declared in a wrong language: the text must win
+            wrong = "de" if want["language"] == "en" else "en"
+            checked = add_language({**rec, "language": wrong})["language"]
+            scores.score("language_misdeclared", page, want["language"], checked,
+                         checked == want["language"])
     if want.get("published"):
         expected = want["published"]
         pub = rec["published_at"] if rec else None
