@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..dates import choose_published
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article
 from ..report import Rejection
@@ -307,15 +308,15 @@ class HtmlConverter(Converter):
             parts = drop_repeats(parts, dek)
             note = "" if shown else " (not shown on the page: kept out of text)"
             prov["subtitle"] = {"converter": NAME, "rule": f"{dek_rule}{note}"}
-        published = meta.published_at
-        if published is None:
-            published = dateline_date(parts, meta.language)
-            if published:
-                prov["published_at"] = {"converter": NAME, "rule": "dateline"}
-        if published is None and self.extraction.htmldate:
-            published = _htmldate(tree, url or meta.url)
-            if published:
-                prov["published_at"] = {"converter": NAME, "rule": "htmldate"}
+        dates = list(meta.dates)
+        if not dates:
+            dates.append((dateline_date(parts, meta.language) or "", "dateline"))
+        if not any(iso for iso, _ in dates) and self.extraction.htmldate:
+            dates.append((_htmldate(tree, url or meta.url) or "", "htmldate"))
+        chosen = choose_published(dates, meta.url or url)
+        published = chosen[0] if chosen else None
+        if chosen:
+            prov["published_at"] = {"converter": NAME, "rule": chosen[1]}
         language = self.options.language or meta.language
         if self.options.language:
             prov["language"] = {"converter": NAME, "rule": "option"}

@@ -63,6 +63,7 @@ class PageMeta:
     standfirst: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: str | None = None
+    dates: list[tuple[str, str]] = field(default_factory=list)  # (ISO date, rule), by precedence
     modified_at: str | None = None
     section: str | None = None
     language: str | None = None
@@ -465,25 +466,25 @@ def extract_meta(tree: Any, url: str | None = None, learned: SiteTitles | None =
             "//*[@itemprop='author']//*[@itemprop='name'] | //a[@rel='author']")][:10]
         _add_authors(meta, [(m, False) for m in micro if m], "microdata")
 
-    # dates
+    # dates: every declaration of the publication, in the declared precedence (chosen by the
+    # converter with dates.choose_published); the first is ``published_at``
     lang = meta.language
-    meta.put("published_at", parse_date(art.get("datePublished") or art.get("dateCreated"),
-                                        lang), "jsonld")
+    dated = [(parse_date(art.get("datePublished"), lang), "jsonld"),
+             (parse_date(art.get("dateCreated"), lang), "jsonld")]
+    dated += [(parse_date(tags[key][0], lang), _tag_rule(key)) for key in (
+        "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
+        "publish-date", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.created",
+        "dc.date", "date") if key in tags]
+    dated += [(parse_date(el.get("datetime"), lang), "html") for el in found["time"]
+              if el.get("pubdate") is not None or el.get("itemprop") == "datePublished"]
+    meta.dates = [(iso, rule) for iso, rule in dated if iso]
+    if meta.dates:
+        meta.put("published_at", meta.dates[0][0], meta.dates[0][1])
     meta.put("modified_at", parse_date(art.get("dateModified"), lang), "jsonld")
-    for key in ("article:published_time", "og:published_time", "datepublished",
-                "publishdate", "pubdate", "publish-date", "parsely-pub-date", "sailthru.date",
-                "dc.date.issued", "dcterms.created", "dc.date", "date"):
-        if key in tags and meta.put("published_at", parse_date(tags[key][0], lang), _tag_rule(key)):
-            break
     for key in ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
                 "dcterms.modified"):
         if key in tags and meta.put("modified_at", parse_date(tags[key][0], lang), _tag_rule(key)):
             break
-    if meta.published_at is None:
-        for el in found["time"]:
-            if (el.get("pubdate") is not None or el.get("itemprop") == "datePublished") \
-                    and meta.put("published_at", parse_date(el.get("datetime"), lang), "html"):
-                break
 
     # section and keywords
     section = art.get("articleSection")
