@@ -136,7 +136,37 @@ def wikinews_fr(root: Path = SHARED_DATA) -> FieldScores:
     return scores
 
 
-SUITES = {"html_extraction_dev": html_extraction_dev, "wikinews_fr": wikinews_fr}
+def feeds_newsml(root: Path = SHARED_DATA) -> dict[str, FieldScores]:
+    """The first record of each feed, NewsML-G2 and NITF example of ``../shared/data``
+    against ``expected/feeds_newsml.json``, one score sheet per format."""
+    from newscorpus.convert import registry
+
+    expected = json.loads((HERE / "expected" / "feeds_newsml.json").read_text(encoding="utf-8"))
+    sheets: dict[str, FieldScores] = {}
+    for rel, want in sorted(expected.items()):
+        path = root / rel
+        data = path.read_bytes()
+        converter = registry.get(want["format"])()
+        outcome = next(iter(converter.convert(Input(path, rel, data))))
+        sheet = sheets.setdefault(want["format"], FieldScores(f"{want['format']} (../shared/data examples)"))
+        score_article(sheet, rel, want, outcome)
+    return sheets
+
+
+def _feeds(root: Path = SHARED_DATA) -> FieldScores:
+    return feeds_newsml(root)["feed"]
+
+
+def _newsml(root: Path = SHARED_DATA) -> FieldScores:
+    return feeds_newsml(root)["newsml"]
+
+
+def _nitf(root: Path = SHARED_DATA) -> FieldScores:
+    return feeds_newsml(root)["nitf"]
+
+
+SUITES = {"html_extraction_dev": html_extraction_dev, "wikinews_fr": wikinews_fr,
+          "feed_examples": _feeds, "newsml_examples": _newsml, "nitf_examples": _nitf}
 
 
 def main() -> None:
