@@ -42,7 +42,7 @@ def test_pattern_learned_across_a_sites_pages() -> None:
     titles = ["Roads close as snow falls ~ The Daily Wire Desk", "Budget vote delayed ~ The Daily Wire Desk",
               "Harbour reopens ~ The Daily Wire Desk"]
     out = [choose_headline([(t, "html")], [], [], "example.org", learned) for t in titles]
-    assert out[0] == (titles[0], "html")  # nothing to learn from yet
+    assert out[0] == (titles[0], "html") and out[1] == (titles[1], "html")  # not yet a pattern
     assert out[2] == ("Harbour reopens",
                       "html; site name suffix 'The Daily Wire Desk' (learned from the site's pages) removed")
     # another host has not shown the pattern

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..text import normalize
 
 SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»«~/]|::)\s+")
-LEARNED_AFTER = 2  # distinct titles of one host that must share a fragment
+LEARNED_AFTER = 3  # distinct titles of one host that must share a fragment
 MAX_FRAGMENT_WORDS = 8
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _HOST_NOISE = frozenset({"www", "m", "amp", "mobile", "news", "com", "co", "org", "net"})
