@@ -63,3 +63,18 @@ def test_visible_h1_wins_when_a_metadata_title_agrees() -> None:
 def test_odd_but_present_title_is_kept() -> None:
     a = HtmlConverter().convert_document(page("▷ Archivos de Tregua"), "a.html", "https://x.example/tag/tregua/")
     assert isinstance(a, Article) and a.title == "▷ Archivos de Tregua"
+
+
+def test_separators_inside_brackets_and_long_declared_names() -> None:
+    learned = SiteTitles()
+    titles = [f"Pouch {c} limited (SNOWWHITE - HEADPORTER)" for c in ("white", "blue", "red", "grey")]
+    out = [choose_headline([(t, "html")], [], [], "shop.example", learned) for t in titles]
+    assert [t for t, _ in out] == titles  # a bracket left open is no site-name boundary
+    site = "Gardener needed? 0900 Gardener for garden design, construction and maintenance!"
+    assert strip_site_name(f"Oosterbeek - {site}", [site], None) == ("Oosterbeek", [f"suffix {site!r}"])
+
+
+def test_h1_needs_a_declared_headline_to_agree_not_only_the_title_element() -> None:
+    cands = [("Take Action: Wikipedia Blackout", "opengraph"), ("SOPA/Blackoutpage - Wikimedia", "html")]
+    assert choose_headline(cands, ["SOPA/Blackoutpage"], ["Wikimedia"], None) == \
+        ("Take Action: Wikipedia Blackout", "opengraph")

@@ -58,7 +58,11 @@ def names_site(fragment: str, names: list[str], host: str | None) -> bool:
     site name or to a label of the host, or one starting with the other (at least 4 letters:
     "Global Voices Online" for "Global Voices", "CBSSports.com" for "cbssports")."""
     key = _key(fragment)
-    if not key or len(fragment.split()) > MAX_FRAGMENT_WORDS:
+    if not key:
+        return False
+    if any(key == _key(name) for name in names):
+        return True  # the declared name, however long
+    if len(fragment.split()) > MAX_FRAGMENT_WORDS:
         return False
     for name in [*names, *host_labels(host)]:
         other = _key(name)
@@ -70,6 +74,20 @@ def names_site(fragment: str, names: list[str], host: str | None) -> bool:
         if len(short) >= 4 and long_.startswith(short):
             return True
     return False
+
+
+_OPEN, _CLOSE = "([{（【「『〈《", ")]}）】」』〉》"
+
+
+def _balanced(text: str) -> bool:
+    """False when ``text`` opens or closes a bracket it does not close or open: a separator
+    inside brackets ("（SNOWWHITE - HEADPORTER）") does not end a site name."""
+    depth = 0
+    for c in text:
+        depth += (c in _OPEN) - (c in _CLOSE)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _ends(title: str) -> tuple[tuple[str, str, str] | None, tuple[str, str, str] | None]:
@@ -89,9 +107,11 @@ def strip_site_name(title: str, names: list[str], host: str | None) -> tuple[str
     notes: list[str] = []
     for _ in range(3):
         prefix, suffix = _ends(title)
-        if suffix and names_site(suffix[1], names, host) and len(suffix[2]) >= 3:
+        if suffix and names_site(suffix[1], names, host) and len(suffix[2]) >= 3 \
+                and _balanced(suffix[2]):
             title, note = suffix[2], f"suffix {suffix[1]!r}"
-        elif prefix and names_site(prefix[1], names, host) and len(prefix[2]) >= 3:
+        elif prefix and names_site(prefix[1], names, host) and len(prefix[2]) >= 3 \
+                and _balanced(prefix[2]):
             title, note = prefix[2], f"prefix {prefix[1]!r}"
         else:
             break
@@ -107,10 +127,12 @@ class SiteTitles:
     seen: dict[tuple[str, str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def observe(self, host: str | None, title: str) -> None:
+        """Note one page's title (call once per page)."""
         if not host:
             return
         for side, end in zip(("prefix", "suffix"), _ends(title), strict=True):
-            if end and len(end[1].split()) <= MAX_FRAGMENT_WORDS:
+            if end and len(end[1].split()) <= MAX_FRAGMENT_WORDS and _balanced(end[1]) \
+                    and _balanced(end[2]):
                 self.seen[(host, side, end[0], end[1])].add(end[2])
 
     def strip(self, host: str | None, title: str) -> tuple[str, list[str]]:
@@ -121,7 +143,7 @@ class SiteTitles:
         for _ in range(3):
             prefix, suffix = _ends(title)
             for side, end in (("suffix", suffix), ("prefix", prefix)):
-                if end and len(end[2]) >= 3 and \
+                if end and len(end[2]) >= 3 and _balanced(end[2]) and \
                         len(self.seen.get((host, side, end[0], end[1]), ())) >= LEARNED_AFTER:
                     title = end[2]
                     notes.append(f"{side} {end[1]!r} (learned from the site's pages)")
@@ -136,9 +158,9 @@ def choose_headline(candidates: list[tuple[str, str]], h1s: list[str], names: li
     """``(title, rule)`` from the page's title ``candidates`` (``(text, rule)`` in order of
     trust) and its ``<h1>`` texts; None when the page has no title at all."""
     cleaned: list[tuple[str, str]] = []
+    if learned is not None and candidates:
+        learned.observe(host, candidates[-1][0])  # the <title> where there is one
     for text, rule in candidates:
-        if learned is not None:
-            learned.observe(host, text)
         stripped, notes = strip_site_name(text, names, host)
         if learned is not None and not notes:
             stripped, notes = learned.strip(host, stripped)
@@ -149,7 +171,8 @@ def choose_headline(candidates: list[tuple[str, str]], h1s: list[str], names: li
         if not notes and sep and head and len(tail) < len(head):
             stripped, notes = head, [f"suffix {tail!r} (after the last ' | ')"]
         cleaned.append((stripped, rule + "".join(f"; site name {n} removed" for n in notes)))
-    folded = {fold(text) for text, _ in cleaned}
+    # the h1 wins when a declared headline (JSON-LD, OpenGraph, meta; not <title>) agrees
+    folded = {fold(text) for text, rule in cleaned if not rule.startswith("html")}
     top = fold(cleaned[0][0]) if cleaned else None
     for h1 in h1s:
         if h1 and fold(h1) == top:
