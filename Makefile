@@ -62,3 +62,8 @@ clean:
 
 bench-engine: venv         # conversion throughput: dask 2 workers vs 1, local --jobs 2 vs 1
 	$(BIN)/python bench/engine_bench.py
+
+# Field-level accuracy (title, language, date, authors, URL) on ../shared/data, per format.
+.PHONY: quality
+quality: venv
+	PYTHONPATH=src $(BIN)/python -m tests.quality.fields

@@ -1,5 +1,20 @@
-"""Offline language identification (py3langid), as a record step: a record whose converter
-found no language gets one, with its provenance and only when the guess is confident."""
+"""Language of a record: one normalized BCP 47 form, the page's declaration checked against
+offline identification of the text (py3langid), as a record step that every format passes.
+
+The form: ``language`` is the lowercase primary language subtag of BCP 47 ("en", "it",
+"pt"), region and script dropped ("it-IT", "it_it" and "IT" are all "it"), deprecated
+subtags replaced ("iw" -> "he"). A corpus is filtered and split by language, and a text's
+language can be checked where its region cannot; the declared tag stays in the provenance
+rule when it was not already in that form.
+
+The check: a declared language is kept unless the text is long enough to tell
+(:data:`MIN_CHARS_OVERRIDE`) and the identifier is confident in another language
+(:data:`MIN_PROBABILITY`) while giving the declared one almost no chance
+(:data:`MAX_DECLARED_PROBABILITY`); then the text wins and the rule says what it overrode.
+Close languages the identifier confuses (Indonesian and Malay, Bokmål and Danish) keep
+their declaration, since the declared one keeps a real probability. A record without a
+language gets the identified one when the guess is confident.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +22,11 @@ from functools import cache
 from typing import Any
 
 MIN_CHARS = 40
+MIN_CHARS_OVERRIDE = 200
 MIN_PROBABILITY = 0.9
+MAX_DECLARED_PROBABILITY = 0.01
+MAX_SAMPLE = 5000
+_DEPRECATED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 
 
 @cache
@@ -21,18 +40,52 @@ def identify(text: str) -> tuple[str, float] | None:
     """``(ISO 639-1 code, probability)`` for ``text``, or None when too short to tell."""
     if len(text) < MIN_CHARS:
         return None
-    lang, prob = _identifier().classify(text)
+    lang, prob = _identifier().classify(text[:MAX_SAMPLE])
     return lang, float(prob)
 
 
+def normalize_tag(tag: str | None) -> str | None:
+    """The record form of a BCP 47 tag: its primary language subtag, lowercase."""
+    if not tag:
+        return None
+    primary = tag.strip().replace("_", "-").split("-")[0].lower()
+    if not primary.isalpha() or not 2 <= len(primary) <= 3 or primary in ("und", "mul", "zxx"):
+        return None
+    return _DEPRECATED.get(primary, primary)
+
+
+def _probabilities(text: str) -> dict[str, float]:
+    return {lang: float(p) for lang, p in _identifier().rank(text[:MAX_SAMPLE])}
+
+
 def add_language(record: dict[str, Any]) -> dict[str, Any]:
-    """Set ``language`` from the text when the converter left it empty and the guess is
-    confident; record the rule in ``provenance``."""
-    if record.get("language"):
-        return record
-    guess = identify(record["text"])
-    if guess is None or guess[1] < MIN_PROBABILITY:
-        return record
-    provenance = {**record.get("provenance", {}),
-                  "language": {"converter": "normalize", "rule": f"py3langid p={guess[1]:.2f}"}}
-    return {**record, "language": guess[0], "provenance": dict(sorted(provenance.items()))}
+    """``language`` normalized, checked against the text, or identified from it when the
+    converter found none; the rule recorded in ``provenance``."""
+    declared = record.get("language")
+    old = record.get("provenance", {}).get("language") or {}
+    text = record["text"]
+    lang = normalize_tag(declared)
+    if lang:
+        rule = str(old.get("rule", "declared"))
+        if lang and lang != declared:
+            rule = f"{rule} {declared}, normalized"
+        if len(text) >= MIN_CHARS_OVERRIDE:
+            probs = _probabilities(text)
+            best = max(probs, key=probs.__getitem__)
+            if best != lang and probs[best] >= MIN_PROBABILITY \
+                    and probs.get(lang, 0.0) <= MAX_DECLARED_PROBABILITY:
+                rule = (f"py3langid p={probs[best]:.2f} over the declared {declared} "
+                        f"({old.get('rule', 'declared')}, p={probs.get(lang, 0.0):.2f})")
+                lang = best
+        if lang == declared and rule == old.get("rule"):
+            return record
+        entry = {"converter": str(old.get("converter", "normalize")), "rule": rule}
+    else:
+        guess = identify(text)
+        if guess is None or guess[1] < MIN_PROBABILITY:
+            return record
+        lang = guess[0]
+        note = f" (declared {declared!r} is no language tag)" if declared else ""
+        entry = {"converter": "normalize", "rule": f"py3langid p={guess[1]:.2f}{note}"}
+    provenance = {**record.get("provenance", {}), "language": entry}
+    return {**record, "language": lang, "provenance": dict(sorted(provenance.items()))}

@@ -428,3 +428,23 @@ def test_issue15_feed_fields() -> None:
     assert article.authors == [] and [(c.role, c.name) for c in article.credits] == [
         ("contributor", "Harbour Courier")]
     assert article.url == "https://c.example/a?fl"
+
+
+def test_completion_keeps_the_feeds_clean_title() -> None:
+    _, summary = _summaries()
+    body = " ".join(["The seawall works began on Monday with two cranes on the north pier."] * 3)
+
+    def page(title: str) -> bytes:
+        return (f"<!doctype html><html lang='en'><head><title>{title}</title></head><body><article>"
+                f"<p>{body}</p><p>{body.upper()}</p></article></body></html>").encode()
+
+    # the page's title says something else (an SEO title): the feed's headline is kept
+    [done] = complete_summaries([summary], lambda url: page("Cranes arrive: what the works mean for you"))
+    assert done.title == summary.title and done.text.startswith(summary.title + "\n\n")
+    assert done.text[done.blocks[0].start:done.blocks[0].end] == summary.title
+    assert "title kept over the page's 'Cranes arrive" in done.provenance["title"]["rule"]
+    assert "two cranes" in done.text
+    valid(done)
+    # the page's title is the feed's without anything around it: the page's stays
+    [same] = complete_summaries([summary], lambda url: page(summary.title))
+    assert same.title == summary.title and same.provenance["title"]["converter"] == "html"

@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 
 from ..errors import MissingDependencyError
 from ..ids import canonical_url
-from ..records import Article
+from ..records import Article, Block
 from ..report import Rejection
 from .base import ConvertOptions
 
@@ -55,7 +55,11 @@ def html_converter(options: ConvertOptions | None = None) -> DocumentConverter:
         raise MissingDependencyError(
             f"completing summaries needs the HTML converter, which cannot be imported: {exc}"
         ) from exc
-    return HtmlConverter(options)
+    from .titles import SiteTitles
+
+    converter = HtmlConverter(options)
+    converter.site_titles = SiteTitles()  # the pages of one feed teach their site's title pattern
+    return converter
 
 
 def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -> Article:
@@ -74,11 +78,18 @@ def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -
             from_summary.append(key)
         return summary_value
 
+    title, text, blocks = _feed_title(summary, page)
+    if title != page.title:
+        provenance["title"] = {
+            "converter": str(summary.provenance.get("title", {}).get("converter")
+                             or summary.origin.get("format") or "feed"),
+            "rule": f"{summary_rule} title kept over the page's {page.title!r}"}
     keywords = list(summary.keywords) + [k for k in page.keywords if k not in summary.keywords]
     images = page.images or summary.images
     merged = replace(
         page,
         id=summary.id,
+        title=title, text=text, blocks=blocks,
         url=summary.url or page.url,
         source=pick("source", page.source if page.source != "unknown" else "", summary.source),
         authors=list(pick("authors", page.authors, summary.authors)),
@@ -104,6 +115,22 @@ def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -
     }
     merged.provenance = dict(sorted(provenance.items()))
     return merged
+
+
+def _feed_title(summary: Article, page: Article) -> tuple[str, str, list[Block]]:
+    """``(title, text, blocks)``: the feed's title when the page's says the same with more
+    around it (the site name) or says something else (a page's SEO title), the page's
+    when it is the feed's without the extra; the page's title block rewritten to match."""
+    from .titles import fold
+
+    feed, own = summary.title, page.title
+    if not feed or fold(feed) == fold(own) or fold(own) in fold(feed):
+        return own, page.text, page.blocks
+    parts = [(b.kind, page.text[b.start:b.end]) for b in page.blocks]
+    if not parts or parts[0][0] != "title":
+        return own, page.text, page.blocks
+    text, blocks = Article.build_text([("title", feed), *parts[1:]])
+    return feed, text, blocks
 
 
 def complete_summaries(articles: Iterable[Article], pages: PageSource,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..dates import choose_published
 from ..ids import article_id_from_fields, article_id_from_url, canonical_url
 from ..records import Article
 from ..report import Rejection
@@ -53,6 +54,7 @@ from .htmlbody import (
     xml_parts,
 )
 from .htmlmeta import PageMeta, extract_meta, parse_date
+from .titles import SiteTitles
 
 __all__ = ["BODY_KINDS", "ExtractionOptions", "HtmlConverter", "decode_html", "looks_like_html"]
 
@@ -186,6 +188,9 @@ class HtmlConverter(Converter):
                  extraction: ExtractionOptions | None = None) -> None:
         super().__init__(options)
         self.extraction = extraction or self.options.for_format(NAME, ExtractionOptions)
+        # set by a converter of many pages of one input (WARC, feed completion): the title
+        # pattern of each site is learned across them; None for one page per input
+        self.site_titles: SiteTitles | None = None
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
@@ -238,7 +243,7 @@ class HtmlConverter(Converter):
         tree = load_html(text)
         if tree is None or tree.find(".//body") is None and len(tree) < 2:
             return reject("not an HTML document (no parsable markup)")
-        meta = extract_meta(tree, url)
+        meta = extract_meta(tree, url, self.site_titles)
         parts, text_rule = self._body(tree, url, meta)
         if not parts:
             return reject("no article text found (trafilatura extracted nothing and there is "
@@ -303,15 +308,15 @@ class HtmlConverter(Converter):
             parts = drop_repeats(parts, dek)
             note = "" if shown else " (not shown on the page: kept out of text)"
             prov["subtitle"] = {"converter": NAME, "rule": f"{dek_rule}{note}"}
-        published = meta.published_at
-        if published is None:
-            published = dateline_date(parts, meta.language)
-            if published:
-                prov["published_at"] = {"converter": NAME, "rule": "dateline"}
-        if published is None and self.extraction.htmldate:
-            published = _htmldate(tree, url or meta.url)
-            if published:
-                prov["published_at"] = {"converter": NAME, "rule": "htmldate"}
+        dates = list(meta.dates)
+        if not dates:
+            dates.append((dateline_date(parts, meta.language) or "", "dateline"))
+        if not any(iso for iso, _ in dates) and self.extraction.htmldate:
+            dates.append((_htmldate(tree, url or meta.url) or "", "htmldate"))
+        chosen = choose_published(dates, meta.url or url)
+        published = chosen[0] if chosen else None
+        if chosen:
+            prov["published_at"] = {"converter": NAME, "rule": chosen[1]}
         language = self.options.language or meta.language
         if self.options.language:
             prov["language"] = {"converter": NAME, "rule": "option"}

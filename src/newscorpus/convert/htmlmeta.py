@@ -28,6 +28,7 @@ from ..dates import to_iso8601
 from ..records import Credit, Image
 from ..text import normalize
 from .bylines import parse_byline, wire_agency
+from .titles import SiteTitles, choose_headline, strip_site_name
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
@@ -41,7 +42,6 @@ _NEWS_FIRST = ("NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "Op
 _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
                         r"(Z|[+-][0-9]{2}:[0-9]{2}))?$")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s+::\s+")
 _DEK_CLASSES = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-?title|sub-?headline|"
                           r"subhead|summary|lede|lead|intro|teaser|chapo|chapeau|excerpt|"
                           r"description|strapline)(?:$|[\s_-])", re.IGNORECASE)
@@ -63,6 +63,7 @@ class PageMeta:
     standfirst: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: str | None = None
+    dates: list[tuple[str, str]] = field(default_factory=list)  # (ISO date, rule), by precedence
     modified_at: str | None = None
     section: str | None = None
     language: str | None = None
@@ -353,17 +354,7 @@ def clean_title(raw: str, site: str | None, h1: str | None) -> str:
     title = normalize(raw)
     if h1 and h1 in title and 2 * len(h1) >= len(title):
         return h1
-    if site:
-        for match in _TITLE_SEPARATORS.finditer(title):
-            head, tail = title[: match.start()], title[match.end():]
-            if tail.casefold() == site.casefold() and head:
-                return head
-            if head.casefold() == site.casefold() and tail:
-                return tail
-    head, sep, tail = title.rpartition(" | ")
-    if sep and head and len(tail) < len(head):
-        return head
-    return title
+    return strip_site_name(title, [site] if site else [], None)[0]
 
 
 def _standfirst(tree: Any, h1_el: Any) -> str | None:
@@ -383,9 +374,10 @@ def _standfirst(tree: Any, h1_el: Any) -> str | None:
     return None
 
 
-def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
+def extract_meta(tree: Any, url: str | None = None, learned: SiteTitles | None = None) -> PageMeta:
     """Metadata of the page ``tree`` (an ``lxml.html`` element); ``url`` is where it was
-    fetched from, used to resolve relative links and as the last resort canonical URL."""
+    fetched from, used to resolve relative links and as the last resort canonical URL;
+    ``learned`` the title patterns of the site's pages seen so far (updated)."""
     meta = PageMeta()
     found = index_elements(tree)
     tags = _meta_tags(found["meta"])
@@ -427,15 +419,15 @@ def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
         if meta.put("url", candidate, rule):
             break
 
-    # title
+    # title: the sources that agree, without the site name (see .titles)
     h1_el = found["h1"][0] if found["h1"] else None
     meta.h1 = clean(h1_el.text_content()) if h1_el is not None else None
     title_el = found["title"][0] if found["title"] else None
+    candidates: list[tuple[str, str]] = []
     for value, rule in ((art.get("headline") or art.get("name"), "jsonld"),
                         (_first(tags, "og:title"), "opengraph"),
                         (_first(tags, "twitter:title", "dc.title", "title"), "meta"),
-                        (title_el.text_content() if title_el is not None else None, "html"),
-                        (meta.h1, "html")):
+                        (title_el.text_content() if title_el is not None else None, "html")):
         if isinstance(value, tuple):
             value = value[1]
         text = clean(value)
@@ -443,8 +435,16 @@ def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
             if rule == "jsonld" and meta.h1 and text.rstrip(".…") != text \
                     and meta.h1.startswith(text.rstrip(".…")):
                 text = meta.h1  # a headline cut to length
-            meta.put("title", clean_title(text, meta.source, meta.h1), rule)
-            break
+            candidates.append((text, rule))
+    names = [n for n in (meta.source, clean(_one(tags, "og:site_name")),
+                         clean(_one(tags, "application-name")),
+                         *(clean(p.get("name")) for p in [publisher] if isinstance(p, dict)),
+                         *(clean(n.get("name")) for n in site_nodes)) if n]
+    host = urlsplit(meta.url or url or "").hostname
+    h1s = [clean(el.text_content()) for el in found["h1"][:5]]
+    chosen = choose_headline(candidates, h1s, names, host, learned)
+    if chosen:
+        meta.put("title", chosen[0], chosen[1])
 
     # dek candidates (chosen by the converter against the body text)
     meta.standfirst = _standfirst(tree, h1_el)
@@ -466,25 +466,25 @@ def extract_meta(tree: Any, url: str | None = None) -> PageMeta:
             "//*[@itemprop='author']//*[@itemprop='name'] | //a[@rel='author']")][:10]
         _add_authors(meta, [(m, False) for m in micro if m], "microdata")
 
-    # dates
+    # dates: every declaration of the publication, in the declared precedence (chosen by the
+    # converter with dates.choose_published); the first is ``published_at``
     lang = meta.language
-    meta.put("published_at", parse_date(art.get("datePublished") or art.get("dateCreated"),
-                                        lang), "jsonld")
+    dated = [(parse_date(art.get("datePublished"), lang), "jsonld"),
+             (parse_date(art.get("dateCreated"), lang), "jsonld")]
+    dated += [(parse_date(tags[key][0], lang), _tag_rule(key)) for key in (
+        "article:published_time", "og:published_time", "datepublished", "publishdate", "pubdate",
+        "publish-date", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.created",
+        "dc.date", "date") if key in tags]
+    dated += [(parse_date(el.get("datetime"), lang), "html") for el in found["time"]
+              if el.get("pubdate") is not None or el.get("itemprop") == "datePublished"]
+    meta.dates = [(iso, rule) for iso, rule in dated if iso]
+    if meta.dates:
+        meta.put("published_at", meta.dates[0][0], meta.dates[0][1])
     meta.put("modified_at", parse_date(art.get("dateModified"), lang), "jsonld")
-    for key in ("article:published_time", "og:published_time", "datepublished",
-                "publishdate", "pubdate", "publish-date", "parsely-pub-date", "sailthru.date",
-                "dc.date.issued", "dcterms.created", "dc.date", "date"):
-        if key in tags and meta.put("published_at", parse_date(tags[key][0], lang), _tag_rule(key)):
-            break
     for key in ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
                 "dcterms.modified"):
         if key in tags and meta.put("modified_at", parse_date(tags[key][0], lang), _tag_rule(key)):
             break
-    if meta.published_at is None:
-        for el in found["time"]:
-            if (el.get("pubdate") is not None or el.get("itemprop") == "datePublished") \
-                    and meta.put("published_at", parse_date(el.get("datetime"), lang), "html"):
-                break
 
     # section and keywords
     section = art.get("articleSection")

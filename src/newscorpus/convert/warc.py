@@ -33,6 +33,7 @@ from typing import Any
 from ..report import Rejection, Skip
 from .base import Converter, ConvertOptions, Input, Outcome
 from .html import HtmlConverter, looks_like_html
+from .titles import SiteTitles
 
 NAME = "warc"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -399,6 +400,7 @@ class WarcConverter(Converter):
         return head.startswith((b"WARC/", b"filedesc://"))
 
     def convert(self, inp: Input) -> Iterator[Outcome]:
+        self.html.site_titles = SiteTitles()  # site title patterns are learned per archive
         data = inp.data
         if not data.strip():
             yield self.reject(inp, "empty file (no WARC records)")

@@ -1,0 +1,186 @@
+"""Headlines without the site name, chosen by agreement between a page's title sources.
+
+Pages give their headline several times: JSON-LD ``headline``, ``og:title``,
+``twitter:title``, ``<title>`` and the visible ``<h1>``. The ``<title>`` and social titles
+often carry the site name ("Brazil: ... | Global Voices", "IGN - ..."), and JSON-LD often an
+SEO variant of the headline. So:
+
+* a site name is removed from either end of a title when the fragment beyond a separator
+  names the site: it matches ``og:site_name`` / the JSON-LD publisher or ``WebSite`` name /
+  ``application-name``, or the host name of the page ("Entermedia" on entermedia.co.kr);
+  never from a list of known sites;
+* :class:`SiteTitles` learns a site's pattern across its pages: the same fragment behind the
+  same separator at the same end of the titles of several pages of one host is the site's
+  name (or its rubric, "Opinion |") and is removed from that host's later pages;
+* the visible ``<h1>`` wins when a metadata title (site name removed) says the same thing —
+  two sources agree on it — and the metadata title is kept otherwise.
+
+A title that is odd but present ("▷ Archivos de Tregua") is kept as it is. Every removal is
+recorded in the title's provenance rule.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..text import normalize
+
+SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»«~/]|::)\s+")
+LEARNED_AFTER = 3  # distinct titles of one host that must share a fragment
+MAX_FRAGMENT_WORDS = 8
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+_HOST_NOISE = frozenset({"www", "m", "amp", "mobile", "news", "com", "co", "org", "net"})
+
+
+def fold(text: str) -> str:
+    """Comparison form: quotes unified, case folded, spaces collapsed."""
+    return " ".join(normalize(text).translate(_QUOTES).casefold().split())
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, case folded ("Sportsnet.ca" -> "sportsnetca")."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def host_labels(host: str | None) -> list[str]:
+    """The distinctive labels of a host name ("www.entermedia.co.kr" -> ["entermedia"])."""
+    if not host:
+        return []
+    labels = host.lower().split(".")[:-1]  # the top-level domain names no site
+    return [label for label in labels if label not in _HOST_NOISE and len(label) >= 3]
+
+
+def names_site(fragment: str, names: list[str], host: str | None) -> bool:
+    """True when ``fragment`` (one end of a title) is the site's name: equal to a declared
+    site name or to a label of the host, or one starting with the other (at least 4 letters:
+    "Global Voices Online" for "Global Voices", "CBSSports.com" for "cbssports")."""
+    key = _key(fragment)
+    if not key:
+        return False
+    if any(key == _key(name) for name in names):
+        return True  # the declared name, however long
+    if len(fragment.split()) > MAX_FRAGMENT_WORDS:
+        return False
+    for name in [*names, *host_labels(host)]:
+        other = _key(name)
+        if not other:
+            continue
+        if key == other:
+            return True
+        short, long_ = sorted((key, other), key=len)
+        if len(short) >= 4 and long_.startswith(short):
+            return True
+    return False
+
+
+_OPEN, _CLOSE = "([{（【「『〈《", ")]}）】」』〉》"
+
+
+def _balanced(text: str) -> bool:
+    """False when ``text`` opens or closes a bracket it does not close or open: a separator
+    inside brackets ("（SNOWWHITE - HEADPORTER）") does not end a site name."""
+    depth = 0
+    for c in text:
+        depth += (c in _OPEN) - (c in _CLOSE)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _ends(title: str) -> tuple[tuple[str, str, str] | None, tuple[str, str, str] | None]:
+    """``(separator, fragment, rest)`` for the first and the last separator of ``title``."""
+    matches = list(SEPARATORS.finditer(title))
+    if not matches:
+        return None, None
+    first, last = matches[0], matches[-1]
+    prefix = (first.group().strip(), title[: first.start()], title[first.end():])
+    suffix = (last.group().strip(), title[last.end():], title[: last.start()])
+    return prefix, suffix
+
+
+def strip_site_name(title: str, names: list[str], host: str | None) -> tuple[str, list[str]]:
+    """``title`` without site names at either end, and a note per removal
+    ("suffix 'Vox'")."""
+    notes: list[str] = []
+    for _ in range(3):
+        prefix, suffix = _ends(title)
+        if suffix and names_site(suffix[1], names, host) and len(suffix[2]) >= 3 \
+                and _balanced(suffix[2]):
+            title, note = suffix[2], f"suffix {suffix[1]!r}"
+        elif prefix and names_site(prefix[1], names, host) and len(prefix[2]) >= 3 \
+                and _balanced(prefix[2]):
+            title, note = prefix[2], f"prefix {prefix[1]!r}"
+        else:
+            break
+        notes.append(note)
+    return title, notes
+
+
+@dataclass
+class SiteTitles:
+    """A site's title pattern learned across its pages (one instance per conversion run
+    or input: what it learns depends on the pages seen before)."""
+
+    seen: dict[tuple[str, str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def observe(self, host: str | None, title: str) -> None:
+        """Note one page's title (call once per page)."""
+        if not host:
+            return
+        for side, end in zip(("prefix", "suffix"), _ends(title), strict=True):
+            if end and len(end[1].split()) <= MAX_FRAGMENT_WORDS and _balanced(end[1]) \
+                    and _balanced(end[2]):
+                self.seen[(host, side, end[0], end[1])].add(end[2])
+
+    def strip(self, host: str | None, title: str) -> tuple[str, list[str]]:
+        """``title`` without the fragments this host's titles share, with notes."""
+        notes: list[str] = []
+        if not host:
+            return title, notes
+        for _ in range(3):
+            prefix, suffix = _ends(title)
+            for side, end in (("suffix", suffix), ("prefix", prefix)):
+                if end and len(end[2]) >= 3 and _balanced(end[2]) and \
+                        len(self.seen.get((host, side, end[0], end[1]), ())) >= LEARNED_AFTER:
+                    title = end[2]
+                    notes.append(f"{side} {end[1]!r} (learned from the site's pages)")
+                    break
+            else:
+                break
+        return title, notes
+
+
+def choose_headline(candidates: list[tuple[str, str]], h1s: list[str], names: list[str],
+                    host: str | None, learned: SiteTitles | None = None) -> tuple[str, str] | None:
+    """``(title, rule)`` from the page's title ``candidates`` (``(text, rule)`` in order of
+    trust) and its ``<h1>`` texts; None when the page has no title at all."""
+    cleaned: list[tuple[str, str]] = []
+    if learned is not None and candidates:
+        learned.observe(host, candidates[-1][0])  # the <title> where there is one
+    for text, rule in candidates:
+        stripped, notes = strip_site_name(text, names, host)
+        if learned is not None and not notes:
+            stripped, notes = learned.strip(host, stripped)
+        h1 = next((h for h in h1s if h), None)
+        if h1 and h1 != stripped and h1 in stripped and 2 * len(h1) >= len(stripped):
+            stripped, notes = h1, [*notes, "around the h1"]
+        head, sep, tail = stripped.rpartition(" | ")
+        if not notes and sep and head and len(tail) < len(head):
+            stripped, notes = head, [f"suffix {tail!r} (after the last ' | ')"]
+        cleaned.append((stripped, rule + "".join(f"; site name {n} removed" for n in notes)))
+    # the h1 wins when a declared headline (JSON-LD, OpenGraph, meta; not <title>) agrees
+    folded = {fold(text) for text, rule in cleaned if not rule.startswith("html")}
+    top = fold(cleaned[0][0]) if cleaned else None
+    for h1 in h1s:
+        if h1 and fold(h1) == top:
+            break
+        if h1 and fold(h1) in folded:
+            agreeing = next(rule for text, rule in cleaned if fold(text) == fold(h1))
+            return h1, f"html h1 (= {agreeing})"
+    if cleaned:
+        return cleaned[0]
+    first = next((h for h in h1s if h), None)
+    return (first, "html") if first else None
