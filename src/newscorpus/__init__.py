@@ -23,7 +23,7 @@ from .api import BuildOptions, ConvertResult, build_release, validate_workspace,
 from .convert.base import ConvertOptions
 from .errors import NewscorpusError
 from .records import Annotation, Article, Block, Credit, Entity, Holder, Quote, Span, Stance
-from .report import ConvertReport, Problem, Rejection, Skip, ValidationReport
+from .report import ConvertReport, Problem, Rejection, Report, Skip, ValidationReport
 from .schema import migrate, validate
 from .workspace import Workspace, WorkspaceConfig
 
@@ -42,6 +42,7 @@ __all__ = [
     "Problem",
     "Quote",
     "Rejection",
+    "Report",
     "Skip",
     "Span",
     "Stance",

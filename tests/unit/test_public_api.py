@@ -135,3 +135,21 @@ def test_rejections_never_land_among_the_workspace_articles(tmp_path: Path) -> N
     elsewhere = newscorpus.convert([tmp_path / "bad", ws.path("raw")], tmp_path / "out" / "a.jsonl",
                                    workspace=ws)
     assert elsewhere.quarantine == tmp_path / "out" / "a.quarantine.jsonl"
+
+
+def test_every_report_has_the_common_base() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    found = []
+    for info in pkgutil.walk_packages(newscorpus.__path__, "newscorpus."):
+        if info.name.startswith("newscorpus.cli") or info.name.endswith("dask_engine"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if name.endswith("Report") and obj.__module__ == info.name and name != "Report":
+                found.append(name)
+                assert issubclass(obj, newscorpus.Report), name
+                assert not inspect.isabstract(obj), name
+    assert len(found) >= 9, found

@@ -38,6 +38,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..records import Annotation, Entity, Holder, Quote, Span, Stance, read_jsonl
+from ..report import Report
 from ..text import sha256_text
 from ..workspace import Workspace
 from .pull import write_output
@@ -120,7 +121,7 @@ class Conflict:
 
 
 @dataclass
-class AdjudicationReport:
+class AdjudicationReport(Report):
     policy: tuple[str, ...] = DEFAULT_POLICY
     articles: int = 0
     decided: dict[str, int] = field(default_factory=dict)

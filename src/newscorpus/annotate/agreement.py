@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from ..report import Report
+
 Span3 = tuple[int, int, str]
 
 
@@ -192,7 +194,7 @@ def _round(x: float | None) -> float | None:
 
 
 @dataclass
-class AgreementReport:
+class AgreementReport(Report):
     annotators: list[str] = field(default_factory=list)
     articles: int = 0
     records: int = 0
@@ -201,6 +203,10 @@ class AgreementReport:
     pairs: list[PairAgreement] = field(default_factory=list)
     stance_alpha_all: float | None = None
     stance_units_all: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.articles} articles, {self.records} records by {len(self.annotators)} "
+                f"annotator(s); {self.double_annotated} double-annotated; {len(self.pairs)} pair(s)")
 
     def to_dict(self) -> dict[str, Any]:
         return {

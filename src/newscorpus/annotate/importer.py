@@ -28,7 +28,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..ids import article_id_from_fields
 from ..records import Article, Block, dumps
-from ..report import Problem
+from ..report import Problem, Report
 from ..text import nfc, sha256_text, unify_newlines
 from ..workspace import Workspace
 from .labels import ENTITY_CONTROL, QUOTE_CONTROL, QUOTE_LABELS, RELATIONS, TEXT_NAME, build_label_config
@@ -51,7 +51,7 @@ class ImportOptions:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(Report):
     source: str = ""
     tasks: int = 0
     annotations: int = 0

@@ -40,7 +40,7 @@ from typing import Any
 from ..atomic import write_bytes
 from ..errors import LabelStudioError
 from ..records import Annotation, dumps, read_jsonl
-from ..report import Problem
+from ..report import Problem, Report
 from ..schema import DEFAULT_STORE
 from ..text import sha256_text
 from ..workspace import Workspace
@@ -83,7 +83,7 @@ class TaskOutcome:
 
 
 @dataclass
-class PullReport:
+class PullReport(Report):
     project_id: int | None = None
     full: bool = False
     tasks: int = 0

@@ -37,7 +37,7 @@ import orjson
 from ..atomic import write_text
 from ..errors import LabelStudioError
 from ..records import Annotation, read_jsonl
-from ..report import Problem
+from ..report import Problem, Report
 from ..text import sha256_text
 from ..workspace import Workspace
 from .client import LabelStudioAuthError, LabelStudioClient, same_server
@@ -193,7 +193,7 @@ class PushOptions:
 
 
 @dataclass
-class PushReport:
+class PushReport(Report):
     project_id: int | None = None
     project_created: bool = False
     config_updated: bool = False

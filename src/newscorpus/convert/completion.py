@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..errors import MissingDependencyError
 from ..ids import canonical_url
 from ..records import Article, Block
-from ..report import Rejection
+from ..report import Rejection, Report
 from .base import ConvertOptions
 
 Page = bytes | tuple[bytes, str | None]
@@ -37,13 +37,21 @@ class DocumentConverter(Protocol):
 
 
 @dataclass(slots=True)
-class CompletionReport:
+class CompletionReport(Report):
     """What :func:`complete_summaries` did: counts, and why some summaries stayed summaries."""
 
     completed: int = 0
     unchanged: int = 0
     no_page: int = 0
     problems: list[Rejection] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.completed} summaries completed from their pages, {self.unchanged} "
+                f"unchanged, {self.no_page} without a page, {len(self.problems)} page(s) rejected")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"completed": self.completed, "unchanged": self.unchanged, "no_page": self.no_page,
+                "problems": [p.to_dict() for p in self.problems]}
 
 
 def html_converter(options: ConvertOptions | None = None) -> DocumentConverter:

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from ..errors import HydrateError, ReleaseExistsError
 from ..records import read_jsonl
+from ..report import Report
 from ..text import sha256_text
 from .parquet import COMPRESSION, ROW_GROUP_SIZE, sha256_file
 
@@ -31,7 +32,7 @@ EXAMPLES = 20
 
 
 @dataclass
-class HydrateReport:
+class HydrateReport(Report):
     articles: int = 0
     hydrated: int = 0
     missing: list[str] = field(default_factory=list)
@@ -40,6 +41,10 @@ class HydrateReport:
     @property
     def complete(self) -> bool:
         return self.hydrated == self.articles
+
+    def summary(self) -> str:
+        return (f"{self.hydrated} of {self.articles} articles hydrated; {len(self.missing)} missing, "
+                f"{len(self.mismatched)} with another text")
 
     def to_dict(self) -> dict[str, Any]:
         return {"articles": self.articles, "hydrated": self.hydrated, "complete": self.complete,
