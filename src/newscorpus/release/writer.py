@@ -26,8 +26,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
-from ..errors import (ConfigError, InvalidRecordsError, ReleaseError, ReleaseExistsError, SemverError,
-                      WorkspaceError)
+from ..errors import (
+    ConfigError,
+    InvalidRecordsError,
+    ReleaseError,
+    ReleaseExistsError,
+    SemverError,
+    WorkspaceError,
+)
 from ..schema import DEFAULT_STORE
 from ..workspace import Workspace
 from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
