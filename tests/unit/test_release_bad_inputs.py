@@ -69,3 +69,18 @@ def test_an_empty_workspace_says_so(tmp_path: Path) -> None:
         p.unlink()
     line = _clean_error(["release", "build", "0.1.0", "-w", str(ws.root), "--date", "2026-01-01"])
     assert "no articles in the workspace" in line, line
+
+
+@pytest.mark.parametrize("command", ["diff", "reproduce", "info"])
+def test_a_truncated_manifest_is_one_clean_line(tmp_path: Path, command: str) -> None:
+    from tests.conftest import REPO
+
+    release = tmp_path / "releases" / "0.2.0"
+    shutil.copytree(REPO / "releases" / "0.2.0", release)
+    (release / "manifest.json").write_bytes((release / "manifest.json").read_bytes()[:100])
+    args = {"diff": ["release", "diff", str(REPO / "releases" / "0.1.0"), str(release)],
+            "reproduce": ["release", "reproduce", str(release), "-w",
+                          str(make_workspace(tmp_path / "ws", 1).root)],
+            "info": ["info", "--release", str(release)]}[command]
+    line = _clean_error(args)
+    assert "manifest.json" in line and "unreadable manifest" in line, line

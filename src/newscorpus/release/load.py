@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from .diff import read_manifest
 
 
 def describe_release(folder: Path) -> dict[str, Any]:
@@ -18,7 +19,7 @@ def describe_release(folder: Path) -> dict[str, Any]:
 
     datasets.disable_progress_bars()
 
-    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(Path(folder))
     out: dict[str, Any] = {"name": manifest["name"], "version": manifest["version"],
                            "release_date": manifest["release_date"], "configs": {}}
     for config in manifest["configs"]:
