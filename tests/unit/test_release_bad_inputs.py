@@ -84,3 +84,11 @@ def test_a_truncated_manifest_is_one_clean_line(tmp_path: Path, command: str) ->
             "info": ["info", "--release", str(release)]}[command]
     line = _clean_error(args)
     assert "manifest.json" in line and "unreadable manifest" in line, line
+
+
+def test_a_truncated_annotation_line_is_one_clean_line(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    path = ws.annotation_files()[0]
+    path.write_bytes(path.read_bytes().rstrip(b"\n")[:-20])
+    line = _clean_error(["release", "build", "0.1.0", "-w", str(ws.root), "--date", "2026-01-01"])
+    assert f"{path.name}:" in line and "not valid JSON" in line, line
