@@ -31,6 +31,7 @@ class ProblemRule(StrEnum):
     CARD = "card"
     CROISSANT = "croissant"
     RELOAD = "reload"
+    READ = "read"
     IMPORT_TASK = "import:task"
     IMPORT_RESULT = "import:result"
     IMPORT_DROPPED = "import:dropped"

@@ -18,6 +18,11 @@ from .metadata import cite_as
 _LICENSES = {"CC-BY-4.0": "cc-by-4.0", "CC-BY-SA-4.0": "cc-by-sa-4.0", "CC0-1.0": "cc0-1.0",
              "MIT": "mit", "Apache-2.0": "apache-2.0", "CC-BY-NC-4.0": "cc-by-nc-4.0",
              "ODC-By-1.0": "odc-by"}
+
+
+def hub_license(spdx: str) -> str:
+    """The Hub card's ``license:`` value for an SPDX licence id."""
+    return _LICENSES.get(spdx, "other")
 CONFIG_DOCS = {
     "default": "one row per article: metadata, `text`, `blocks`, and its gold entities, "
                "quotes and stances nested",
@@ -76,7 +81,7 @@ def front_matter(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
                         if lang != "unknown"})
     return {
         "pretty_name": cfg.pretty_name,
-        "license": _LICENSES.get(cfg.license, "other"),
+        "license": hub_license(cfg.license),
         "language": languages,
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition"],

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..errors import SemverError
+from ..errors import ReleaseError, SemverError
 
 LEVELS = ("patch", "minor", "major")
 LABEL_COLUMNS = ("entities", "quotes", "stances")
@@ -92,8 +92,24 @@ class ReleaseDiff:
         return {**asdict(self), "required": self.required}
 
 
-def _manifest(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of the release in ``folder``; a missing, unreadable or schema-invalid one
+    is a one-line ``ReleaseError`` naming the file and the problem."""
+    from ..schema import DEFAULT_STORE
+
+    path = Path(folder) / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReleaseError(f"{path}: unreadable manifest: {exc}") from None
+    problems = DEFAULT_STORE.problems(manifest, "manifest", str(path))
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ReleaseError(f"{path}: invalid manifest: {problems[0]}{more}")
+    return manifest
+
+
+_manifest = read_manifest
 
 
 def _features(folder: Path, spec: dict[str, Any]) -> dict[str, Any]:

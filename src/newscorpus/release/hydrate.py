@@ -24,6 +24,7 @@ from ..errors import HydrateError, ReleaseExistsError
 from ..records import read_jsonl
 from ..report import Report
 from ..text import sha256_text
+from .diff import read_manifest
 from .parquet import COMPRESSION, ROW_GROUP_SIZE, sha256_file
 
 SURFACES = (("text", "start", "end"), ("speaker_text", "speaker_start", "speaker_end"),
@@ -97,7 +98,7 @@ def hydrate(release: Path, raw: Sequence[Path], out: Path, options: Any = None) 
     Raises :class:`HydrateError` (with the report) when an article is missing from the raw
     inputs or its converted text does not hash to ``text_sha256``; nothing is written then."""
     release, out = Path(release), Path(out)
-    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(release)
     if manifest.get("text", True):
         raise HydrateError(f"{release} already holds the article text: nothing to hydrate")
     if out.exists():

@@ -24,7 +24,7 @@ import pyarrow.json as pajson
 from .. import __version__
 from ..atomic import write_text
 from ..checksums import file_sha256
-from ..errors import InvalidRecordsError
+from ..errors import InvalidRecordsError, ReleaseError
 from ..records import read_jsonl
 from ..report import Problem, ValidationReport
 from ..schema import DEFAULT_STORE, SchemaStore, validate_jsonl
@@ -200,6 +200,15 @@ def _read_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
                     yield batch.select(READ_SCHEMA.names)
 
 
+def _annotation_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """The records of an annotation file; an unreadable line (say, truncated) is a one-line
+    ``ReleaseError`` naming the file and line."""
+    try:
+        yield from read_jsonl(path)
+    except ValueError as exc:
+        raise ReleaseError(f"annotation file {exc}") from None
+
+
 def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     """Validate the article files (raises :class:`InvalidRecordsError` naming each invalid
     record) and load the annotations (schema, label set, gold choice). Problems that need
@@ -214,7 +223,7 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     locations: dict[str, str] = {}
     labels = ws.config.labels
     for path in ws.annotation_files():
-        for lineno, record in read_jsonl(path):
+        for lineno, record in _annotation_lines(path):
             location = f"{path.name}:{lineno}"
             problems = DEFAULT_STORE.problems(record, "annotation", location)
             if not problems:

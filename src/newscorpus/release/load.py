@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from .diff import read_manifest
 
 _OFFLINE_ENV = ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE")
 
@@ -50,7 +51,7 @@ def hub_offline() -> Iterator[Any]:
 def describe_release(folder: Path) -> dict[str, Any]:
     """Load every config of the release in ``folder`` with ``datasets.load_dataset`` (fresh
     cache, offline) and return its splits, row counts and label names."""
-    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(Path(folder))
     out: dict[str, Any] = {"name": manifest["name"], "version": manifest["version"],
                            "release_date": manifest["release_date"], "configs": {}}
     with hub_offline() as datasets:

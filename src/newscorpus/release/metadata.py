@@ -140,6 +140,11 @@ def _field(record_set: str, name: str, feature: Any, file_set: str) -> dict[str,
     return out
 
 
+def spdx_url(spdx: str) -> str:
+    """The licence URL Croissant records for an SPDX licence id."""
+    return f"https://spdx.org/licenses/{spdx}.html"
+
+
 def croissant(ws: Workspace, manifest: dict[str, Any], folder: Path,
               features: dict[str, dict[str, Any]]) -> str:
     """``croissant.json`` for the release in ``folder`` (every file but itself and
@@ -172,8 +177,8 @@ def croissant(ws: Workspace, manifest: dict[str, Any], folder: Path,
         "conformsTo": "http://mlcommons.org/croissant/1.0",
         "name": cfg.name,
         "description": cfg.description or cfg.pretty_name,
-        "license": f"https://spdx.org/licenses/{cfg.license}.html",
-        "url": cfg.homepage or f"https://spdx.org/licenses/{cfg.license}.html",
+        "license": spdx_url(cfg.license),
+        "url": cfg.homepage or spdx_url(cfg.license),
         "version": manifest["version"],
         "datePublished": manifest["release_date"],
         "citeAs": cite_as(ws, manifest),

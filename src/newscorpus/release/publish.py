@@ -10,12 +10,12 @@ verified (checksums, manifest, every span) before anything is sent.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import PublishError
+from .diff import read_manifest
 from .parquet import sha256_file
 from .verify import verify_release
 
@@ -40,7 +40,7 @@ def tag_of(version: str) -> str:
 def plan(folder: Path, repo_id: str, private: bool = False) -> list[Operation]:
     """The operations that publish ``folder`` to the dataset repository ``repo_id``."""
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(folder)
     version = manifest["version"]
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     ops = [Operation("create_repo", repo_id, {"repo_type": "dataset", "exist_ok": True,
@@ -76,7 +76,7 @@ def publish(folder: Path, repo_id: str, dry_run: bool = False, private: bool = F
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
 
     api = api or HfApi(token=token)
-    version = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["version"]
+    version = read_manifest(folder)["version"]
     tag = tag_of(version)
     api.create_repo(repo_id, repo_type="dataset", exist_ok=True, private=private)
     refs = api.list_repo_refs(repo_id, repo_type="dataset")

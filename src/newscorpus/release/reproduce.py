@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 from ..errors import ReleaseError
 from ..workspace import Workspace
+from .diff import read_manifest
 from .parquet import sha256_file
 from .verify import read_checksums
 from .writer import build_release
@@ -16,7 +16,7 @@ from .writer import build_release
 def previous_of(folder: Path) -> Path | None:
     """The release ``folder`` was built against: its sibling named in ``manifest.previous``
     (checked against the recorded SHA-256 of its SHA256SUMS)."""
-    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(Path(folder))
     info = manifest.get("previous")
     if not info:
         return None
@@ -33,7 +33,7 @@ def previous_of(folder: Path) -> Path | None:
 def reproduce_release(ws: Workspace, folder: Path) -> list[str]:
     """Differences between ``folder`` and a fresh build of the same version and date
     (empty when byte-identical)."""
-    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(Path(folder))
     with tempfile.TemporaryDirectory(prefix="newscorpus-reproduce-") as scratch:
         rebuilt = build_release(ws, manifest["version"], manifest["release_date"], Path(scratch),
                                 use_cache=False, previous=previous_of(folder)).path

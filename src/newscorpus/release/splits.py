@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..workspace import SplitPolicy
+from .diff import read_manifest
 
 _SCALE = float(2**64)
 
@@ -129,7 +130,7 @@ def previous_assignments(release: Path) -> dict[str, str]:
     """``{article id: split}`` of the ``default`` config of the release folder ``release``."""
     import pyarrow.parquet as pq
 
-    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_manifest(release)
     out: dict[str, str] = {}
     for name, split in manifest["configs"]["default"]["splits"].items():
         for f in split["files"]:

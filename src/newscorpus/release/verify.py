@@ -8,6 +8,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ from ..errors import ReleaseError
 from ..report import Problem, ValidationReport
 from ..schema import DEFAULT_STORE
 from ..text import sha256_text, span_problem
+from .card import hub_license
+from .features import HOLDER_TYPES
+from .metadata import spdx_url
+
+FLAT_CONFIGS = ("entities", "quotes", "stances")
 
 
 def read_checksums(folder: Path) -> dict[str, str]:
@@ -89,14 +95,18 @@ class _RowChecker:
         self.with_text, self.report = with_text, report
         self.texts: dict[str, str | None] = {}
         self.wanted: set[str] = set()
+        # article id -> (split, its nested gold rows per flat config) for the cross-check
+        self.nested: dict[str, tuple[str, dict[str, list[dict[str, Any]]]]] = {}
+        self.seen: dict[tuple[str, str], set[int]] = {}
 
     def _problem(self, rid: str | None, pointer: str, message: str, rel: str) -> None:
         self.report.problems.append(Problem(rid, pointer, message, "offsets", rel))
 
-    def default(self, rel: str, row: dict[str, Any]) -> None:
+    def default(self, split: str, rel: str, row: dict[str, Any]) -> None:
         rid, text = row["id"], row["text"]
         if rid in self.wanted:
             self.texts[rid] = text
+        self.nested[rid] = (split, {c: row[c] for c in FLAT_CONFIGS})
         if not self.with_text:
             leaked = [k for k in ("text", "title", "subtitle") if row[k] is not None]
             leaked += [p for p, _, _, surface in _span_rows(row) if surface is not None]
@@ -118,6 +128,40 @@ class _RowChecker:
             if problem:
                 self._problem(rid, pointer, problem, rel)
 
+    def flat(self, config: str, split: str, rel: str, row: dict[str, Any]) -> None:
+        """A row of a flat config must be item ``index`` of its article's nested list in
+        ``default``, in the same split."""
+        rid, index = row["article_id"], row["index"]
+        if rid not in self.nested:
+            return  # reported by other()
+        article_split, nested = self.nested[rid]
+        items = nested[config]
+        pointer = f"/{config}/{index}"
+        if split != article_split:
+            self._problem(rid, pointer, f"in split {split}, its article is in {article_split}", rel)
+        seen = self.seen.setdefault((config, rid), set())
+        if index in seen:
+            self._problem(rid, pointer, "listed twice", rel)
+        seen.add(index)
+        values = {k: v for k, v in row.items() if k not in ("article_id", "index", "holder_text")}
+        if not 0 <= index < len(items) or items[index] != values:
+            self._problem(rid, pointer, "differs from the default config", rel)
+        elif config == "stances":
+            kind, pos = HOLDER_TYPES[values["holder_type"]], values["holder_index"]
+            source = {"quote": nested["quotes"], "entity": nested["entities"]}.get(kind)
+            holder = source[pos]["text"] if source is not None and pos is not None else None
+            if row["holder_text"] != holder:
+                self._problem(rid, f"{pointer}/holder_text", "differs from the default config", rel)
+
+    def missing_flat(self, config: str) -> None:
+        """Items of ``default`` that no row of the flat ``config`` carries."""
+        for rid, (_, nested) in self.nested.items():
+            n = len(nested[config])
+            if n and len(self.seen.get((config, rid), ())) != n:
+                self._problem(rid, f"/{config}", f"{n} in the default config, "
+                              f"{len(self.seen.get((config, rid), ()))} in the {config} config",
+                              f"data/{config}")
+
     def other(self, config: str, rel: str, row: dict[str, Any]) -> None:
         rid = row["article_id"]
         spans = _span_rows(row) if config == "annotations" else _flat_spans(config, row)
@@ -130,8 +174,34 @@ class _RowChecker:
             self._spans(rid, self.texts[rid] or "", spans, rel)
 
 
-def _files(manifest: dict[str, Any], config: str) -> list[dict[str, Any]]:
-    return [f for split in manifest["configs"][config]["splits"].values() for f in split["files"]]
+def _files(manifest: dict[str, Any], config: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(name, f) for name, split in manifest["configs"][config]["splits"].items()
+            for f in split["files"]]
+
+
+def _check_manifest_files(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
+    """Every data file has the manifest's SHA-256 and size, and every Parquet file under
+    ``data/`` is one the manifest lists (the card's globs would load a stray one)."""
+    listed = set()
+    for config in manifest["configs"]:
+        for _, f in _files(manifest, config):
+            listed.add(f["path"])
+            path = folder / f["path"]
+            if not path.is_file():
+                report.problems.append(Problem(f["path"], "", "listed in the manifest but missing",
+                                               "manifest"))
+                continue
+            if path.stat().st_size != f["bytes"]:
+                report.problems.append(Problem(f["path"], "", f"{path.stat().st_size} bytes, the "
+                                               f"manifest says {f['bytes']}", "manifest"))
+            if file_sha256(path) != f["sha256"]:
+                report.problems.append(Problem(f["path"], "", "SHA-256 differs from the manifest",
+                                               "manifest"))
+    for path in sorted((folder / "data").rglob("*")) if (folder / "data").is_dir() else []:
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in listed:
+            report.problems.append(Problem(rel, "", "data file not listed in the manifest",
+                                           "manifest"))
 
 
 def _iter_rows(folder: Path, f: dict[str, Any], report: ValidationReport
@@ -157,52 +227,116 @@ def _check_data(folder: Path, manifest: dict[str, Any], report: ValidationReport
     checker = _RowChecker(manifest.get("text", True), report)
     others = [c for c in manifest["configs"] if c != "default"]
     for config in others:
-        for f in _files(manifest, config):
+        for _, f in _files(manifest, config):
             try:
                 ids = pq.read_table(folder / f["path"], columns=["article_id"])["article_id"]
                 checker.wanted.update(ids.to_pylist())
             except Exception:  # reported below
                 pass
-    for f in _files(manifest, "default"):
-        for row in _iter_rows(folder, f, report):
-            checker.default(f["path"], row)
-    for config in others:
-        for f in _files(manifest, config):
+    for split, f in _files(manifest, "default"):
+        with _guard(report, f["path"]):
             for row in _iter_rows(folder, f, report):
-                checker.other(config, f["path"], row)
+                checker.default(split, f["path"], row)
+    for config in others:
+        for split, f in _files(manifest, config):
+            with _guard(report, f["path"]):
+                for row in _iter_rows(folder, f, report):
+                    checker.other(config, f["path"], row)
+                    if config in FLAT_CONFIGS:
+                        checker.flat(config, split, f["path"], row)
+        if config in FLAT_CONFIGS:
+            checker.missing_flat(config)
+
+
+@contextmanager
+def _guard(report: ValidationReport, where: str) -> Iterator[None]:
+    """Any exception while checking ``where`` becomes a problem record, never a traceback."""
+    try:
+        yield
+    except Exception as exc:  # a corrupt file can fail anywhere in pyarrow, json or yaml
+        report.problems.append(Problem(where, "", f"cannot be checked: {type(exc).__name__}: {exc}",
+                                       "read"))
 
 
 def _check_metadata(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
-    """The card's ``configs:`` and ``croissant.json`` agree with the manifest and the files."""
-    import yaml
-
-    try:
-        card = (folder / "README.md").read_text(encoding="utf-8")
-        front = yaml.safe_load(card.split("---\n", 2)[1])
-        names = [c["config_name"] for c in front["configs"]]
-    except (OSError, ValueError, IndexError, KeyError, TypeError, yaml.YAMLError) as exc:
-        report.problems.append(Problem("README.md", "", f"no card YAML configs: {exc}", "card"))
-        return
-    if sorted(names) != sorted(manifest["configs"]):
-        report.problems.append(Problem("README.md", "/configs", f"card configs {names} differ from "
-                                       f"the manifest's {list(manifest['configs'])}", "card"))
+    """The card and ``croissant.json`` agree with the manifest and the files: configs and
+    their data files, licence, name, version, date, and every listed file's hash and size."""
+    with _guard(report, "README.md"):
+        _check_card(folder, manifest, report)
     crpath = folder / "croissant.json"
     if not crpath.is_file():
         if manifest["schema_version"] != "1.0.0":
             report.problems.append(Problem("croissant.json", "", "missing", "croissant"))
         return
+    with _guard(report, "croissant.json"):
+        _check_croissant(folder, manifest, report)
+
+
+def _card_problem(report: ValidationReport, pointer: str, message: str) -> None:
+    report.problems.append(Problem("README.md", pointer, message, "card"))
+
+
+def _check_card(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
+    import fnmatch
+
+    import yaml
+
     try:
-        croissant = json.loads(crpath.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        report.problems.append(Problem("croissant.json", "", f"unreadable: {exc}", "croissant"))
+        card = (folder / "README.md").read_text(encoding="utf-8")
+        front = yaml.safe_load(card.split("---\n", 2)[1])
+        configs = {c["config_name"]: c for c in front["configs"]}
+    except (OSError, ValueError, IndexError, KeyError, TypeError, yaml.YAMLError) as exc:
+        _card_problem(report, "", f"no card YAML configs: {exc}")
         return
+    if sorted(configs) != sorted(manifest["configs"]):
+        _card_problem(report, "/configs", f"card configs {list(configs)} differ from the "
+                      f"manifest's {list(manifest['configs'])}")
+    if front.get("license") != hub_license(manifest["license"]):
+        _card_problem(report, "/license", f"license {front.get('license')!r}, the manifest's "
+                      f"{manifest['license']} is {hub_license(manifest['license'])!r} on the Hub")
+    if f"version {manifest['version']}" not in card.split("---\n", 2)[2]:
+        _card_problem(report, "", f"does not name version {manifest['version']}")
+    data = sorted(p.relative_to(folder).as_posix() for p in (folder / "data").rglob("*.parquet"))
+    for name, entry in configs.items():
+        spec = manifest["configs"].get(name)
+        if spec is None:
+            continue
+        for item in entry.get("data_files") or []:
+            split = spec["splits"].get(item.get("split"))
+            want = sorted(f["path"] for f in split["files"]) if split else None
+            got = sorted(fnmatch.filter(data, str(item.get("path"))))
+            if got != want:
+                _card_problem(report, f"/configs/{name}/{item.get('split')}",
+                              f"data files {got} differ from the manifest's {want}")
+
+
+def _check_croissant(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
+    def problem(pointer: str, message: str) -> None:
+        report.problems.append(Problem("croissant.json", pointer, message, "croissant"))
+
+    croissant = json.loads((folder / "croissant.json").read_text(encoding="utf-8"))
+    expected = {"license": spdx_url(manifest["license"]), "name": manifest["name"],
+                "version": manifest["version"], "datePublished": manifest["release_date"]}
+    for key, value in expected.items():
+        if croissant.get(key) != value:
+            problem(f"/{key}", f"{key} {croissant.get(key)!r}, the manifest says {value!r}")
+    listed = set()
     for item in croissant.get("distribution", []):
         if item.get("@type") != "cr:FileObject":
             continue
-        path = folder / item["contentUrl"]
+        rel = str(item.get("contentUrl"))
+        listed.add(rel)
+        path = folder / rel
         if not path.is_file() or file_sha256(path) != item.get("sha256"):
-            report.problems.append(Problem("croissant.json", f"/distribution/{item['@id']}",
-                                           "sha256 does not match the file", "croissant"))
+            problem(f"/distribution/{item.get('@id')}", "sha256 does not match the file")
+        elif item.get("contentSize") != f"{path.stat().st_size} B":
+            problem(f"/distribution/{item.get('@id')}", "contentSize does not match the file")
+    for config in manifest["configs"]:
+        for _, f in _files(manifest, config):
+            if f["path"] not in listed:
+                problem("/distribution", f"{f['path']} of the manifest is not listed")
+    if "manifest.json" not in listed:
+        problem("/distribution", "manifest.json is not listed")
 
 
 def _reload(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
@@ -228,19 +362,26 @@ def verify_release(folder: Path, reload: bool = True) -> ValidationReport:
     """All problems of the release in ``folder`` (an empty report means it verifies)."""
     folder = Path(folder)
     report = ValidationReport()
-    _check_checksums(folder, report)
+    with _guard(report, "SHA256SUMS"):
+        _check_checksums(folder, report)
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         report.problems.append(Problem("manifest.json", "", f"unreadable: {exc}", "manifest"))
         return report
-    manifest_problems = DEFAULT_STORE.problems(manifest, "manifest", "manifest.json")
-    if manifest_problems:
-        report.problems.extend(manifest_problems)
+    with _guard(report, "manifest.json"):
+        manifest_problems = DEFAULT_STORE.problems(manifest, "manifest", "manifest.json")
+        if manifest_problems:
+            report.problems.extend(manifest_problems)
+            return report
+    if not report.valid and not isinstance(manifest, dict):
         return report
+    with _guard(report, "manifest.json"):
+        _check_manifest_files(folder, manifest, report)
     if manifest.get("schema_version") != "1.0.0":
         _check_metadata(folder, manifest, report)
-    _check_data(folder, manifest, report)
+    with _guard(report, "data"):
+        _check_data(folder, manifest, report)
     if reload and report.valid:
         _reload(folder, manifest, report)
     return report

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
-from ..errors import ConfigError, InvalidRecordsError, ReleaseExistsError, SemverError
+from ..errors import (
+    ConfigError,
+    InvalidRecordsError,
+    ReleaseError,
+    ReleaseExistsError,
+    SemverError,
+    WorkspaceError,
+)
 from ..schema import DEFAULT_STORE
 from ..workspace import Workspace
 from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
@@ -72,10 +80,14 @@ def find_previous(releases: Path, version: str) -> Path | None:
 
 
 def _check_request(version: str, release_date: str | None) -> str:
+    pattern = DEFAULT_STORE.load("manifest", MANIFEST_VERSION)["properties"]["version"]["pattern"]
     try:
         parse_version(version)
+        if not re.match(pattern, version):
+            raise ValueError(version)
     except ValueError:
-        raise ConfigError(f"release version must be semver X.Y.Z, got {version!r}") from None
+        raise ConfigError(f"release version must be semver X.Y.Z, got {version!r} (the manifest "
+                          "schema's pattern: no leading zeros)") from None
     release_date = release_date or datetime.now(UTC).date().isoformat()  # UTC, as the CLI says
     try:
         Date.fromisoformat(release_date)
@@ -174,6 +186,11 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
         Path(previous) if previous else None)
     if prev is not None and bump_of(prev.name, version) is None:
         check_bump(prev.name, version, "patch")
+    if prev is not None:
+        _check_previous(prev)
+    if not ws.article_files():
+        raise WorkspaceError(f"no articles in the workspace ({ws.articles_dir} holds no *.jsonl); "
+                             "run `newscorpus convert` first")
     say = progress or (lambda _msg: None)
     say("validating inputs")
     inputs = prepare_inputs(ws, use_cache)
@@ -213,6 +230,17 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
         if tmp.exists():
             shutil.rmtree(tmp)
     return BuildResult(target, manifest)
+
+
+def _check_previous(prev: Path) -> None:
+    """The previous release must verify before the build diffs with it or keeps its splits."""
+    from .verify import verify_release
+
+    report = verify_release(prev, reload=False)
+    if not report.valid:
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        raise ReleaseError(f"previous release {prev} does not verify: {report.problems[0]}{more}; "
+                           "run `newscorpus release verify` on it")
 
 
 def _remove_abandoned(root: Path) -> None:
