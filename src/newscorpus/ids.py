@@ -75,3 +75,15 @@ def article_id_from_fields(source: str, title: str, date: str | None) -> str:
 
     day = (date or "")[:10]
     return _digest("fields\x1f" + key(source) + "\x1f" + key(title) + "\x1f" + day)
+
+
+def article_id(url: str | None = None, guid: str | None = None, *, source: str, title: str,
+               date: str | None) -> tuple[str, str]:
+    """``(id, rule)`` of an article by the one precedence every converter follows: its URL
+    (canonicalized), else its format's own global identifier (``guid``), else source + title
+    + publication day. ``rule`` names what was used (for provenance)."""
+    if url and url.strip():
+        return article_id_from_url(url.strip()), "url"
+    if guid and guid.strip():
+        return article_id_from_guid(guid), f"guid {guid.strip()}"
+    return article_id_from_fields(source, title, date), "source+title+date"

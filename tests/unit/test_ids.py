@@ -24,3 +24,14 @@ def test_id_from_fields_uses_the_day_only() -> None:
     b = article_id_from_fields("trt  world", "title", "2025-11-19")
     c = article_id_from_fields("TRT World", "Title", "2025-11-20")
     assert a == b != c
+
+
+def test_one_precedence_for_every_converter() -> None:
+    from newscorpus.ids import article_id, article_id_from_fields, article_id_from_guid, article_id_from_url
+
+    url = "https://Example.org/a?utm_source=x"
+    assert article_id(url, "urn:x", source="s", title="t", date=None) == (article_id_from_url(url), "url")
+    assert article_id(" ", "urn:x ", source="s", title="t", date=None) == (
+        article_id_from_guid("urn:x"), "guid urn:x")
+    assert article_id(None, None, source="s", title="T", date="2026-12-01T10:00:00Z") == (
+        article_id_from_fields("s", "t", "2026-12-01"), "source+title+date")

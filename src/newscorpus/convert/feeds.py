@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from ..dates import to_iso8601
-from ..ids import article_id_from_fields, article_id_from_url, canonical_url
+from ..ids import article_id as make_id
 from ..records import Article, Credit, Image
 from ..report import Skip
 from .base import Converter, Input, Outcome, json_problem
@@ -543,8 +543,7 @@ class FeedConverter(Converter):
         source, source_rule = self._source(feed, item)
         rules["source"] = source_rule
         url = item.link  # stored exactly as the feed gave it; the canonical form is for the id
-        article_id = (article_id_from_url(canonical_url(url)) if url else
-                      article_id_from_fields(source, item.title, item.published))
+        article_id, _ = make_id(url, source=source, title=item.title, date=item.published)
         language = self.options.language or item.language
         if language:
             rules["language"] = "option" if self.options.language else "item"

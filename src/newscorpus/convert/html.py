@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from ..dates import choose_published
-from ..ids import article_id_from_fields, article_id_from_url, canonical_url
+from ..ids import article_id as make_id
+from ..ids import canonical_url
 from ..records import Article
 from ..report import Rejection
 from ..shingles import shingle_counts
@@ -331,8 +332,7 @@ class HtmlConverter(Converter):
             prov["source"] = {"converter": NAME, "rule": "default"}
         text, blocks = Article.build_text([("title", title), ("dek", dek if dek and shown else "")]
                                           + [(k, t) for k, t in parts if t])
-        article_id = (article_id_from_url(page_url) if page_url
-                      else article_id_from_fields(source, title, published))
+        article_id, _ = make_id(page_url, source=source, title=title, date=published)
         origin = {"path": name, "format": NAME, **origin_extra}
         origin.setdefault("sha256", hashlib.sha256(data).hexdigest())
         prov.update(provenance_extra)

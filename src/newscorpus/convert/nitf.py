@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from ..dates import to_iso8601
-from ..ids import article_id_from_fields, article_id_from_guid, article_id_from_url, canonical_url
+from ..ids import article_id as make_id
 from ..records import Article, Credit, Image
 from .base import Converter, Input, Outcome
 from .blocks import BlockReader, Part, drop_repeated, element_text
@@ -231,13 +231,9 @@ def story_article(story: Story, origin: dict[str, Any], converter: str,
     rules.setdefault("source", "none")
     rules["title"] = rules.get("title", "title")
     url = story.url.strip() if story.url else None  # stored as the source gave it
-    if url:
-        article_id, rules["id"] = article_id_from_url(canonical_url(url)), "url"
-    elif story.ref and story.ref.strip():  # the item's own global identifier (GUID/URN)
-        article_id, rules["id"] = article_id_from_guid(story.ref), f"guid {story.ref.strip()}"
-    else:
-        article_id = article_id_from_fields(source, story.title, story.published)
-        rules["id"] = "source+title+date"
+    # the URL, else the item's own global identifier (GUID/URN), else source + title + day
+    article_id, rules["id"] = make_id(url, story.ref, source=source, title=story.title,
+                                      date=story.published)
     lang = language or story.language
     if language:
         rules["language"] = "option"

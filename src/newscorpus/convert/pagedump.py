@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dates import to_iso8601
-from ..ids import article_id_from_fields, article_id_from_url, canonical_url
+from ..ids import article_id as make_id
+from ..ids import canonical_url
 from ..records import Article, Credit, Related
 from ..text import collapse_spaces, nfc, unify_newlines
 from .base import Converter, Input, Outcome, TextProblem, decode_text
@@ -190,10 +191,8 @@ class PageDumpConverter(Converter):
         published = st.values.get("published_at")
         if isinstance(url, str):
             url = canonical_url(url)
-            article_id = article_id_from_url(url)
-        else:
-            day = published if isinstance(published, str) else None
-            article_id = article_id_from_fields(source, st.title, day)
+        article_id, _ = make_id(url if isinstance(url, str) else None, source=source, title=st.title,
+                                date=published if isinstance(published, str) else None)
         language = self.options.language or profile.language
         if language:
             rule = "option" if self.options.language else f"profile:{profile.name}:language"

@@ -44,7 +44,8 @@ import yaml
 
 from ..dates import to_iso8601
 from ..errors import ConfigError
-from ..ids import article_id_from_fields, article_id_from_url, canonical_url
+from ..ids import article_id as make_id
+from ..ids import canonical_url
 from ..records import Article, Image
 from ..report import Rejection, Skip
 from .base import Converter, ConvertOptions, Input, Outcome, json_problem
@@ -361,8 +362,7 @@ def record_article(record: Mapping[str, Any], mapping: FieldMapping, origin: dic
         host = urlsplit(url).hostname if url else None
         source = host.removeprefix("www.") if host else "unknown"
         rules["source"] = "url host" if host else "none"
-    article_id = article_id_from_url(url) if url else article_id_from_fields(
-        source, title, v.get("published_at"))
+    article_id, _ = make_id(url, source=source, title=title, date=v.get("published_at"))
     ref = v.get("ref")
     rules["id"] = ("url" if url else "source+title+date") + (f" (ref {ref})" if ref else "")
     rules.pop("ref", None)
