@@ -126,3 +126,16 @@ def test_install_hints_name_real_packages(monkeypatch: pytest.MonkeyPatch) -> No
     finally:
         registry._registered.pop("plugfmt")
         registry._load.cache_clear()
+
+
+def test_detection_follows_declared_priority(tmp_path: Path) -> None:
+    from newscorpus.convert import registry
+
+    order = [name for name, _ in registry.detection_order()]
+    assert order.index("warc") < order.index("feed") < order.index("html") < order.index("json")
+    assert order[-1] == "pagedump"
+    feed = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": []}'
+    assert registry.detect(tmp_path / "f.json", feed) == "feed"
+    assert registry.detect(tmp_path / "rows.json", b'[{"title": "x"}]') == "json"
+    assert registry.detect(tmp_path / "crawl.html", b"WARC/1.0\r\nWARC-Type: warcinfo\r\n") == "warc"
+    assert registry.detect(tmp_path / "page.html", b"<!doctype html><html>") == "html"

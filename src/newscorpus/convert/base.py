@@ -69,6 +69,9 @@ class Converter(ABC):
 
     name: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]] = ()
+    priority: ClassVar[int] = 50
+    """Detection order (lower first): converters that recognize content (magic bytes, an XML
+    root) come before those that go by extension, so the first match is the most specific."""
     Options: ClassVar[type | None] = None
     """The format's own options dataclass (frozen, every field with a default), or None."""
 

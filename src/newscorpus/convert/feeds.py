@@ -462,6 +462,7 @@ class FeedConverter(Converter):
 
     name = NAME
     extensions = (".rss", ".atom", ".rdf", ".xml", ".json")
+    priority = 30
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:

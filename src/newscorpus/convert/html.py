@@ -183,6 +183,7 @@ class HtmlConverter(Converter):
 
     name = NAME
     extensions = (".html", ".htm", ".xhtml", ".shtml")
+    priority = 40
     Options = ExtractionOptions
 
     def __init__(self, options: ConvertOptions | None = None,

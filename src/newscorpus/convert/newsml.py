@@ -201,6 +201,7 @@ class NewsMLConverter(Converter):
 
     name = NAME
     extensions = (".xml", ".newsml")
+    priority = 20
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:

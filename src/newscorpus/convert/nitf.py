@@ -254,6 +254,7 @@ class NitfConverter(Converter):
 
     name = NAME
     extensions = (".xml", ".nitf")
+    priority = 20
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:

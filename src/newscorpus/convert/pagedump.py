@@ -119,6 +119,7 @@ class PageDumpConverter(Converter):
 
     name = NAME
     extensions = (".txt",)
+    priority = 90
 
     def convert(self, inp: Input) -> Iterator[Outcome]:
         decoded = decode_text(inp)

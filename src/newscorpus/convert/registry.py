@@ -81,13 +81,21 @@ def get(name: str) -> type[Converter]:
     return _load(name)
 
 
-def detect(path: Path, head: bytes) -> str | None:
-    """Name of the first converter (in name order) that recognizes ``path``, or None."""
-    for name in sorted(known()):
+def detection_order() -> list[tuple[str, type[Converter]]]:
+    """The importable converters in detection order: declared ``priority``, then name."""
+    found = []
+    for name in known():
         try:
-            cls = _load(name)
+            found.append((name, _load(name)))
         except MissingDependencyError:
             continue
+    return sorted(found, key=lambda item: (item[1].priority, item[0]))
+
+
+def detect(path: Path, head: bytes) -> str | None:
+    """Name of the first converter, in :func:`detection_order`, that recognizes ``path``
+    (whose first bytes are ``head``), or None."""
+    for name, cls in detection_order():
         if cls.sniff(path, head):
             return name
     return None

@@ -550,14 +550,11 @@ class JsonConverter(_TabularConverter):
 
     name = "json"
     extensions = (".json",)
+    priority = 60  # after the feed converter, which claims JSON Feeds
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
-        if path.suffix.lower() != ".json":
-            return False
-        from .feeds import FeedConverter
-
-        return not FeedConverter.sniff(path, head)
+        return path.suffix.lower() == ".json"  # JSON Feeds were claimed before (priority)
 
     def convert(self, inp: Input) -> Iterator[Outcome]:
         if not inp.data.strip():

@@ -383,6 +383,7 @@ class WarcConverter(Converter):
 
     name = NAME
     extensions = (".warc", ".arc")
+    priority = 10
 
     def __init__(self, options: ConvertOptions | None = None) -> None:
         super().__init__(options)
