@@ -91,7 +91,7 @@ def write_workspace(root: Path, n: int) -> dict[str, Any]:
 
 
 def step_validate(ws_root: Path, _out: Path) -> dict[str, Any]:
-    from newscorpus.release.inputs import validate_article_files
+    from newscorpus.validation import validate_article_files
     from newscorpus.workspace import Workspace
 
     ws = Workspace.open(ws_root)

@@ -255,8 +255,8 @@ def bench_release(n: int, repeat: int, keep: bool = False, workdir: Path | None 
     import pyarrow.parquet as pq
 
     from newscorpus.release.features import default_features
-    from newscorpus.release.inputs import validate_article_files
     from newscorpus.release.writer import build_release
+    from newscorpus.validation import validate_article_files
     from newscorpus.workspace import Workspace
 
     row_group_size, compression = _release_parquet_settings()

@@ -102,7 +102,7 @@ def convert(inputs: Sequence[str | Path], output: str | Path | None = None, *,
     report = convert_paths(paths, output, quarantine, options, format, progress=progress, jobs=jobs,
                            resume=resume, engine=run_by)
     if ws is not None and output.parent.resolve() == ws.articles_dir.resolve():
-        from .release.inputs import remember_valid
+        from .validation import remember_valid
 
         remember_valid(ws, output, report.written)  # every record written was validated
     return ConvertResult(report, output, quarantine)
@@ -155,7 +155,7 @@ def verify_release(folder: str | Path, reload: bool = True) -> ValidationReport:
 def validate_workspace(workspace: Workspace | str | Path, use_cache: bool = True) -> ValidationReport:
     """Check a whole workspace as a release build would: articles, annotations (spans against
     the article text, stale text hashes) and labels against the label set."""
-    from .release.inputs import check_workspace
+    from .validation import check_workspace
 
     ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
     return check_workspace(ws, use_cache=use_cache)

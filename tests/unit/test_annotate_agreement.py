@@ -131,8 +131,8 @@ def test_single_annotation_is_not_gold_unless_the_policy_says_so(tmp_path: Path)
 
 
 def test_label_studio_ground_truth_supersedes_workspace_gold(tmp_path: Path) -> None:
-    from newscorpus.release.inputs import _choose_gold
     from newscorpus.report import ValidationReport
+    from newscorpus.validation import _choose_gold
 
     ws = make_workspace(tmp_path / "ws")
     art = next(iter(articles(ws).values()))

@@ -128,7 +128,7 @@ def test_release_build_verify_reproduce_info(tmp_path: Path) -> None:
 
 
 def test_convert_remembers_the_validated_output_for_the_next_build(tmp_path: Path) -> None:
-    from newscorpus.release.inputs import validate_article_files
+    from newscorpus.validation import validate_article_files
     from newscorpus.workspace import Workspace
 
     ws = make_workspace(tmp_path / "ws", 2)

@@ -242,7 +242,8 @@ def test_verify_passes_then_catches_a_flipped_byte_in_any_file(ws: Workspace) ->
 
 
 def test_bytes_do_not_depend_on_batching(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newscorpus.release import inputs, parquet
+    from newscorpus import validation as inputs
+    from newscorpus.release import parquet
 
     ws = make_workspace(tmp_path / "ws", 12, varied=True)
     monkeypatch.setattr(parquet, "ROW_GROUP_SIZE", 2)
@@ -263,7 +264,7 @@ def test_bytes_do_not_depend_on_batching(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_parallel_validation_reports_the_same_problems(ws: Workspace,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from newscorpus.release import inputs
+    from newscorpus import validation as inputs
 
     path = ws.articles_dir / "articles.jsonl"
     lines = sorted(path.read_bytes().splitlines(keepends=True),
@@ -279,7 +280,7 @@ def test_parallel_validation_reports_the_same_problems(ws: Workspace,
 
 
 def test_a_lone_model_prediction_is_never_gold(ws: Workspace) -> None:
-    from newscorpus.release.inputs import prepare_inputs
+    from newscorpus.validation import prepare_inputs
 
     lines = (ws.root / "articles" / "articles.jsonl").read_bytes().splitlines()
     records = [orjson.loads(line) for line in lines]

@@ -13,9 +13,10 @@ from pathlib import Path
 import orjson
 import pytest
 
+from newscorpus import validation as inputs
 from newscorpus.checksums import file_sha256
 from newscorpus.errors import InvalidRecordsError
-from newscorpus.release import inputs, writer
+from newscorpus.release import writer
 
 from .test_release import make_workspace
 

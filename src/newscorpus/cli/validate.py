@@ -37,7 +37,7 @@ def validate_cmd(files: tuple[Path, ...], workspace: Path, kind: str | None, no_
         for f in files:
             report.merge(validate_jsonl(f, kind))
     else:
-        from ..release.inputs import check_workspace
+        from ..validation import check_workspace
         from ..workspace import Workspace
 
         report = check_workspace(Workspace.open(workspace), use_cache=not no_cache)

@@ -36,9 +36,9 @@ from ..errors import (
     WorkspaceError,
 )
 from ..schema import DEFAULT_STORE
+from ..validation import BatchChecker, ReleaseInputs, iter_article_batches, prepare_inputs
 from ..workspace import Workspace
 from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
-from .inputs import BatchChecker, ReleaseInputs, iter_article_batches, prepare_inputs
 from .parquet import SHARD_ROWS, Background, ConfigWriter, sha256_file
 from .splits import SplitAssigner, load_groups, previous_assignments
 from .stats import LIGHT_SCHEMA, light_rows, release_stats

@@ -1,4 +1,6 @@
-"""Load and check what goes into a release: articles, annotations, gold selection.
+"""Validation of a workspace: what ``newscorpus validate`` checks and a release build takes
+in (articles, annotations, gold selection). It lives beside :mod:`newscorpus.schema`, which
+checks single records; this module checks them together.
 
 Article files are validated record by record against their schema (the verdict is cached
 by file content hash, schema hash and tool version, so an unchanged file is not validated
@@ -21,14 +23,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from .. import __version__
-from ..atomic import write_text
-from ..checksums import file_sha256
-from ..errors import InvalidRecordsError, ReleaseError
-from ..records import read_jsonl
-from ..report import Problem, ValidationReport
-from ..schema import DEFAULT_STORE, SchemaStore, validate_jsonl
-from ..workspace import Workspace
+from . import __version__
+from .atomic import write_text
+from .checksums import file_sha256
+from .errors import InvalidRecordsError, ReleaseError
+from .records import read_jsonl
+from .report import Problem, ValidationReport
+from .schema import DEFAULT_STORE, SchemaStore, validate_jsonl
+from .workspace import Workspace
 
 _STR = pa.string()
 READ_SCHEMA = pa.schema([
@@ -254,7 +256,7 @@ def _choose_gold(annotations: list[dict[str, Any]], report: ValidationReport
         chosen = [r for r in records if r["ground_truth"]] or (people if len(people) == 1 else [])
         if len(chosen) > 1 and any(r.get("origin") != "adjudication" for r in chosen):
             # Label Studio ground truth over workspace gold: the rule adjudicate uses.
-            from ..annotate.adjudicate import choose_gold
+            from .annotate.adjudicate import choose_gold
 
             best = choose_gold([r for r in chosen if r.get("origin") != "adjudication"])
             chosen = [dict(best)] if best is not None else []
