@@ -1,4 +1,6 @@
-"""Dates to ISO 8601: a fast path over declared formats, dateparser for the rest.
+"""Dates to ISO 8601, in one place for every format: declared formats, ISO 8601 (extended
+and the basic form NITF/NewsML use), RFC 822 (strict, and the sloppy forms real feeds write),
+then dateparser for the rest (:func:`parse_date`).
 
 A value that names only a day stays a day (``2025-11-19``); a value with a time keeps its
 UTC offset, and a time without one is not given an invented offset: only its day is kept.
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 
 
 def to_iso8601(value: str, formats: Sequence[str] = (), languages: Sequence[str] = ()
@@ -29,6 +32,77 @@ def to_iso8601(value: str, formats: Sequence[str] = (), languages: Sequence[str]
         else:
             return _iso(parsed, has_time=len(value) > 10)
     return _dateparser(value, tuple(languages))
+
+
+_ISO_BASIC = re.compile(
+    r"(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2}))?(?:[.,]\d+)?"
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+_LOOSE_822 = re.compile(
+    r"^(?:[A-Za-z]{3,9}\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3})[A-Za-z]*\.?[\s-]+(\d{2,4})\s+"
+    r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s*(?:(?:GMT|UTC|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$)?")
+
+
+def iso_basic(value: str) -> str | None:
+    """ISO 8601 of ``20020225T143000-0500`` (basic or extended ISO form, as NITF and NewsML
+    write it), or None when ``value`` is not in that form. A time without a UTC offset keeps
+    only its day (no invented offset)."""
+    m = _ISO_BASIC.fullmatch(value.strip())
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, tz = m.groups()
+    try:
+        if hour is None or tz is None:
+            return datetime(int(year), int(month), int(day)).date().isoformat()
+        offset = "+00:00" if tz == "Z" else f"{tz[:3]}:{tz[3:].lstrip(':') or '00'}"
+        return datetime.fromisoformat(f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}{offset}"
+                                      ).isoformat()
+    except ValueError:
+        return None
+
+
+def loose_rfc822(value: str) -> str:
+    """``value`` rewritten as strict RFC 822 when it is a sloppy one (no space after the comma,
+    one-digit hours/minutes/seconds, ``GMT+9`` or ``-03:30`` offsets, long month names)."""
+    m = _LOOSE_822.match(value)
+    if not m:
+        return value
+    day, month, year, hh, mm, ss, sign, oh, om = m.groups()
+    zone = f"{sign}{int(oh):02d}{om or '00'}" if sign else value[m.end(6) if ss else m.end(5):].strip()
+    return f"{int(day):02d} {month.title()} {year} {int(hh):02d}:{int(mm):02d}:{int(ss or 0):02d} {zone}"
+
+
+def rfc822(value: str) -> str | None:
+    """ISO 8601 (offset kept) of an RFC 822 date, strict or sloppy; None when it is not one
+    or names no UTC offset."""
+    value = value.strip()
+    if value[:4].isdigit():
+        return None
+    for candidate in dict.fromkeys((value, loose_rfc822(value))):
+        try:
+            dt = parsedate_to_datetime(candidate)
+        except (TypeError, ValueError, IndexError):
+            continue
+        if dt is not None and dt.tzinfo is not None:
+            return dt.isoformat()
+    return None
+
+
+def parse_date(value: str, formats: Sequence[str] = (), languages: Sequence[str] = ()) -> str | None:
+    """ISO 8601 of a date as any source writes it: the declared ``formats``, RFC 822 (RSS,
+    e-mail, HTTP; sloppy forms too), ISO 8601 basic or extended, then dateparser (in
+    ``languages``). None when it cannot be read."""
+    value = value.strip()
+    if not value:
+        return None
+    if not formats:
+        iso = rfc822(value) or (iso_basic(value) if value[4:5] != "-" else None)  # basic ISO form
+        if iso is not None:
+            return iso
+    try:
+        return to_iso8601(value, formats, languages)
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 def _iso(parsed: datetime, has_time: bool) -> str:

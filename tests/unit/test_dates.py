@@ -1,34 +1,27 @@
-"""Choosing the publication date among a page's declarations."""
+"""One date parser for every format (newscorpus.dates.parse_date)."""
 
 from __future__ import annotations
 
-from newscorpus.dates import choose_published, url_day
+import pytest
+
+from newscorpus.dates import parse_date
 
 
-def test_url_day() -> None:
-    assert url_day("https://www.nj.com/entertainment/2019/11/19/story.html") == "2019-11-19"
-    assert url_day("https://x.example/news/2018-10-09-lawan-moves") == "2018-10-09"
-    assert url_day("https://x.example/2019/11/story.html") is None  # a month is no day
-    assert url_day("https://x.example/a/201911181077343476-royal") is None
-    assert url_day("https://x.example/id/2019/13/40/") is None
-    assert url_day(None) is None
+@pytest.mark.parametrize(("raw", "iso"), [
+    ("Mon, 18 Nov 2019 10:00:00 GMT", "2019-11-18T10:00:00+00:00"),
+    ("Thu,28 Jul 2022 4:35:5 GMT+9", "2022-07-28T04:35:05+09:00"),
+    ("20020225T143000-0500", "2002-02-25T14:30:00-05:00"),
+    ("20020225", "2002-02-25"),
+    ("2019-10-12T07:20:50.52Z", "2019-10-12T07:20:50.520000+00:00"),
+    ("2025-11-19", "2025-11-19"),
+    ("2025-11-19T10:00:00", "2025-11-19"),  # no offset: only the day, none invented
+    ("19 November 2025", "2025-11-19"),
+    ("not a date", None),
+    ("", None),
+])
+def test_parse_date(raw: str, iso: str | None) -> None:
+    assert parse_date(raw) == iso
 
 
-def test_precedence_and_offsets_kept() -> None:
-    cands = [("2019-11-19", "jsonld"), ("2019-11-18T22:00:00+00:00", "opengraph"),
-             ("2019-11-19T13:03:00-05:00", "meta")]
-    assert choose_published(cands) == ("2019-11-19T13:03:00-05:00", "jsonld, time and offset from meta")
-    assert choose_published([("2019-11-19T13:03:00+01:00", "jsonld"), ("2019-11-01", "meta")]) \
-        == ("2019-11-19T13:03:00+01:00", "jsonld")
-    assert choose_published([("", "dateline")]) is None
-
-
-def test_a_declaration_far_from_the_urls_day_loses() -> None:
-    url = "https://x.example/2019/11/18/story/"
-    cands = [("2021-03-02T10:00:00+00:00", "jsonld"), ("2019-11-18T09:00:00-05:00", "opengraph")]
-    assert choose_published(cands, url) == (
-        "2019-11-18T09:00:00-05:00", "opengraph (near the URL's day; jsonld is not)")
-    assert choose_published([("2021-03-02", "jsonld")], url) == (
-        "2019-11-18", "url (the declared 2021-03-02 (jsonld) is far from it)")
-    # a time zone a day away from the URL's local day is no disagreement
-    assert choose_published([("2019-11-19T02:00:00+00:00", "jsonld")], url)[1] == "jsonld"
+def test_declared_formats_first() -> None:
+    assert parse_date("19.11.2025", ("%d.%m.%Y",)) == "2025-11-19"

@@ -20,12 +20,11 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ..dates import to_iso8601
+from ..dates import parse_date
 from ..ids import article_id as make_id
 from ..records import Article, Credit, Image
 from ..report import Skip
@@ -85,40 +84,12 @@ class Feed:
 # ---------------------------------------------------------------------------- dates
 
 
-_LOOSE_822 = re.compile(
-    r"^(?:[A-Za-z]{3,9}\.?,?\s*)?(\d{1,2})[\s-]+([A-Za-z]{3})[A-Za-z]*\.?[\s-]+(\d{2,4})\s+"
-    r"(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s*(?:(?:GMT|UTC|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$)?")
-
-
-def _loose_rfc822(value: str) -> str:
-    """``value`` rewritten as strict RFC 822 when it is a sloppy one (no space after the comma,
-    one-digit hours/minutes/seconds, ``GMT+9`` or ``-03:30`` offsets, long month names)."""
-    m = _LOOSE_822.match(value)
-    if not m:
-        return value
-    day, month, year, hh, mm, ss, sign, oh, om = m.groups()
-    zone = f"{sign}{int(oh):02d}{om or '00'}" if sign else value[m.end(6) if ss else m.end(5):].strip()
-    return f"{int(day):02d} {month.title()} {year} {int(hh):02d}:{int(mm):02d}:{int(ss or 0):02d} {zone}"
-
-
 def feed_date(raw: object, parsed: object = None) -> str | None:
     """ISO 8601 (with the source's UTC offset) of a feed date: RFC 822 (RSS), W3C-DTF/ISO
     (Atom, Dublin Core, JSON Feed), then any format dateparser reads; as a last resort the
     UTC time feedparser parsed (``*_parsed``)."""
     if isinstance(raw, str) and raw.strip():
-        value = raw.strip()
-        if not value[:4].isdigit():
-            dt = None
-            for candidate in dict.fromkeys((value, _loose_rfc822(value))):
-                try:
-                    dt = parsedate_to_datetime(candidate)
-                except (TypeError, ValueError, IndexError):
-                    continue
-                if dt is not None and dt.tzinfo is not None:
-                    break
-            if dt is not None and dt.tzinfo is not None:
-                return dt.isoformat()
-        iso = to_iso8601(value)
+        iso = parse_date(raw)
         if iso is not None:
             return iso
     if parsed is not None:

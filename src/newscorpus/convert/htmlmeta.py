@@ -10,7 +10,7 @@ tags, then the page itself (``<title>``, ``<h1>``, ``<html lang>``, ``<link rel=
 Authors are always a list, one name per item: strings such as ``"By Ana Lima and Jonas
 Berg"`` are split, and URLs, e-mail addresses, handles, newsroom labels ("Staff", "Web
 Desk") and the publisher's own name are dropped; a wire agency named as author becomes a
-``wire`` credit instead. Dates go through :func:`newscorpus.dates.to_iso8601` and keep their
+``wire`` credit instead. Dates go through :func:`newscorpus.dates.parse_date` and keep their
 UTC offset.
 """
 
@@ -20,11 +20,10 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ..dates import to_iso8601
+from ..dates import parse_date as parse_iso_date
 from ..records import Credit, Image
 from ..text import normalize
 from .bylines import parse_byline, wire_agency
@@ -225,17 +224,7 @@ def parse_date(value: Any, language: str | None = None) -> str | None:
     text = clean(value)
     if not text or len(text) > 64:
         return None
-    iso: str | None = None
-    if text[:3].isalpha() and "," in text[:5]:
-        try:  # RFC 2822, e.g. 'Mon, 18 Nov 2019 10:00:00 GMT'
-            iso = parsedate_to_datetime(text).isoformat()
-        except (TypeError, ValueError, IndexError):
-            iso = None
-    if iso is None:
-        try:
-            iso = to_iso8601(text, (), [language.split("-")[0]] if language else ())
-        except (ValueError, OverflowError, TypeError):
-            return None
+    iso = parse_iso_date(text, (), [language.split("-")[0]] if language else ())
     if iso and not _TIMESTAMP.match(iso):
         return None
     return iso

@@ -13,16 +13,14 @@ the distributor or the copyright holder.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
-from ..dates import to_iso8601
+from ..dates import parse_date
 from ..ids import article_id as make_id
 from ..records import Article, Credit, Image
 from .base import Converter, Input, Outcome
@@ -33,10 +31,6 @@ from .xmlsafe import XmlProblem, local_name, parse, sniff_root
 
 NAME = "nitf"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_NORM = re.compile(
-    r"(\d{4})-?(\d{2})-?(\d{2})(?:T(\d{2}):?(\d{2})(?::?(\d{2}))?(?:[.,]\d+)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?)?"
-)
 
 BODY_KINDS = {
     "p": "paragraph", "pre": "paragraph", "dd": "paragraph", "dt": "paragraph",
@@ -83,24 +77,9 @@ _FIELD = {"published": "published_at", "modified": "modified_at", "body": "text"
 
 
 def norm_date(value: str | None) -> str | None:
-    """ISO 8601 of an NITF/NewsML date: ``20020225T143000-0500`` (basic format) or extended
-    ISO, else any format :func:`newscorpus.dates.to_iso8601` reads. A time without a UTC
-    offset keeps only its day (no invented offset)."""
-    if not value or not value.strip():
-        return None
-    v = value.strip()
-    m = _NORM.fullmatch(v)
-    if m is None:
-        return to_iso8601(v)
-    year, month, day, hour, minute, second, tz = m.groups()
-    try:
-        if hour is None or tz is None:
-            return datetime(int(year), int(month), int(day)).date().isoformat()
-        offset = "+00:00" if tz == "Z" else f"{tz[:3]}:{tz[3:].lstrip(':') or '00'}"
-        iso = f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}{offset}"
-        return datetime.fromisoformat(iso).isoformat()
-    except ValueError:
-        return None
+    """ISO 8601 of an NITF/NewsML date (:func:`newscorpus.dates.parse_date`: the basic form
+    ``20020225T143000-0500`` included; a time without a UTC offset keeps only its day)."""
+    return parse_date(value) if value and value.strip() else None
 
 
 def _first(root: etree._Element, path: str) -> etree._Element | None:

@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 import orjson
 import yaml
 
-from ..dates import to_iso8601
+from ..dates import parse_date
 from ..errors import ConfigError
 from ..ids import article_id as make_id
 from ..ids import canonical_url
@@ -129,7 +129,7 @@ def _t_date(value: Any, spec: FieldSpec) -> str | None:
     if not text or not text.strip():
         return None
     if spec.formats:
-        return to_iso8601(text, spec.formats)
+        return parse_date(text, spec.formats)
     return norm_date(text)
 
 
