@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from ..evaluate import prf
 from ..report import Report
 
 Span3 = tuple[int, int, str]
@@ -91,7 +92,9 @@ def match_overlapping(a: Sequence[Span3], b: Sequence[Span3]) -> list[tuple[int,
 
 
 def f1(matched: int, n_a: int, n_b: int) -> float | None:
-    return 2 * matched / (n_a + n_b) if n_a + n_b else None
+    """F1 of ``matched`` pairs between ``n_a`` and ``n_b`` items (:func:`newscorpus.evaluate.prf`
+    with either side as the reference); None when both sides are empty."""
+    return prf(matched, n_a, n_b)[2] if n_a + n_b else None
 
 
 def spans_of(record: Mapping[str, Any]) -> list[Span3]:

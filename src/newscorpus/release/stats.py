@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..annotate.agreement import f1 as pair_f1
 from ..records import QUOTE_KINDS
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
@@ -157,8 +158,8 @@ def agreement(annotations: Iterable[dict[str, Any]]) -> dict[str, Any]:
                                                                      key=repr)]
 
     def f1(acc: list[int]) -> float | None:
-        both, na, nb = acc
-        return round(2 * both / (na + nb), 4) if na + nb else None
+        value = pair_f1(*acc)
+        return round(value, 4) if value is not None else None
 
     return {
         "articles": len(shared),
