@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -23,10 +24,16 @@ ARTICLE_SCHEMA_VERSION = "1.1.0"
 ANNOTATION_SCHEMA_VERSION = "1.0.0"
 
 
+@cache
+def _packaged_schema(kind: str, version: str) -> dict[str, Any]:
+    return json.loads((files("newscorpus") / "schema" / kind / f"{version}.json").read_text("utf-8"))  # type: ignore[no-any-return]
+
+
 def _schema_enum(kind: str, version: str, *path: str) -> tuple[str, ...]:
     """The ``enum`` at ``path`` (property names, ``items`` for arrays) of a packaged schema:
-    label lists have one home, the schema, and the code reads them from there (in order)."""
-    node = json.loads((files("newscorpus") / "schema" / kind / f"{version}.json").read_text("utf-8"))
+    label lists have one home, the schema, and the code reads them from there (in order).
+    Each schema file is read once."""
+    node = _packaged_schema(kind, version)
     for part in path:
         node = node["items"] if part == "items" else node["properties"][part]
     return tuple(node["enum"])

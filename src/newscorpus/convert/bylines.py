@@ -76,15 +76,14 @@ def wire_agency(name: str) -> str | None:
 
 def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
     """People and agencies in one byline string (see the module's rules)."""
-    out = Byline()
+    people = Byline()
     if not raw:
-        return out
+        return people
     text = normalize(raw)
     m = _EMAIL_NAME.match(text)
     if m:
         text = m.group("name")
     text = _BY_PREFIX.sub("", _EMAIL_IN_PARENS.sub("", text).strip())
-    people = Byline()
     for part in _AUTHOR_SPLIT.split(text):
         pieces = [p.strip() for p in part.split(",") if p.strip()]
         if (len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces)
@@ -105,8 +104,7 @@ def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
                 continue  # "Ana Lima, Washington": a place or role after the name
             elif (name := person_name(piece, publisher)) is not None:
                 people.add(Byline([name]))
-    out.add(people)
-    return out
+    return people
 
 
 _AGENCY_SUFFIXES = sorted(WIRE_AGENCIES, key=len, reverse=True)
