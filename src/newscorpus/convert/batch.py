@@ -31,6 +31,7 @@ from ..report import ConvertReport, Rejection, Skip
 from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
+from .completion import Held, join_feed_pages, joinable
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
 
 Progress = Callable[[str], None]
@@ -242,6 +243,9 @@ def convert_paths(
 def _collect(tasks: list[_Task], results: Iterator[list[Any]],
              articles: dict[str, dict[str, Any]], signatures: dict[str, Any],
              report: ConvertReport, progress: Progress | None) -> None:
+    """Place every outcome (record, rejection, skip); then make each feed item and the page
+    of its story one article (:func:`~newscorpus.convert.completion.join_feed_pages`)."""
+    held: list[Held] = []
     for task, outcomes in zip(tasks, results, strict=True):
         if progress:
             progress(task.name)
@@ -252,10 +256,15 @@ def _collect(tasks: list[_Task], results: Iterator[list[Any]],
                 report.skips.append(outcome)
             else:
                 record, sig = outcome
-                if record["id"] in articles:
+                if record["id"] in articles and joinable(articles[record["id"]], record):
+                    held.append((task.name, record, sig))  # a feed item and its page: joined below
+                elif record["id"] in articles:
                     first = articles[record["id"]]["origin"]["path"]
                     report.skips.append(Skip(task.name, f"duplicate of {first} (same id {record['id']})"))
                 else:
                     articles[record["id"]] = record
                     signatures[record["id"]] = sig
                     report.converted += 1
+    skips, delta = join_feed_pages(articles, held, signatures)
+    report.skips.extend(skips)
+    report.converted += delta
