@@ -117,3 +117,26 @@ def test_join_is_the_same_whatever_the_input_order(tmp_path: Path) -> None:
     b = newscorpus.convert([src / "feed.xml", src / "market.html", src / "pier.html"], tmp_path / "b.jsonl")
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
     assert a.report.converted == b.report.converted == 3
+
+
+def test_resume_keeps_the_joined_article_and_counts_add_up(tmp_path: Path) -> None:
+    src = _folder(tmp_path)
+    out = tmp_path / "out.jsonl"
+    first = newscorpus.convert([src], out)
+    before = out.read_bytes()
+    (src / "feed.xml").write_text(FEED.replace("Fewer crossings", "Fewer winter crossings"),
+                                  encoding="utf-8")  # the feed changes, the pages do not
+    again = newscorpus.convert([src], out, resume=True)
+    records = [r for _, r in read_jsonl(out)]
+    assert len(records) == 3
+    r = again.report
+    assert r.converted + len(r.rejections) + len(r.skips) == \
+        first.report.converted + len(first.report.rejections) + len(first.report.skips) == 5
+    assert [x for x in records if x["title"] == "Pier reopens after storm repairs"] == \
+        [x for _, x in read_jsonl_bytes(before) if x["title"] == "Pier reopens after storm repairs"]
+
+
+def read_jsonl_bytes(data: bytes) -> list[tuple[int, dict[str, object]]]:
+    import json
+
+    return [(n, json.loads(line)) for n, line in enumerate(data.splitlines(), 1)]

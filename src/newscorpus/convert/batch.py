@@ -223,7 +223,7 @@ def convert_paths(
         tasks.append(_Task(path, name, fmt, options, steps))
     run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
     _collect(tasks, run_by.map(_run_file, tasks, staging_dir(output)), articles, signatures, report,
-             progress)
+             progress, kept=frozenset(articles))
     output.parent.mkdir(parents=True, exist_ok=True)
     ordered = [articles[k] for k in sorted(articles)]
     report.written = write_jsonl(output, ordered)
@@ -242,7 +242,8 @@ def convert_paths(
 
 def _collect(tasks: list[_Task], results: Iterator[list[Any]],
              articles: dict[str, dict[str, Any]], signatures: dict[str, Any],
-             report: ConvertReport, progress: Progress | None) -> None:
+             report: ConvertReport, progress: Progress | None,
+             kept: frozenset[str] = frozenset()) -> None:
     """Place every outcome (record, rejection, skip); then make each feed item and the page
     of its story one article (:func:`~newscorpus.convert.completion.join_feed_pages`)."""
     held: list[Held] = []
@@ -265,6 +266,6 @@ def _collect(tasks: list[_Task], results: Iterator[list[Any]],
                     articles[record["id"]] = record
                     signatures[record["id"]] = sig
                     report.converted += 1
-    skips, delta = join_feed_pages(articles, held, signatures)
+    skips, delta = join_feed_pages(articles, held, signatures, kept)
     report.skips.extend(skips)
     report.converted += delta

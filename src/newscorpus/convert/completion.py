@@ -209,7 +209,8 @@ def _where(record: dict[str, Any]) -> str:
 
 
 def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
-                    signatures: dict[str, Any]) -> tuple[list[Skip], int]:
+                    signatures: dict[str, Any], kept: frozenset[str] = frozenset()
+                    ) -> tuple[list[Skip], int]:
     """Make each feed item and the page of its story, converted in one run, one article.
 
     A feed item and a page are the same story when the item's link and the page's URL
@@ -220,7 +221,9 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
     becomes a skip naming the item, so ``inputs = converted + rejected + skipped`` still
     holds. ``articles`` (id → record, each counted as converted) is updated in place, with
     ``signatures``; ``held`` are records whose id collided with a record of the other kind.
-    Records in ``held`` that join nothing are skipped as duplicates, as before.
+    Records in ``held`` that join nothing are skipped as duplicates, as before. Records
+    whose ids are in ``kept`` (kept unchanged from a previous run, already counted as
+    skips) are not joined again.
 
     Returns the skips and the change to the converted count. The result does not depend on
     the order of the inputs."""
@@ -230,9 +233,9 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
 
     if not held and not any(_kind(r) == "feed" for r in articles.values()):
         return [], 0  # no feed item in this run: nothing to join
-    counted = {id(r) for r in articles.values()}
+    counted = {id(r) for k, r in articles.items() if k not in kept}
     pool = [(name, r, sig) for name, r, sig in held] + [
-        (_where(r), r, signatures.get(r["id"])) for r in articles.values() if _kind(r)]
+        (_where(r), r, signatures.get(r["id"])) for r in articles.values() if _kind(r) and id(r) in counted]
     pages: dict[str, list[Held]] = {}
     for entry in pool:
         if _kind(entry[1]) == "page" and entry[1].get("url"):
