@@ -140,3 +140,19 @@ def read_jsonl_bytes(data: bytes) -> list[tuple[int, dict[str, object]]]:
     import json
 
     return [(n, json.loads(line)) for n, line in enumerate(data.splitlines(), 1)]
+
+
+def test_feedburner_item_joins_the_page_of_its_original_link(tmp_path: Path) -> None:
+    src = _folder(tmp_path)
+    feed = FEED.replace('<rss version="2.0">',
+                        '<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">')
+    feed = feed.replace(
+        "<link>http://harbour.example/2026/11/pier-reopens?utm_source=rss&amp;utm_medium=feed</link>",
+        "<link>http://feedproxy.example/~r/harbour/~3/Xk2pQ/</link>"
+        "<feedburner:origLink>https://harbour.example/2026/11/pier-reopens</feedburner:origLink>")
+    (src / "feed.xml").write_text(feed, encoding="utf-8")
+    newscorpus.convert([src], tmp_path / "out.jsonl")
+    records = [r for _, r in read_jsonl(tmp_path / "out.jsonl")]
+    pier = [r for r in records if r["title"] == "Pier reopens after storm repairs"]
+    assert len(pier) == 1 and pier[0]["url"] == "https://harbour.example/2026/11/pier-reopens"
+    assert all(p in pier[0]["text"] for p in PARAS["pier"])
