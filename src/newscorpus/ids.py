@@ -48,6 +48,20 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
+def url_match_key(url: str) -> str:
+    """A looser key than :func:`canonical_url`, for recognising one story reached by two
+    routes (a feed's link and the page's own canonical link): scheme, a leading ``www.``
+    and a trailing slash are ignored as well. Used to join, never as an id.
+
+    >>> url_match_key("http://www.example.com/a/b/?utm_source=rss")
+    'example.com/a/b'
+    """
+    parts = urlsplit(canonical_url(url))
+    host = parts.netloc.removeprefix("www.")
+    path = parts.path.rstrip("/") or "/"
+    return host + path + (f"?{parts.query}" if parts.query else "")
+
+
 def _digest(key: str) -> str:
     return ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 

@@ -31,6 +31,7 @@ from ..report import ConvertReport, Rejection, Skip
 from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
+from .completion import Held, join_feed_pages, joinable
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
 
 Progress = Callable[[str], None]
@@ -222,7 +223,7 @@ def convert_paths(
         tasks.append(_Task(path, name, fmt, options, steps))
     run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
     _collect(tasks, run_by.map(_run_file, tasks, staging_dir(output)), articles, signatures, report,
-             progress)
+             progress, kept=frozenset(articles))
     output.parent.mkdir(parents=True, exist_ok=True)
     ordered = [articles[k] for k in sorted(articles)]
     report.written = write_jsonl(output, ordered)
@@ -241,7 +242,11 @@ def convert_paths(
 
 def _collect(tasks: list[_Task], results: Iterator[list[Any]],
              articles: dict[str, dict[str, Any]], signatures: dict[str, Any],
-             report: ConvertReport, progress: Progress | None) -> None:
+             report: ConvertReport, progress: Progress | None,
+             kept: frozenset[str] = frozenset()) -> None:
+    """Place every outcome (record, rejection, skip); then make each feed item and the page
+    of its story one article (:func:`~newscorpus.convert.completion.join_feed_pages`)."""
+    held: list[Held] = []
     for task, outcomes in zip(tasks, results, strict=True):
         if progress:
             progress(task.name)
@@ -252,10 +257,15 @@ def _collect(tasks: list[_Task], results: Iterator[list[Any]],
                 report.skips.append(outcome)
             else:
                 record, sig = outcome
-                if record["id"] in articles:
+                if record["id"] in articles and joinable(articles[record["id"]], record):
+                    held.append((task.name, record, sig))  # a feed item and its page: joined below
+                elif record["id"] in articles:
                     first = articles[record["id"]]["origin"]["path"]
                     report.skips.append(Skip(task.name, f"duplicate of {first} (same id {record['id']})"))
                 else:
                     articles[record["id"]] = record
                     signatures[record["id"]] = sig
                     report.converted += 1
+    skips, delta = join_feed_pages(articles, held, signatures, kept)
+    report.skips.extend(skips)
+    report.converted += delta

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from ..errors import MissingDependencyError
 from ..ids import canonical_url
 from ..records import Article, Block
-from ..report import Rejection, Report
+from ..report import Rejection, Report, Skip
 from .base import ConvertOptions
 
 Page = bytes | tuple[bytes, str | None]
@@ -178,3 +178,106 @@ def complete_summaries(articles: Iterable[Article], pages: PageSource,
             where += f":{article.origin['line']}"
         report.completed += 1
         yield merge_page(article, result, f"summary {where}")
+
+
+FEED_FORMATS = frozenset({"feed"})
+"""``origin.format`` of records that are feed items."""
+PAGE_FORMATS = frozenset({"html", "warc"})
+"""``origin.format`` of records that are story pages (saved HTML, or a WARC response)."""
+Held = tuple[str, dict[str, Any], Any]
+"""A record not yet placed: ``(input name, record, duplicate-detection signature)``."""
+
+
+def _kind(record: dict[str, Any]) -> str | None:
+    fmt = (record.get("origin") or {}).get("format")
+    return "feed" if fmt in FEED_FORMATS else "page" if fmt in PAGE_FORMATS else None
+
+
+def joinable(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether ``a`` and ``b`` are a feed item and a story page (in either order), which
+    :func:`join_feed_pages` may make one article."""
+    return {_kind(a), _kind(b)} == {"feed", "page"}
+
+
+def _where(record: dict[str, Any]) -> str:
+    origin = record.get("origin") or {}
+    where = str(origin.get("path", "?"))
+    for key in ("line", "offset"):
+        if origin.get(key) is not None:
+            return f"{where}:{origin[key]}" if key == "line" else f"{where}@{origin[key]}"
+    return where
+
+
+def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
+                    signatures: dict[str, Any], kept: frozenset[str] = frozenset()
+                    ) -> tuple[list[Skip], int]:
+    """Make each feed item and the page of its story, converted in one run, one article.
+
+    A feed item and a page are the same story when the item's link and the page's URL
+    have the same :func:`~newscorpus.ids.url_match_key` (the ids may differ: a feed links
+    ``http://…?utm_source=rss``, the page says ``https://www.…/``). A summary item is
+    completed by its page (:func:`merge_page`: the page's full body, the feed's clean title,
+    the item's id and URL); a full-content item keeps its own text. Either way the page
+    becomes a skip naming the item, so ``inputs = converted + rejected + skipped`` still
+    holds. ``articles`` (id → record, each counted as converted) is updated in place, with
+    ``signatures``; ``held`` are records whose id collided with a record of the other kind.
+    Records in ``held`` that join nothing are skipped as duplicates, as before. Records
+    whose ids are in ``kept`` (kept unchanged from a previous run, already counted as
+    skips) are not joined again.
+
+    Returns the skips and the change to the converted count. The result does not depend on
+    the order of the inputs."""
+    from ..dedup import signature
+    from ..ids import url_match_key
+    from ..schema import DEFAULT_STORE
+
+    if not held and not any(_kind(r) == "feed" for r in articles.values()):
+        return [], 0  # no feed item in this run: nothing to join
+    counted = {id(r) for k, r in articles.items() if k not in kept}
+    pool = [(name, r, sig) for name, r, sig in held] + [
+        (_where(r), r, signatures.get(r["id"])) for r in articles.values() if _kind(r) and id(r) in counted]
+    pages: dict[str, list[Held]] = {}
+    for entry in pool:
+        if _kind(entry[1]) == "page" and entry[1].get("url"):
+            pages.setdefault(url_match_key(entry[1]["url"]), []).append(entry)
+    feeds = sorted((e for e in pool if _kind(e[1]) == "feed" and e[1].get("url")),
+                   key=lambda e: (e[1]["id"], _where(e[1])))
+    skips: list[Skip] = []
+    delta = 0
+    used: set[int] = set()
+    for _name, item, _ in feeds:
+        if id(item) in used:
+            continue
+        candidates = sorted((e for e in pages.get(url_match_key(item["url"]), []) if id(e[1]) not in used),
+                            key=lambda e: (_where(e[1]), e[1]["id"]))
+        if not candidates:
+            continue
+        page_name, page, _ = candidates[0]
+        record, sig = item, signatures.get(item["id"]) if id(item) in counted else None
+        if item.get("content_kind") == "summary":
+            merged = merge_page(Article.from_dict(item), Article.from_dict(page),
+                                f"summary {_where(item)}").to_dict()
+            if DEFAULT_STORE.problems(merged, "article"):
+                continue  # never trade two valid records for an invalid one
+            record, sig = merged, signature(merged["text"])
+        elif sig is None:
+            sig = next((s for _n, r, s in held if r is item), None)
+        used.update((id(item), id(page)))
+        for other in (item, page):  # both leave their places; the joined record takes the item's
+            key = other["id"]
+            if id(other) in counted and articles.get(key) is other:
+                del articles[key]
+                signatures.pop(key, None)
+                delta -= 1
+        articles[record["id"]] = record
+        signatures[record["id"]] = sig
+        delta += 1
+        how = "completes" if record is not item else "is the page of"
+        skips.append(Skip(page_name if id(page) not in counted else _where(page),
+                          f"{how} feed item {_where(item)} (same story URL {item['url']}); one article "
+                          f"{record['id']}"))
+    for name, record, _ in held:
+        if id(record) not in used:
+            first = articles[record["id"]]["origin"]["path"] if record["id"] in articles else "?"
+            skips.append(Skip(name, f"duplicate of {first} (same id {record['id']})"))
+    return skips, delta

@@ -141,7 +141,9 @@ def _xml_item(entry: Mapping[str, Any], index: int, line: int | None,
     link = entry.get("link")
     if isinstance(link, str) and link.strip() and base and not _is_url(link):
         link = urljoin(base, link.strip())  # relative, and no xml:base: the feed's own link
-    for value, rule in ((link, "link"), (entry.get("id"), "guid")):
+    # FeedBurner's origLink is the story's own URL; its <link> is a redirect through feedproxy
+    for value, rule in ((entry.get("feedburner_origlink"), "feedburner:origLink"), (link, "link"),
+                        (entry.get("id"), "guid")):
         if isinstance(value, str) and _is_url(value):
             item.link, item.rules["url"] = value.strip(), rule
             break
