@@ -156,3 +156,21 @@ def test_feedburner_item_joins_the_page_of_its_original_link(tmp_path: Path) -> 
     pier = [r for r in records if r["title"] == "Pier reopens after storm repairs"]
     assert len(pier) == 1 and pier[0]["url"] == "https://harbour.example/2026/11/pier-reopens"
     assert all(p in pier[0]["text"] for p in PARAS["pier"])
+
+
+def test_feed_guid_identifies_items_without_a_link(tmp_path: Path) -> None:
+    """Two items with the same title on the same day and no link stay two articles when
+    their guids differ; a guid marked isPermaLink="false" is not stored as the URL."""
+    feed = """<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Gazette</title>
+<item><title>Tide tables</title><guid isPermaLink="false">https://harbour.example/?p=101</guid>
+<description>High water at 06:12 and 18:40 on the north quay.</description>
+<pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate></item>
+<item><title>Tide tables</title><guid isPermaLink="false">urn:harbour:tides:102</guid>
+<description>High water at 07:01 and 19:25 on the south quay.</description>
+<pubDate>Mon, 02 Nov 2026 10:00:00 +0000</pubDate></item>
+</channel></rss>"""
+    (tmp_path / "tides.xml").write_text(feed, encoding="utf-8")
+    result = newscorpus.convert([tmp_path / "tides.xml"], tmp_path / "out.jsonl")
+    records = [r for _, r in read_jsonl(tmp_path / "out.jsonl")]
+    assert result.report.converted == 2 and len({r["id"] for r in records}) == 2
+    assert all(r.get("url") is None for r in records)

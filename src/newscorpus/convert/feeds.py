@@ -53,6 +53,7 @@ class FeedItem:
     offset: int | None = None
     title: str | None = None
     link: str | None = None
+    guid: str | None = None
     authors: list[str] = field(default_factory=list)
     contributors: list[str] = field(default_factory=list)
     published: str | None = None
@@ -142,8 +143,12 @@ def _xml_item(entry: Mapping[str, Any], index: int, line: int | None,
     if isinstance(link, str) and link.strip() and base and not _is_url(link):
         link = urljoin(base, link.strip())  # relative, and no xml:base: the feed's own link
     # FeedBurner's origLink is the story's own URL; its <link> is a redirect through feedproxy
+    guid = entry.get("id")
+    item.guid = guid.strip() if isinstance(guid, str) and guid.strip() else None
+    # a guid that says isPermaLink="false" identifies the item but is not where the story is
+    permalink = item.guid if entry.get("guidislink") is not False else None
     for value, rule in ((entry.get("feedburner_origlink"), "feedburner:origLink"), (link, "link"),
-                        (entry.get("id"), "guid")):
+                        (permalink, "guid")):
         if isinstance(value, str) and _is_url(value):
             item.link, item.rules["url"] = value.strip(), rule
             break
@@ -327,6 +332,8 @@ def _json_item(obj: Mapping[str, Any], index: int, line: int | None, inherit: li
                feed_language: str | None) -> FeedItem:
     item = FeedItem(index, line)
     item.title = single_line_text(obj.get("title"))
+    if isinstance(obj.get("id"), str | int) and str(obj["id"]).strip():
+        item.guid = str(obj["id"]).strip()  # JSON Feed: "unique for that item for that feed"
     for key in ("url", "external_url", "id"):
         if _is_url(obj.get(key)):
             item.link, item.rules["url"] = obj[key].strip(), key
@@ -517,7 +524,7 @@ class FeedConverter(Converter):
         source, source_rule = self._source(feed, item)
         rules["source"] = source_rule
         url = item.link  # stored exactly as the feed gave it; the canonical form is for the id
-        article_id, _ = make_id(url, source=source, title=item.title, date=item.published)
+        article_id, _ = make_id(url, item.guid, source=source, title=item.title, date=item.published)
         language = self.options.language or item.language
         if language:
             rules["language"] = "option" if self.options.language else "item"
