@@ -25,7 +25,10 @@ from .options import echo_json, json_option, workspace_option
                                 "name (default, gum-wikinews, newsmtsc).")
 @click.option("--language", help="BCP 47 language tag for every record (default: from the profile).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=20 * 1024 * 1024, show_default=True,
-              help="Reject input files larger than this.")
+              help="Reject inputs read whole (pages, feeds, ...) larger than this; in archives "
+                   "(WARC/ARC) it limits one record, and what any payload may decode to.")
+@click.option("--max-ratio", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Reject a compressed payload that decodes to more than this many times its size.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (the output is identical with any number).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -46,6 +49,7 @@ from .options import echo_json, json_option, workspace_option
 def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
                 quarantine_path: Path | None, fmt: str | None,
                 profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
+                max_ratio: int,
                 jobs: int, engine: str, scheduler: str | None, workers: int | None,
                 settings: tuple[str, ...], fresh: bool, strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
@@ -74,7 +78,7 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
     ws = Workspace.open(workspace) if needs_ws else None
     if ws is None and output is None:
         output = workspace / "articles" / "articles.jsonl"
-    options = ConvertOptions(max_bytes=max_bytes, profile=profile, language=language,
+    options = ConvertOptions(max_bytes=max_bytes, max_ratio=max_ratio, profile=profile, language=language,
                              mapping=Path(mapping) if mapping else None)
     paths = list(inputs) or ([ws.path("raw")] if ws else [])
     run = partial(convert, paths, output, workspace=ws, options=options, format=fmt,
