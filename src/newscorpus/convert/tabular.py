@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import orjson
@@ -48,7 +48,7 @@ from ..ids import article_id as make_id
 from ..ids import canonical_url
 from ..records import Article, Image
 from ..report import Rejection, Skip
-from .base import Converter, ConvertOptions, Input, Outcome, json_problem
+from .base import Converter, ConvertOptions, Input, Outcome, TextProblem, json_problem
 from .blocks import Part, drop_repeated, html_blocks, text_paragraphs
 from .bylines import parse_authors, parse_byline
 from .fields import language_tag, single_line_text, unique_strings
@@ -435,12 +435,27 @@ class JsonlConverter(_TabularConverter):
 
     name = "jsonl"
     extensions = (".jsonl", ".ndjson")
+    streams = True  # read line by line: max_bytes limits one line
 
     def convert(self, inp: Input) -> Iterator[Outcome]:
-        if not inp.data.strip():
+        if inp.is_blank():
             yield self.reject(inp, "empty file (no lines)")
             return
-        for number, raw in enumerate(inp.data.split(b"\n"), 1):
+        with inp.open() as fh:
+            yield from self._lines(inp, fh)
+
+    def _lines(self, inp: Input, fh: BinaryIO) -> Iterator[Outcome]:
+        limit = self.options.max_bytes
+        number = 0
+        while raw := fh.readline(limit + 1):
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                size = len(raw)
+                while (more := fh.readline(1 << 20)) and not more.endswith(b"\n"):
+                    size += len(more)  # the rest of the line is read past, never kept
+                yield self.reject(inp, f"line of {size} bytes is over the {limit}-byte limit for one "
+                                       "record (raise it with --max-bytes)", line=number)
+                continue
             if not raw.strip():
                 continue
             if number == 1:
@@ -471,15 +486,21 @@ class CsvConverter(_TabularConverter):
         unquoted = re.sub(r'"[^"]*"', "", header)
         return max(_CSV_DELIMITERS, key=unquoted.count)
 
+    streams = True  # read row by row: max_bytes limits one field
+
     def convert(self, inp: Input) -> Iterator[Outcome]:
-        if not inp.data.strip():
+        if inp.is_blank():
             yield self.reject(inp, "empty file (no header)")
             return
-        text = inp.data.decode("utf-8-sig", errors="surrogateescape")
-        # one field may hold a whole article: allow fields up to the input size limit
+        head = inp.head(1 << 16).decode("utf-8-sig", errors="surrogateescape")
+        # one field may hold a whole article: allow fields up to the record size limit
         csv.field_size_limit(max(csv.field_size_limit(), self.options.max_bytes))
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True,
-                            delimiter=self._delimiter(inp, text.split("\n", 1)[0]))
+        with inp.open() as fh:
+            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            yield from self._rows(inp, csv.reader(text, strict=True,
+                                                  delimiter=self._delimiter(inp, head.split("\n", 1)[0])))
+
+    def _rows(self, inp: Input, reader: Any) -> Iterator[Outcome]:
         try:
             header = next(reader)
         except csv.Error as exc:
@@ -556,15 +577,27 @@ class JsonConverter(_TabularConverter):
     def sniff(cls, path: Path, head: bytes) -> bool:
         return path.suffix.lower() == ".json"  # JSON Feeds were claimed before (priority)
 
+    streams = True  # a top-level array over max_bytes is read element by element
+
     def convert(self, inp: Input) -> Iterator[Outcome]:
-        if not inp.data.strip():
+        if inp.is_blank():
             yield self.reject(inp, "empty file (no JSON)")
+            return
+        array = inp.head(4096).removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+        if inp.size > self.options.max_bytes:
+            if not array:  # only an array can be read a piece at a time
+                yield self.oversize_rejection(inp)
+                return
+            yield from self._stream(inp)
             return
         try:
             document = orjson.loads(inp.data.removeprefix(b"\xef\xbb\xbf"))
         except orjson.JSONDecodeError:
             problem = json_problem(inp.data)
-            yield self.reject(inp, problem.reason, line=problem.line, offset=problem.offset)
+            if array:  # a cut-short or damaged array: keep its complete items
+                yield from self._stream(inp, problem)
+            else:
+                yield self.reject(inp, problem.reason, line=problem.line, offset=problem.offset)
             return
         records = _json_records(document)
         if records is None:
@@ -575,15 +608,67 @@ class JsonConverter(_TabularConverter):
             return
         total = len(records)
         for index, record in enumerate(records, 1):
-            if not isinstance(record, dict):
-                kind = type(record).__name__
-                yield self.reject(inp, f"item {index} of {total}: a JSON {kind}, not an object")
-                continue
-            result = record_article(record, self.mapping, {"path": inp.name, "sha256": inp.sha256,
-                                                           "format": self.name},
-                                    self.name, self.options.language)
-            if isinstance(result, str):
-                yield self.reject(inp, f"item {index} of {total}: {result}")
-                continue
-            result.provenance["origin"] = {"converter": self.name, "rule": f"item {index} of {total}"}
-            yield result
+            yield self._item(inp, record, f"item {index} of {total}")
+
+    def _item(self, inp: Input, record: Any, rule: str) -> Outcome:
+        if not isinstance(record, dict):
+            return self.reject(inp, f"{rule}: a JSON {type(record).__name__}, not an object")
+        result = record_article(record, self.mapping, {"path": inp.name, "sha256": inp.sha256,
+                                                       "format": self.name},
+                                self.name, self.options.language)
+        if isinstance(result, str):
+            return self.reject(inp, f"{rule}: {result}")
+        result.provenance["origin"] = {"converter": self.name, "rule": rule}
+        return result
+
+    def _stream(self, inp: Input, problem: TextProblem | None = None) -> Iterator[Outcome]:
+        """The items of a top-level array read one at a time with ijson (``item N``: the total
+        is not known before the end); where the array is cut short or damaged, one rejection
+        with the byte offset (``problem``, when the input was read whole, else the place
+        where reading stopped) stands for the rest, after the complete items."""
+        import ijson
+
+        index = 0
+        with inp.open() as raw:
+            fh = _Counted(raw)
+            try:
+                for index, record in enumerate(ijson.items(fh, "item", use_float=True), 1):
+                    yield self._item(inp, record, f"item {index}")
+            except ijson.JSONError as exc:
+                kept = f"; the {index} complete item(s) before it were kept"
+                first = str(exc).strip().splitlines()[0]
+                at = fh.count
+                if "premature EOF" in first or "Incomplete JSON" in first:
+                    yield self.reject(inp, f"not valid JSON: the array is cut short at byte {at} "
+                                           f"(the end of the file){kept}", offset=at)
+                elif problem is not None:
+                    yield self.reject(inp, problem.reason + kept, line=problem.line, offset=problem.offset)
+                else:
+                    yield self.reject(inp, f"not valid JSON in the {_PIECE} bytes before byte {at}: "
+                                           f"{first}{kept}", offset=at)
+                return
+        if index == 0:
+            yield Skip(inp.name, "JSON document with no records")
+
+    def oversize_rejection(self, inp: Input) -> Rejection:
+        return Rejection(inp.name, f"file is {inp.size} bytes, over the {self.options.max_bytes}-byte "
+                         "limit for a JSON object (an array is read item by item; raise it with "
+                         "--max-bytes)", converter=self.name)
+
+
+_PIECE = 1 << 16
+
+
+class _Counted:
+    """A binary stream that counts the bytes read from it (ijson reads 64 KiB pieces)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson's probe for bytes or text
+            return b""
+        data: bytes = self.raw.read(min(size, _PIECE) if size > 0 else _PIECE)
+        self.count += len(data)
+        return data

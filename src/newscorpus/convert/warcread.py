@@ -77,26 +77,41 @@ def parse_http_response(block: bytes) -> tuple[int | None, dict[str, str], bytes
 
 def content_type(value: str | None) -> tuple[str | None, str | None]:
     """``(mime type, charset)`` of a ``Content-Type`` value."""
-    mime, _, params = (value or "").partition(";")
-    charset = next((p.split("=", 1)[1].strip(" \"'") for p in params.split(";")
-                    if p.strip().lower().startswith("charset=")), None)
-    return mime.strip().lower() or None, charset or None
+    if not value:
+        return None, None
+    mime, _, params = value.partition(";")
+    charset = None
+    if params:
+        for param in params.split(";"):
+            name, _, val = param.partition("=")
+            if name.strip().lower() == "charset":
+                charset = val.strip(" \"'") or None
+                break
+    return mime.strip().lower() or None, charset
 
 
-def _info(offset: int, rtype: str, get: Callable[[str], str | None], block: bytes, declared: int,
+def _info(offset: int, rtype: str, headers: dict[str, str], block: bytes, declared: int,
           oversize: bool = False) -> RecordInfo:
-    """A :class:`RecordInfo` from WARC headers (``get(name)``) and the record block."""
+    """A :class:`RecordInfo` from WARC headers (lower-case names) and the record block."""
     status: int | None = None
     http: dict[str, str] = {}
     payload = block
-    if rtype in ("response", "revisit") and "application/http" in (get("Content-Type") or ""):
+    get = headers.get
+    warc_type = get("content-type") or ""
+    if rtype in ("response", "revisit") and "application/http" in warc_type:
         status, http, payload = parse_http_response(block)
-    mime, charset = content_type(http.get("content-type") if http else get("Content-Type"))
-    return RecordInfo(offset=offset, type=rtype, uri=get("WARC-Target-URI"),
-                      record_id=get("WARC-Record-ID"), status=status, content_type=mime,
-                      charset=charset, http_headers=http, payload=payload, block=block,
-                      content_length=declared, payload_digest=get("WARC-Payload-Digest"),
-                      oversize=oversize)
+    mime, charset = content_type(http.get("content-type") if http else warc_type)
+    return RecordInfo(offset, rtype, get("warc-target-uri"), get("warc-record-id"), status, mime,
+                      charset, http, payload, block, declared, get("warc-payload-digest"), oversize)
+
+
+def _type(headers: dict[str, str]) -> str:
+    return headers.get("warc-type", "unknown").strip().lower()
+
+
+def _lower(headers: object) -> dict[str, str]:
+    """A FastWARC header map as a dict with lower-case names (one call into FastWARC)."""
+    return {k.lower(): v for k, v in headers.asdict().items()}  # type: ignore[attr-defined]
 
 
 # --- gzip members and plain headers, found in the stream -----------------------------------
@@ -215,25 +230,25 @@ def _read_from(fh: BinaryIO, start: int, gz: bool, lz4: bool, limit: int
     try:
         for rec in ArchiveIterator(fh, parse_http=False):
             pos = rec.stream_pos
-            headers = rec.headers
+            headers = _lower(rec.headers)
             if pending is not None:
                 yield pending
                 pending = None
-            if headers.get("Content-Length") is None:  # a header cut short (no length line)
+            if "content-length" not in headers:  # a header cut short (no length line)
                 problem = inflate_member(fh, pos)[1] if gz else None
                 yield ArchiveError(pos, problem or f"archive truncated or corrupt at byte {pos}: "
                                                    "record header without Content-Length")
                 return None
             length = rec.content_length
             if length > limit:
-                pending = _info(pos, str(rec.record_type), headers.get, b"", length, oversize=True)
+                pending = _info(pos, _type(headers), headers, b"", length, oversize=True)
                 continue
             block = rec.reader.read()
             if len(block) < length and gz:  # the member is cut short or corrupt
                 problem = inflate_member(fh, pos)[1]
                 yield ArchiveError(pos, problem or f"archive truncated inside the record at byte {pos}")
                 return None
-            pending = _info(pos, str(rec.record_type), headers.get, block, length)
+            pending = _info(pos, _type(headers), headers, block, length)
     except (OSError, ValueError) as exc:
         at = start
         if pending is not None:
