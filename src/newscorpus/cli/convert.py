@@ -12,7 +12,7 @@ from .options import echo_json, json_option, workspace_option
 
 
 @click.command("convert")
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))  # str: fsspec URLs stay URLs
 @workspace_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output JSONL (default: <workspace>/articles/articles.jsonl).")
@@ -46,7 +46,7 @@ from .options import echo_json, json_option, workspace_option
                    "(repeatable; wins over the workspace config's convert: section).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
-def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
+def convert_cmd(inputs: tuple[str, ...], workspace: Path, output: Path | None,
                 quarantine_path: Path | None, fmt: str | None,
                 profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
                 max_ratio: int,
@@ -80,7 +80,7 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
         output = workspace / "articles" / "articles.jsonl"
     options = ConvertOptions(max_bytes=max_bytes, max_ratio=max_ratio, profile=profile, language=language,
                              mapping=Path(mapping) if mapping else None)
-    paths = list(inputs) or ([ws.path("raw")] if ws else [])
+    paths: list[str | Path] = [*inputs] or ([ws.path("raw")] if ws else [])
     run = partial(convert, paths, output, workspace=ws, options=options, format=fmt,
                   quarantine=quarantine_path, jobs=jobs, resume=not fresh,
                   settings=parse_assignments(settings), engine=engine, scheduler=scheduler,

@@ -32,6 +32,7 @@ from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
+from .sources import is_url, url_inputs
 
 Progress = Callable[[str], None]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -42,9 +43,14 @@ RECORD_STEPS: tuple[RecordStep, ...] = (add_language,)
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
-    """``(path, recorded name)`` for each file: folders are walked (sorted), globs expanded.
-    The recorded name is relative to the folder given, or the file's own name."""
+    """``(path, recorded name)`` for each file: folders are walked (sorted), globs expanded,
+    fsspec URLs listed (:func:`~newscorpus.convert.sources.url_inputs`; remote files as
+    :class:`~newscorpus.convert.sources.RemotePath`). The recorded name is relative to the
+    folder given, or the file's own name."""
     for raw in paths:
+        if is_url(raw):  # an fsspec URL (file://, s3://, ...): see convert/sources.py
+            yield from url_inputs(str(raw))
+            continue
         p = Path(raw)
         if p.is_dir():
             # regular files and special files (FIFOs, sockets, devices: skipped when run)
