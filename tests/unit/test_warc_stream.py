@@ -170,3 +170,15 @@ class _SizedInput(Input):
     def size(self) -> int:
         return 2**30
 
+
+
+def test_an_archive_over_max_bytes_is_kept_when_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(b"".join(response(f"https://news.example/{i}", page(i)) for i in range(4)))
+    options = ConvertOptions(max_bytes=16 * 1024)
+    assert path.stat().st_size > options.max_bytes
+    out, quarantine = tmp_path / "a.jsonl", tmp_path / "q.jsonl"
+    first = convert_paths([path], out, quarantine, options, steps=())
+    again = convert_paths([path], out, quarantine, options, steps=(), resume=True)
+    assert (first.converted, again.converted, again.skipped) == (4, 0, 1)
+    assert "unchanged since the last conversion (4 record(s) kept)" in again.skips[0].reason

@@ -215,7 +215,7 @@ def convert_paths(
     previous = _previous(output) if resume else {}
     tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
-        if previous and not _special(path) and path.stat().st_size <= options.max_bytes:
+        if previous and not _special(path):  # hashed in chunks: an archive of any size
             kept = previous.get((name, file_sha256(path)))
             if kept and not any(DEFAULT_STORE.problems(r, "article") for r in kept):
                 for record in kept:
