@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
+# NEWSCORPUS_BENCH_SRC: measure another checkout's code (e.g. the code before a change)
+sys.path.insert(0, os.environ.get("NEWSCORPUS_BENCH_SRC", str(REPO / "src")))
 MiB = 1 << 20
 
 _VOCAB_SEED = 9
@@ -157,7 +158,9 @@ def _child_feed(path: str, fmt: str) -> dict[str, Any]:
     from newscorpus.records import Article
 
     converter = registry.get(fmt)(ConvertOptions(max_bytes=2**31))
-    inp = Input(Path(path), Path(path).name)
+    # NEWSCORPUS_BENCH_WHOLE=1: give the converter the bytes (code from before inputs streamed)
+    data = Path(path).read_bytes() if os.environ.get("NEWSCORPUS_BENCH_WHOLE") else None
+    inp = Input(Path(path), Path(path).name, data)  # type: ignore[arg-type]
     articles = outcomes = 0
     for outcome in converter.convert(inp):
         outcomes += 1
