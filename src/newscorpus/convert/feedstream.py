@@ -42,10 +42,10 @@ def _closing_tags(head: bytes) -> bytes:
     return b"".join(b"</" + name + b">" for name in reversed(stack))
 
 
-def _pieces(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
-    """``(offset, bytes, last)``: first the head (offset 0, the bytes before the first item),
-    then the complete items, a batch at a time, then what follows the last complete item
-    (``last`` True). A feed without items is one ``last`` piece, read whole."""
+def _pieces(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool, int]]:
+    """``(offset, bytes, last, items)``: first the head (offset 0, the bytes before the first
+    item), then the complete items, a batch at a time (``items`` of them), then what follows
+    the last complete item (``last`` True). A feed without items is one ``last`` piece."""
     buf = b""
     base = 0  # file offset of buf[0]
     head_done = False
@@ -58,10 +58,10 @@ def _pieces(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
             first = _ITEM_START.search(masked)
             if first is None:
                 if eof:
-                    yield 0, buf, True
+                    yield 0, buf, True, 0
                     return
                 continue
-            yield 0, buf[:first.start()], False
+            yield 0, buf[:first.start()], False, 0
             head_done = True
             base = first.start()
             buf, masked = buf[base:], masked[base:]
@@ -74,13 +74,13 @@ def _pieces(fh: BinaryIO) -> Iterator[tuple[int, bytes, bool]]:
             pos = end.end()
             count += 1
             if count == BATCH:
-                yield base, buf[:pos], False
+                yield base, buf[:pos], False, count
                 buf, masked, base, pos, count = buf[pos:], masked[pos:], base + pos, 0, 0
         if count:
-            yield base, buf[:pos], False
+            yield base, buf[:pos], False, count
             buf, base = buf[pos:], base + pos
         if eof:
-            yield base, buf, True
+            yield base, buf, True, 0
             return
 
 
@@ -88,9 +88,8 @@ def count_items(fh: BinaryIO) -> int:
     """How many item start tags the feed has (the scan's count, without parsing)."""
     fh.seek(0)
     total = 0
-    for _, data, last in _pieces(fh):
-        if not last:
-            total += len(_ITEM_START.findall(_mask(data)))
+    for _, data, last, items in _pieces(fh):
+        total += len(_ITEM_START.findall(_mask(data))) if last else items
     fh.seek(0)
     return total
 
@@ -103,7 +102,7 @@ def stream_feed(fh: BinaryIO) -> Iterator[Feed]:
     head = tail = b""
     done = 0
     lines = 1  # the line where the next piece starts
-    for offset, data, last in _pieces(fh):
+    for offset, data, last, _ in _pieces(fh):
         if offset == 0 and not last:
             head, tail = data, _closing_tags(data)
         else:
