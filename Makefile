@@ -67,3 +67,12 @@ bench-engine: venv         # conversion throughput: dask 2 workers vs 1, local -
 .PHONY: quality
 quality: venv
 	PYTHONPATH=src $(BIN)/python -m tests.quality.fields
+
+# Streaming inputs (issue 9): a generated >= 1 GiB gzip WARC read at FastWARC's speed in
+# bounded memory; 10,000 vs 100,000-item feed and NewsML message. Inputs go to /tmp.
+.PHONY: bench-stream-warc bench-stream-feeds
+bench-stream-warc: venv
+	flock /tmp/heavy.lock nice -n 5 $(BIN)/python bench/stream_bench.py warc
+
+bench-stream-feeds: venv
+	flock /tmp/heavy.lock nice -n 5 $(BIN)/python bench/stream_bench.py feeds

@@ -11,7 +11,7 @@ CHUNK = 1 << 22
 def file_sha256(path: Path) -> str:
     """Lower-case hex SHA-256 of the bytes of ``path``."""
     h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
+    with (Path(path) if isinstance(path, str) else path).open("rb") as fh:  # or a RemotePath
         while chunk := fh.read(CHUNK):
             h.update(chunk)
     return h.hexdigest()

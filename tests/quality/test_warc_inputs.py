@@ -84,13 +84,15 @@ def test_html_responses_become_articles(warc_dir: Path, name: str, articles: int
 
 
 @pytest.mark.parametrize(("name", "offset", "words"), [
-    ("warcio/example-trunc.warc", 2564, "truncated"),
+    # its third record's Content-Length is 2 bytes short: that record is rejected, and reading
+    # resumes at the next WARC header (the request record after it is read, as warcio does)
+    ("warcio/example-trunc.warc", 1197, "payload digest mismatch"),
     ("resiliparse/clipped.warc.gz", 0, "gzip member at byte 0 is cut short"),
 ])
 def test_truncated_archives_name_the_offset(warc_dir: Path, name: str, offset: int, words: str) -> None:
     outcomes = _outcomes(warc_dir / name)
-    last = outcomes[-1]
-    assert isinstance(last, Rejection) and last.offset == offset and words in last.reason
+    assert any(isinstance(o, Rejection) and o.offset == offset and words in o.reason
+               for o in outcomes), outcomes
 
 
 def test_non_html_records_are_skips_with_reasons(warc_dir: Path) -> None:

@@ -19,11 +19,18 @@ def _reason(data: bytes) -> str:
     return outcome.reason  # type: ignore[union-attr]
 
 
+def _last_reason(data: bytes) -> str:
+    """The reason of the last outcome: a damaged array keeps its complete items (issue 9)."""
+    outcome = list(JsonConverter().convert(Input(Path("x.json"), "x.json", data)))[-1]
+    return outcome.reason  # type: ignore[union-attr]
+
+
 def test_invalid_utf8_json_names_the_bad_byte() -> None:
     bad = ROWS.replace(b'"T20"', b'"T\xff0"')
     at = bad.index(b"\xff")
     column = at - bad.rfind(b"\n", 0, at)
-    assert _reason(bad) == f"invalid UTF-8 at byte {at} (line 22, column {column}): invalid start byte"
+    assert _last_reason(bad).startswith(f"invalid UTF-8 at byte {at} (line 22, column {column}): "
+                                        "invalid start byte")
 
 
 def test_utf16_json_says_so() -> None:
@@ -33,7 +40,8 @@ def test_utf16_json_says_so() -> None:
 
 
 def test_json_syntax_error_names_byte_line_and_column() -> None:
-    assert _reason(b"[1,\n2,,3]") == "not valid JSON at byte 6 (line 2, column 3): Expecting value"
+    assert _last_reason(b"[1,\n2,,3]").startswith("not valid JSON at byte 6 (line 2, column 3): "
+                                                  "Expecting value")
 
 
 @pytest.mark.parametrize("name", ["a.rss", "b.xml", "c.json", "d.jsonl", "e.csv", "f.html", "g.warc"])

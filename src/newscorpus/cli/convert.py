@@ -12,7 +12,7 @@ from .options import echo_json, json_option, workspace_option
 
 
 @click.command("convert")
-@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))  # str: fsspec URLs stay URLs
 @workspace_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Output JSONL (default: <workspace>/articles/articles.jsonl).")
@@ -25,7 +25,10 @@ from .options import echo_json, json_option, workspace_option
                                 "name (default, gum-wikinews, newsmtsc).")
 @click.option("--language", help="BCP 47 language tag for every record (default: from the profile).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=20 * 1024 * 1024, show_default=True,
-              help="Reject input files larger than this.")
+              help="Reject inputs read whole (pages, feeds, ...) larger than this; in archives "
+                   "(WARC/ARC) it limits one record, and what any payload may decode to.")
+@click.option("--max-ratio", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Reject a compressed payload that decodes to more than this many times its size.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (the output is identical with any number).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -43,9 +46,10 @@ from .options import echo_json, json_option, workspace_option
                    "(repeatable; wins over the workspace config's convert: section).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input is rejected.")
 @json_option
-def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
+def convert_cmd(inputs: tuple[str, ...], workspace: Path, output: Path | None,
                 quarantine_path: Path | None, fmt: str | None,
                 profile: str | None, mapping: str | None, language: str | None, max_bytes: int,
+                max_ratio: int,
                 jobs: int, engine: str, scheduler: str | None, workers: int | None,
                 settings: tuple[str, ...], fresh: bool, strict: bool, as_json: bool) -> None:
     """Convert raw inputs (files, folders, globs) into normalized article records.
@@ -74,9 +78,9 @@ def convert_cmd(inputs: tuple[Path, ...], workspace: Path, output: Path | None,
     ws = Workspace.open(workspace) if needs_ws else None
     if ws is None and output is None:
         output = workspace / "articles" / "articles.jsonl"
-    options = ConvertOptions(max_bytes=max_bytes, profile=profile, language=language,
+    options = ConvertOptions(max_bytes=max_bytes, max_ratio=max_ratio, profile=profile, language=language,
                              mapping=Path(mapping) if mapping else None)
-    paths = list(inputs) or ([ws.path("raw")] if ws else [])
+    paths: list[str | Path] = [*inputs] or ([ws.path("raw")] if ws else [])
     run = partial(convert, paths, output, workspace=ws, options=options, format=fmt,
                   quarantine=quarantine_path, jobs=jobs, resume=not fresh,
                   settings=parse_assignments(settings), engine=engine, scheduler=scheduler,

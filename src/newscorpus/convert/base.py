@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, BinaryIO, ClassVar, TypeVar, cast
 
 from ..records import Article
 from ..report import Rejection, Skip
@@ -25,6 +26,10 @@ class ConvertOptions:
     """Options shared by converters (one object rather than many keyword arguments)."""
 
     max_bytes: int = DEFAULT_MAX_BYTES
+    """The largest input a converter reads whole; for streaming converters (WARC, JSONL,
+    ...) the largest record of an input, and the most any payload may decode to."""
+    max_ratio: int = 100
+    """How many times its encoded size a compressed payload may decode to (a bomb guard)."""
     profile: str | None = None
     profile_dirs: tuple[Path, ...] = ()
     language: str | None = None
@@ -42,21 +47,85 @@ class ConvertOptions:
         return kind()
 
 
-@dataclass(frozen=True, slots=True)
 class Input:
-    """One input file: its absolute path and the path recorded in records (relative, POSIX)."""
+    """One input: its path (local, or a :class:`~newscorpus.convert.sources.RemotePath` for an
+    fsspec URL) and the path recorded in records (relative, POSIX).
 
-    path: Path
-    name: str
-    data: bytes = field(repr=False, default=b"")
-    _digest: list[str] = field(repr=False, compare=False, default_factory=list)
+    ``data`` is the whole input as bytes, read on first use when none was given; converters
+    that read their input as a stream (``Converter.streams``) use :meth:`open` instead, so
+    that memory does not grow with the input."""
+
+    __slots__ = ("path", "name", "_data", "_digest")
+
+    def __init__(self, path: Path, name: str, data: bytes | None = None) -> None:
+        self.path = path
+        self.name = name
+        self._data = data
+        self._digest: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Input({self.path!r}, {self.name!r})"
+
+    @property
+    def data(self) -> bytes:
+        """Every byte of the input (read from ``path`` on first use)."""
+        if self._data is None:
+            with self.open() as fh:
+                self._data = fh.read()
+        return self._data
+
+    def open(self) -> BinaryIO:
+        """A binary stream of the input, from its start."""
+        if self._data is not None:
+            return io.BytesIO(self._data)
+        return cast(BinaryIO, self.path.open("rb"))
+
+    def head(self, size: int = 4096) -> bytes:
+        """The first ``size`` bytes."""
+        if self._data is not None:
+            return self._data[:size]
+        with self.open() as fh:
+            return fh.read(size)
+
+    @property
+    def size(self) -> int:
+        """The input's size in bytes."""
+        return len(self._data) if self._data is not None else self.path.stat().st_size
+
+    def is_blank(self) -> bool:
+        """Whether the input holds only white space and NUL bytes (or a lone BOM), read in
+        chunks up to the first other byte."""
+        if self._data is not None and len(self._data) < CHUNK:
+            return _blank(self._data)
+        with self.open() as fh:
+            first = True
+            while chunk := fh.read(CHUNK):
+                if not _blank(chunk[3:] if first and chunk.startswith(b"\xef\xbb\xbf") else chunk):
+                    return False
+                first = False
+        return True
 
     @property
     def sha256(self) -> str:
-        """SHA-256 of ``data``, computed once per input (not once per record)."""
-        if not self._digest:
-            self._digest.append(hashlib.sha256(self.data).hexdigest())
-        return self._digest[0]
+        """SHA-256 of the input's bytes, computed once per input (not once per record); a
+        streamed input is hashed in chunks, never held whole."""
+        if self._digest is None:
+            if self._data is not None:
+                self._digest = hashlib.sha256(self._data).hexdigest()
+            else:
+                h = hashlib.sha256()
+                with self.open() as fh:
+                    while chunk := fh.read(CHUNK):
+                        h.update(chunk)
+                self._digest = h.hexdigest()
+        return self._digest
+
+
+CHUNK = 1 << 22
+
+
+def _blank(data: bytes) -> bool:
+    return not data.strip(b" \t\r\n\f\v\x00") or data.strip() == b"\xef\xbb\xbf"
 
 
 class Converter(ABC):
@@ -74,6 +143,9 @@ class Converter(ABC):
     root) come before those that go by extension, so the first match is the most specific."""
     Options: ClassVar[type | None] = None
     """The format's own options dataclass (frozen, every field with a default), or None."""
+    streams: ClassVar[bool] = False
+    """Whether ``convert`` reads its input as a stream (:meth:`Input.open`): then
+    ``max_bytes`` limits one record of the input, not the whole file."""
 
     def __init__(self, options: ConvertOptions | None = None) -> None:
         self.options = options or ConvertOptions()
@@ -113,6 +185,15 @@ class Converter(ABC):
                     f"{p.pointer or '/'} {p.message}" for p in problems[:3]), converter=self.name)
             else:
                 yield record
+
+    def oversize(self, inp: Input) -> Rejection | None:
+        """The rejection of an input over ``max_bytes`` when this converter reads its inputs
+        whole (a streaming converter limits each record instead), else None."""
+        if self.streams or (size := inp.size) <= self.options.max_bytes:
+            return None
+        return Rejection(inp.name, f"file is {size / 2**20:.1f} MiB, over the "
+                         f"{self.options.max_bytes / 2**20:.0f} MiB limit (raise it with --max-bytes)",
+                         converter=self.name)
 
     def reject(self, inp: Input, reason: str, line: int | None = None,
                offset: int | None = None) -> Rejection:

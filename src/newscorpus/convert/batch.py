@@ -33,6 +33,7 @@ from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
 from .completion import Held, join_feed_pages, joinable
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
+from .sources import is_url, url_inputs
 
 Progress = Callable[[str], None]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -43,9 +44,14 @@ RECORD_STEPS: tuple[RecordStep, ...] = (add_language,)
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
-    """``(path, recorded name)`` for each file: folders are walked (sorted), globs expanded.
-    The recorded name is relative to the folder given, or the file's own name."""
+    """``(path, recorded name)`` for each file: folders are walked (sorted), globs expanded,
+    fsspec URLs listed (:func:`~newscorpus.convert.sources.url_inputs`; remote files as
+    :class:`~newscorpus.convert.sources.RemotePath`). The recorded name is relative to the
+    folder given, or the file's own name."""
     for raw in paths:
+        if is_url(raw):  # an fsspec URL (file://, s3://, ...): see convert/sources.py
+            yield from url_inputs(str(raw))
+            continue
         p = Path(raw)
         if p.is_dir():
             # regular files and special files (FIFOs, sockets, devices: skipped when run)
@@ -103,14 +109,18 @@ def _converter_for(task: _Task, head: bytes) -> Converter | None:
 Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature
 
 
-def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
+def _run(task: _Task, inp: Input) -> list[Converted | Rejection | Skip]:
     """Convert one input: article records (validated dicts, with their duplicate-detection
-    signature, computed here so that workers share the work), rejections and skips."""
+    signature, computed here so that workers share the work), rejections and skips. The
+    input is read by its converter (whole, or as a stream), never here."""
     name = task.name
-    converter = _converter_for(task, data[:4096])
+    converter = _converter_for(task, inp.head(4096))
     if converter is None and _DOC_FILE.match(task.path.name):
         return [Skip(name, "documentation or licence file, not an article input")]
-    if not data.strip(b" \t\r\n\f\v\x00") or data.strip() == b"\xef\xbb\xbf":
+    oversize = converter.oversize(inp) if converter else None
+    if oversize is not None:
+        return [oversize]
+    if inp.is_blank():
         return [Rejection(name, "empty file (no content, or only white space)",
                           converter=converter.name if converter else None)]
     if converter is None:
@@ -119,7 +129,7 @@ def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
                           f"(known formats: {known})")]
     out: list[Converted | Rejection | Skip] = []
     try:
-        for outcome in converter.records(Input(task.path, name, data), task.steps):
+        for outcome in converter.records(inp, task.steps):
             out.append(outcome if isinstance(outcome, Rejection | Skip) else
                        (outcome, signature(outcome["text"])))
     except NewscorpusError:
@@ -153,11 +163,7 @@ def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
     special = _special(task.path)
     if special:  # never opened: reading a FIFO would block
         return [Skip(task.name, f"special file ({special}), not a regular file: not read")]
-    size = task.path.stat().st_size
-    if size > task.options.max_bytes:
-        return [Rejection(task.name, f"file is {size / 2**20:.1f} MiB, over the "
-                          f"{task.options.max_bytes / 2**20:.0f} MiB limit (raise it with --max-bytes)")]
-    return _run(task, task.path.read_bytes())
+    return _run(task, Input(task.path, task.name))
 
 
 def _previous(output: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
@@ -210,7 +216,7 @@ def convert_paths(
     previous = _previous(output) if resume else {}
     tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
-        if previous and not _special(path) and path.stat().st_size <= options.max_bytes:
+        if previous and not _special(path):  # hashed in chunks: an archive of any size
             kept = previous.get((name, file_sha256(path)))
             if kept and not any(DEFAULT_STORE.problems(r, "article") for r in kept):
                 for record in kept:

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 from ..dates import parse_date
@@ -80,6 +80,7 @@ class Feed:
     problem_line: int | None = None
     truncated_at: int | None = None  # the document ends before the root's closing tag
     items: list[FeedItem] = field(default_factory=list)
+    total: int | None = None  # items in the whole feed, when these are a batch of them
 
 
 # ---------------------------------------------------------------------------- dates
@@ -462,13 +463,21 @@ class FeedConverter(Converter):
             return root.namespace is None or "atom" in root.namespace.lower()
         return root.local == "rss" or root.namespace is None
 
+    streams = True  # an XML feed over stream_bytes is read a batch of items at a time
+    stream_bytes: ClassVar[int] = 4 << 20
+    """XML feeds larger than this are read in batches (:mod:`newscorpus.convert.feedstream`);
+    ``max_bytes`` then limits nothing but the items' own content."""
+
     def convert(self, inp: Input) -> Iterator[Outcome]:
-        if len(inp.data) > self.options.max_bytes:
-            yield self.reject(inp, f"feed of {len(inp.data)} bytes is over the "
-                                   f"{self.options.max_bytes}-byte limit")
-            return
-        if not inp.data.strip():
+        if inp.is_blank():
             yield self.reject(inp, "empty file (no feed)")
+            return
+        if inp.size > self.stream_bytes and not _looks_like_json(inp.head(64)):
+            yield from self._stream(inp)
+            return
+        if inp.size > self.options.max_bytes:
+            yield self.reject(inp, f"feed of {inp.size} bytes is over the "
+                                   f"{self.options.max_bytes}-byte limit")
             return
         feed = read_feed(inp.data)
         cut = (f"feed truncated at byte {feed.truncated_at}: the document ends before the root's "
@@ -488,6 +497,27 @@ class FeedConverter(Converter):
             return
         for item in feed.items:
             yield self._outcome(inp, feed, item)
+
+    def _stream(self, inp: Input) -> Iterator[Outcome]:
+        from .feedstream import stream_feed
+
+        started = 0
+        last: Feed | None = None
+        with inp.open() as fh:
+            for feed in stream_feed(fh):
+                for item in feed.items:
+                    yield self._outcome(inp, feed, item)
+                started += len(feed.items)
+                last = feed
+        if last is not None and last.truncated_at is not None and started:
+            yield self.reject(inp, f"feed truncated at byte {last.truncated_at}: the document ends "
+                                   f"before the root's closing tag ({started} item(s) started before)",
+                              offset=last.truncated_at)
+        elif not started and last is not None and (last.problem or last.truncated_at is not None):
+            yield self.reject(inp, f"ill-formed feed, nothing could be read: {last.problem or 'truncated'}",
+                              line=last.problem_line, offset=last.truncated_at)
+        elif not started:
+            yield Skip(inp.name, "feed has no items")
 
     def _outcome(self, inp: Input, feed: Feed, item: FeedItem) -> Outcome:
         where = f"item {item.index}"
@@ -533,7 +563,7 @@ class FeedConverter(Converter):
         if feed.problem:
             rules["text"] = f"{rules.get('text', 'item')} (salvaged from an ill-formed feed)"
         rule_prefix = f"{feed.version}:"
-        rules["origin"] = f"item {item.index} of {len(feed.items)}"  # the item's place in the feed
+        rules["origin"] = f"item {item.index} of {feed.total or len(feed.items)}"  # its place in the feed
         provenance = {k: {"converter": NAME, "rule": rule_prefix + v}
                       for k, v in sorted(rules.items()) if k != "url" or url}
         origin: dict[str, Any] = {"path": inp.name, "sha256": inp.sha256, "format": NAME}

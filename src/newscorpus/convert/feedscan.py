@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from .base import line_numbers
 
+_BLANK = bytes(b if b == 0x0A else 0x20 for b in range(256))  # every byte but newline -> space
+
 
 def _mask(data: bytes) -> bytes:
     """``data`` with comments and CDATA sections blanked (same length, newlines kept)."""
     def blank(m: re.Match[bytes]) -> bytes:
-        return re.sub(rb"[^\n]", b" ", m.group(0))
+        return m.group(0).translate(_BLANK)
 
     return re.sub(rb"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)", blank, data, flags=re.DOTALL)
 

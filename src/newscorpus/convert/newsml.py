@@ -213,22 +213,24 @@ class NewsMLConverter(Converter):
             return False
         return root.local in ROOTS or root.local in FRAGMENTS
 
+    streams = True  # a news message is read item by item; max_bytes limits a lone item
+
     def convert(self, inp: Input) -> Iterator[Outcome]:
+        head = sniff_root(inp.head(4096))
+        if head is not None and head.local == "newsMessage":
+            yield from self._message(inp)
+            return
+        if inp.size > self.options.max_bytes:
+            yield self.reject(inp, f"XML document of {inp.size} bytes is over the "
+                                   f"{self.options.max_bytes}-byte limit")
+            return
         root = parse(inp.data, self.options.max_bytes)
         if isinstance(root, XmlProblem):
             yield self.reject(inp, root.reason, line=root.line)
-            head = sniff_root(inp.data[:4096])
-            if head is not None and head.local == "newsMessage" and len(inp.data) <= self.options.max_bytes:
-                yield from self._salvage(inp)
             return
         kind = local_name(root) or ""
         if kind == "newsMessage":
-            items = [el for el in root.xpath(f"{_q('itemSet')}/*") if local_name(el)]
-            if not items:
-                yield Skip(inp.name, "news message with no items")
-            for index, item in enumerate(items, 1):
-                yield self._item(inp, item, f"item {index} (line {item.sourceline})",
-                                 item.sourceline)
+            yield from self._message(inp)
         elif kind in ITEMS:
             yield self._item(inp, root, kind, None)
         elif kind in FRAGMENTS:
@@ -236,10 +238,39 @@ class NewsMLConverter(Converter):
         else:
             yield self.reject(inp, f"root element <{kind}> is not a NewsML-G2 item or message")
 
-    def _salvage(self, inp: Input) -> Iterator[Outcome]:
-        """The items of a damaged news message (the message itself is rejected): a recovering
-        parse keeps the complete items, and each item start tag without its end tag, or lost
-        by the parse, is a rejection naming its byte offset."""
+    def _message(self, inp: Input) -> Iterator[Outcome]:
+        """The items of a news message, each given out as soon as its end tag is parsed
+        (lxml ``iterparse``, the safe parser's settings) and then cleared from the tree, so
+        that time is linear and memory holds one item whatever the message's size. Where the
+        message is not well-formed, it is rejected and, when it is small enough to read
+        whole, the items after the damage are salvaged (:meth:`_salvage`)."""
+        index = 0
+        with inp.open() as fh:
+            items = etree.iterparse(fh, events=("end",), resolve_entities=False, no_network=True,
+                                    huge_tree=False, load_dtd=False, remove_pis=True)
+            try:
+                for _, el in items:
+                    parent = el.getparent()
+                    if parent is None or local_name(parent) != "itemSet" or not local_name(el):
+                        continue
+                    index += 1
+                    yield self._item(inp, el, f"item {index} (line {el.sourceline})", el.sourceline)
+                    el.clear(keep_tail=True)
+                    while el.getprevious() is not None:  # items already given out
+                        del parent[0]
+            except etree.XMLSyntaxError as exc:
+                line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+                yield self.reject(inp, f"not well-formed XML: {exc.msg}", line=line)
+                if inp.size <= self.options.max_bytes:
+                    yield from self._salvage(inp, done=index)
+                return
+        if index == 0:
+            yield Skip(inp.name, "news message with no items")
+
+    def _salvage(self, inp: Input, done: int = 0) -> Iterator[Outcome]:
+        """The items of a damaged news message after the first ``done`` (the message itself
+        is rejected): a recovering parse keeps the complete items, and each item start tag
+        without its end tag, or lost by the parse, is a rejection naming its byte offset."""
         starts = [m.start() for m in _ITEM_START.finditer(inp.data)]
         complete = len(_ITEM_END.findall(inp.data))
         try:
@@ -248,7 +279,7 @@ class NewsMLConverter(Converter):
             root = None
         items = [] if root is None else [el for el in root.xpath(f"{_q('itemSet')}/*") if local_name(el)]
         lines = line_numbers(inp.data, starts)
-        for index in range(1, max(len(starts), len(items)) + 1):
+        for index in range(done + 1, max(len(starts), len(items)) + 1):
             at = starts[index - 1] if index <= len(starts) else None
             line = lines[index - 1] if at is not None else None
             if index <= min(complete, len(items)):

@@ -26,7 +26,7 @@ BUILTIN: dict[str, str] = {
     "newsml": "newscorpus.convert.newsml:NewsMLConverter",
     "jsonl": "newscorpus.convert.tabular:JsonlConverter",
     "csv": "newscorpus.convert.tabular:CsvConverter",
-    "json": "newscorpus.convert.tabular:JsonConverter",
+    "json": "newscorpus.convert.wirejson:JsonConverter",
 }
 
 _registered: dict[str, str] = {}

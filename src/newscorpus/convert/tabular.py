@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import orjson
@@ -435,12 +435,27 @@ class JsonlConverter(_TabularConverter):
 
     name = "jsonl"
     extensions = (".jsonl", ".ndjson")
+    streams = True  # read line by line: max_bytes limits one line
 
     def convert(self, inp: Input) -> Iterator[Outcome]:
-        if not inp.data.strip():
+        if inp.is_blank():
             yield self.reject(inp, "empty file (no lines)")
             return
-        for number, raw in enumerate(inp.data.split(b"\n"), 1):
+        with inp.open() as fh:
+            yield from self._lines(inp, fh)
+
+    def _lines(self, inp: Input, fh: BinaryIO) -> Iterator[Outcome]:
+        limit = self.options.max_bytes
+        number = 0
+        while raw := fh.readline(limit + 1):
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                size = len(raw)
+                while (more := fh.readline(1 << 20)) and not more.endswith(b"\n"):
+                    size += len(more)  # the rest of the line is read past, never kept
+                yield self.reject(inp, f"line of {size} bytes is over the {limit}-byte limit for one "
+                                       "record (raise it with --max-bytes)", line=number)
+                continue
             if not raw.strip():
                 continue
             if number == 1:
@@ -471,15 +486,21 @@ class CsvConverter(_TabularConverter):
         unquoted = re.sub(r'"[^"]*"', "", header)
         return max(_CSV_DELIMITERS, key=unquoted.count)
 
+    streams = True  # read row by row: max_bytes limits one field
+
     def convert(self, inp: Input) -> Iterator[Outcome]:
-        if not inp.data.strip():
+        if inp.is_blank():
             yield self.reject(inp, "empty file (no header)")
             return
-        text = inp.data.decode("utf-8-sig", errors="surrogateescape")
-        # one field may hold a whole article: allow fields up to the input size limit
+        head = inp.head(1 << 16).decode("utf-8-sig", errors="surrogateescape")
+        # one field may hold a whole article: allow fields up to the record size limit
         csv.field_size_limit(max(csv.field_size_limit(), self.options.max_bytes))
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True,
-                            delimiter=self._delimiter(inp, text.split("\n", 1)[0]))
+        with inp.open() as fh:
+            text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            yield from self._rows(inp, csv.reader(text, strict=True,
+                                                  delimiter=self._delimiter(inp, head.split("\n", 1)[0])))
+
+    def _rows(self, inp: Input, reader: Any) -> Iterator[Outcome]:
         try:
             header = next(reader)
         except csv.Error as exc:
@@ -521,69 +542,10 @@ def _has_surrogates(value: str) -> bool:
     return _UNDECODABLE.search(value) is not None
 
 
-# Keys under which wire-service and export JSON documents list their records.
-_LIST_KEYS = ("items", "articles", "stories", "data", "results", "records", "docs", "documents", "hits")
+def __getattr__(name: str) -> Any:
+    """``JsonConverter`` moved to :mod:`newscorpus.convert.wirejson`; this import path stays."""
+    if name == "JsonConverter":
+        from .wirejson import JsonConverter
 
-
-def _json_records(document: Any) -> list[Any] | None:
-    """The records of a wire JSON document: a top-level array, an object holding one under a
-    usual key (``items``, ``articles``, ``data``…, or one level down as in ``data.items``), or
-    a single article object. None when the document is neither an object nor an array."""
-    if isinstance(document, list):
-        return document
-    if not isinstance(document, dict):
-        return None
-    for key in _LIST_KEYS:
-        value = document.get(key)
-        if isinstance(value, list):
-            return value
-        if isinstance(value, dict):
-            inner = next((value[k] for k in _LIST_KEYS if isinstance(value.get(k), list)), None)
-            if inner is not None:
-                return inner
-    return [document]
-
-
-class JsonConverter(_TabularConverter):
-    """Wire-service and export JSON (``.json``): an array of records, or an object listing them
-    under a usual key, or one record. JSON Feeds belong to the ``feed`` converter."""
-
-    name = "json"
-    extensions = (".json",)
-    priority = 60  # after the feed converter, which claims JSON Feeds
-
-    @classmethod
-    def sniff(cls, path: Path, head: bytes) -> bool:
-        return path.suffix.lower() == ".json"  # JSON Feeds were claimed before (priority)
-
-    def convert(self, inp: Input) -> Iterator[Outcome]:
-        if not inp.data.strip():
-            yield self.reject(inp, "empty file (no JSON)")
-            return
-        try:
-            document = orjson.loads(inp.data.removeprefix(b"\xef\xbb\xbf"))
-        except orjson.JSONDecodeError:
-            problem = json_problem(inp.data)
-            yield self.reject(inp, problem.reason, line=problem.line, offset=problem.offset)
-            return
-        records = _json_records(document)
-        if records is None:
-            yield self.reject(inp, f"a JSON {type(document).__name__}, not an object or an array of objects")
-            return
-        if not records:
-            yield Skip(inp.name, "JSON document with no records")
-            return
-        total = len(records)
-        for index, record in enumerate(records, 1):
-            if not isinstance(record, dict):
-                kind = type(record).__name__
-                yield self.reject(inp, f"item {index} of {total}: a JSON {kind}, not an object")
-                continue
-            result = record_article(record, self.mapping, {"path": inp.name, "sha256": inp.sha256,
-                                                           "format": self.name},
-                                    self.name, self.options.language)
-            if isinstance(result, str):
-                yield self.reject(inp, f"item {index} of {total}: {result}")
-                continue
-            result.provenance["origin"] = {"converter": self.name, "rule": f"item {index} of {total}"}
-            yield result
+        return JsonConverter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
