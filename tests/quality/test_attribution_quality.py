@@ -43,9 +43,12 @@ def test_gum_floors(shared_data: Path) -> None:
 
 
 @pytest.mark.shared_data
-def test_dev_set_floors(shared_data: Path) -> None:
-    texts, gold = dev_gold(shared_data)
-    check(evaluate(gold, predictions(texts)).as_dict(), BASELINE["dev_set"]["floors"])
+@pytest.mark.parametrize(
+    ("part", "gate"), [("session2", "dev_set"), ("tune", "dev_tune"), ("heldout", "dev_heldout")]
+)
+def test_dev_set_floors(shared_data: Path, part: str, gate: str) -> None:
+    texts, gold = dev_gold(shared_data, part)
+    check(evaluate(gold, predictions(texts)).as_dict(), BASELINE[gate]["floors"])
 
 
 @pytest.mark.shared_data
