@@ -21,9 +21,11 @@ PRELABEL = Prelabeler(LabelSet(("PERSON",), ()))
 
 
 def predictions(texts: dict[str, str]) -> list[dict[str, Any]]:
+    """Prediction records, each article with its language as a converted article has it
+    (GUM ids are English, the numeric Wikinews ids French)."""
     out = []
     for aid, text in texts.items():
-        record = PRELABEL({"id": aid, "text": text})
+        record = PRELABEL({"id": aid, "text": text, "language": "en" if aid.startswith("GUM") else "fr"})
         out.append(record.to_dict() if record else {"article_id": aid, "entities": [], "quotes": []})
     return out
 

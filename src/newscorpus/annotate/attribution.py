@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..records import Span
@@ -68,6 +68,8 @@ def _last_cut(text: str) -> int:
 
 _TOKEN = re.compile(r"\w+")
 _CITATION = re.compile(r"^\s*[—–-]\s+\S")
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\b")
+_INFINITIVE = re.compile(r"\b(?:to|will|would|must|should|could|can|may|might|not|do|does|did)\s+$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -141,16 +143,27 @@ class Patterns:
         pron = rf"(?:{'|'.join(sorted(pron_forms, key=len, reverse=True)) or '(?!x)x'})\b"
         nouns = rf"(?i:{c.nouns})\b"
         of_name = rf"(?:{sep}of(?:{sep}the)?{sep}{cap}(?:{sep}{cap})*|{sep}{cap}(?:{sep}{cap})*)"
-        np = rf"(?:(?:{c.determiners}){sep}(?:[\w'’-]+{sep}){{0,4}}?{nouns}{of_name}?)"
+        filler = r"(?!(?:which|who|whom|whose|that|on|in|at|by|for|with|from|to|and|or|but)\b)[\w'’-]+"
+        np = rf"(?:(?:{c.determiners}){sep}(?:{filler}{sep}){{0,4}}?{nouns}{of_name}?)"
         lower = r"[a-zà-öø-ÿ][\w'’-]*"
-        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{lower}{sep}){{0,3}}{lower})"
-        speaker = rf"(?:{np}|{pron}|{self.name}|{nouns}|{generic_np})"
-        role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
-        appos = r"(?:\s*,[^,.!?\"“”«»\n]{1,90},)"
-        adv = (
-            r"(?:(?:also|later|then|further|recently|previously|once|had|has|have|was|were|is|"
-            r"repeatedly|again|publicly|reportedly|earlier|had\s+also|has\s+also)\s+)"
+        # "a neighbour mistakenly thought": the adverb is not in the speaker ("a weekly review" is)
+        not_adverb = (
+            r"(?!(?!(?:weekly|monthly|daily|yearly|quarterly|family|elderly|assembly)\b)[a-zà-ÿ]{3,}ly\b)"
         )
+        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{not_adverb}{lower}{sep}){{0,3}}{not_adverb}{lower})"
+        # a plural or role noun phrase without determiner: Italian secularist associations
+        bare_np = rf"(?:{cap}{sep})?(?:{filler}{sep}){{0,2}}{nouns}"
+        speaker = rf"(?:{np}|{pron}|{bare_np}|{self.name}|{nouns}|{generic_np})"
+        role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
+        appos = r"(?:\s*,(?P<appos>[^,.!?\"“”«»\n]{1,90}),)"
+        adv = (
+            r"(?:(?:(?:also|later|then|further|recently|previously|once|had|has|have|was|were|is|"
+            r"repeatedly|again|publicly|reportedly|earlier|had\s+also|has\s+also|[a-z]{3,}ly)\s+){1,2})"
+        )
+        # "X, the minister, said" or "The head of Y, X, said" (the apposition came first)
+        appos_or_comma = rf"(?:{appos}|,)"
+        # "X tweeted to Y and said": a first verb phrase coordinated with the cue
+        coordinated = r"(?:[a-z][\w'’-]*(?:\s+[\w'’-]+){0,4}?\s+and\s+)"
         verb = rf"(?:{c.speech})"
         rep = rf"(?:{c.reported})"
         comp = rf"(?:{c.complementizers})(?:(?<=['’])|\b)"
@@ -171,18 +184,33 @@ class Patterns:
         self.pre = [
             re.compile(rf"(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}){appos}?[\s,:]*$"),
             re.compile(
-                rf"(?<![\w'’-])(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
+                rf"(?<![\w'’-])(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
             ),
             re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s*(?:{comp})?\s*[:،,]?\s*$"),
         ]
         self.cue_near = re.compile(rf"\b(?:{verb})\b[^.!?\n]{{0,40}}$|:\s*$")
         clause = r"(?P<content>[^\s,].{8,})$"
+        # words that do not open a reported clause: a preposition (said to, called for), an
+        # auxiliary (the case the court ruled was ...), "as" (described as)
+        not_content = (
+            "to|by|for|in|on|at|of|with|from|about|so|nothing|yes|no|as|was|is|were|are|has|have|"
+            "had|will|would|can|could|should|did|does|upon|off|up|out|back"
+        )
+        # "They claimed A and claim B": a second cue coordinated inside a reported clause
+        self.and_cue = re.compile(rf"[\s,]+and\s+(?:also\s+)?(?P<cue>{rep})\b\s+(?:{comp}\s*)?(?=\S)")
         self.gap_words = re.compile(rf"^[\s,]*(?:(?:{c.listener}|[\w'’-]+)[\s,]+){{0,4}}?(?:{comp})\s*$")
         self.comp_start = re.compile(rf"[\s,]*(?:(?:[\w'’-]+[\s,]+){{0,4}}?{comp}\s*|\s*)")
+        # what may follow a sentence-final cue: an adverbial (on Monday, in a statement), not an
+        # object ("denied these allegations") nor a clause ("was told to leave")
+        final_tail = (
+            r"(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|"
+            r"recently|again|also|when|while|from|[A-Z]\w+)\b[^.!?,:]{0,40})?\s*[.!?]?$"
+        )
         self.reported = [
             re.compile(
-                rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?"
-                rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,3}}?{comp}\s*|\s+{comp}\s*|\s+)(?!(?:to|by|for|in|on|at|of|with|from|about|so|nothing|yes|no)\b){clause}"
+                rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?{coordinated}??"
+                rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,3}}?{comp}\s*|\s+{comp}\s*|\s+)"
+                rf"(?!(?:{not_content})\b){clause}"
             ),
             re.compile(
                 rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?){appos}?\s*,\s*{clause}",
@@ -192,7 +220,7 @@ class Patterns:
             ),
             re.compile(
                 rf"^(?P<content>[^\s,].{{8,}}?),\s+(?:(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{rep})|"
-                rf"(?P<cue2>{rep})\s+(?:{role})?(?P<spk2>{speaker}))\b[^.!?,]{{0,40}}[.!?]?$"
+                rf"(?P<cue2>{rep})\s+(?:{role})?(?P<spk2>{speaker}))\b{final_tail}"
             ),
             re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s+(?:{comp})\s*(?P<content>\S.{{4,}})$"),
         ]
@@ -252,6 +280,18 @@ class AttributionExtractor:
     def __post_init__(self) -> None:
         self.p = patterns(tuple(self.languages))
         self.cues = load_cues(tuple(self.languages))
+        self._by_language: dict[str, AttributionExtractor] = {}
+
+    def for_language(self, language: str | None) -> AttributionExtractor:
+        """This extractor with the cue lists of ``language`` only (a BCP 47 tag; its primary
+        subtag counts) when it is one of its languages, else itself: French ``assure`` or
+        ``note`` are no cues in an English article."""
+        primary = (language or "").split("-")[0].lower()
+        if primary not in self.languages or len(self.languages) == 1:
+            return self
+        if primary not in self._by_language:
+            self._by_language[primary] = replace(self, languages=(primary,))
+        return self._by_language[primary]
 
     # -- spans ---------------------------------------------------------------------------
     def _speaker(self, text: str, start: int, end: int) -> Span:
@@ -276,6 +316,15 @@ class AttributionExtractor:
         spk = "spk" if m.groupdict().get("spk") else "spk2"
         cue = "cue" if m.groupdict().get("cue") else "cue2"
         q.speaker = self._speaker(text, offset + m.start(spk), offset + m.end(spk))
+        appos = m.groupdict().get("appos")
+        if (
+            appos
+            and not re.fullmatch(self.p.name, q.speaker.text)
+            and re.fullmatch(self.p.name, appos.strip())
+        ):
+            # "The head of the port authority, Jane Roe, said": the name is the source
+            start = offset + m.start("appos") + len(appos) - len(appos.lstrip())
+            q.speaker = _span(text, start, start + len(appos.strip()))
         q.cue = _span(text, offset + m.start(cue), offset + m.end(cue))
         q.gap = m.groupdict().get("gap") or ""
 
@@ -345,6 +394,14 @@ class AttributionExtractor:
                     q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
                     if not re.search(r"[.!?؟]", between) and between.rstrip().endswith((",", ":", "،")):
                         q.cue = prev.cue  # one quote interrupted by its attribution: linked parts
+            elif q.speaker is None and prev is not None and prev.speaker and q.open_mark is not None:
+                # A paragraph that is only a quote, after a paragraph whose last attributed quote
+                # ends it with a colon (X called it "dangerous":): the same speaker, no cue.
+                between = text[(prev.close_mark or prev.end) + 1 : q.open_mark]
+                head, sep, tail = between.partition("\n\n")
+                colon = sep and "\n" not in head and not tail.strip() and head.rstrip().endswith(":")
+                if colon and len(head) <= 40 and not re.search(r"[.!?؟]", head):
+                    q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
             if q.speaker is None and q.cue is None:
                 if q.close_mark is not None and _CITATION.match(text[q.close_mark + 1 : q.close_mark + 8]):
                     continue  # "Headline" — Outlet, date: a source list
@@ -383,6 +440,7 @@ class AttributionExtractor:
         self, text: str, sentences: Sequence[tuple[int, int]], taken: list[tuple[int, int]]
     ) -> list[QuoteProposal]:
         out = []
+        pronouns = {k.lower() for k in self.cues.pronouns}
         for s, e in sentences:
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -402,11 +460,36 @@ class AttributionExtractor:
                     continue
                 q = QuoteProposal(cs, ce, text[cs:ce], "indirect")
                 self._set(text, q, s, m)
-                if q.speaker is None or q.speaker.text in self.cues.function_words:
+                if q.speaker is None or (
+                    q.speaker.text in self.cues.function_words and q.speaker.text.lower() not in pronouns
+                ):
                     continue  # "Cette annonce ne satisfait…": a noun, not a cue
-                out.append(q)
+                if q.cue is not None and _INFINITIVE.search(text, max(0, q.cue.start - 12), q.cue.start):
+                    continue  # "in order to maintain an exception": an infinitive, not a cue
+                one_word = q.cue is not None and " " not in q.cue.text and q.speaker.end <= q.cue.start
+                if one_word and q.cue is not None and _PASSIVE.search(text, q.speaker.end, q.cue.start):
+                    continue  # "I was hauled in and told that": the listener, not the source
+                out += self._split_coordinated(text, q)
                 break
         return out
+
+    def _split_coordinated(self, text: str, q: QuoteProposal) -> list[QuoteProposal]:
+        """``They claimed A and claim B``: two attributions of one speaker, one per cue."""
+        m = self.p.and_cue.search(q.text)
+        if m is None or _word_count(q.text[: m.start()]) < 3 or _word_count(q.text[m.end() :]) < 4:
+            return [q]
+        first_end = _trim(text, q.start, q.start + m.start())[1]
+        second = QuoteProposal(
+            q.start + m.end(),
+            q.end,
+            text[q.start + m.end() : q.end],
+            q.kind,
+            q.speaker,
+            _span(text, q.start + m.start("cue"), q.start + m.end("cue")),
+            q.antecedent,
+        )
+        q.end, q.text = first_end, text[q.start : first_end]
+        return [q, second]
 
     # -- pronouns --------------------------------------------------------------------------
     def _resolve_pronouns(self, text: str, quotes: Sequence[QuoteProposal]) -> None:

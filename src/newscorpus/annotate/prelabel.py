@@ -118,7 +118,8 @@ class Prelabeler:
     def __call__(self, article: dict[str, Any]) -> Annotation | None:
         text = article["text"]
         entities = self.spacy.entities(text, self.labels) if self.spacy is not None else []
-        proposals = self.quotes.proposals(text) if self.quotes is not None else []
+        extractor = self.quotes.for_language(article.get("language")) if self.quotes is not None else None
+        proposals = extractor.proposals(text) if extractor is not None else []
         entities, quotes = quotes_to_parts(proposals, self.labels, entities, text)
         if not entities and not quotes:
             return None

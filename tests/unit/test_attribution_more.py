@@ -1,0 +1,100 @@
+"""Attribution extraction, session 3: beliefs and rulings, plural and role speakers, a comma
+after a name, coordinated cues, passives and infinitives that are no cues, a quote paragraph
+after a colon, and cue lists chosen by the article's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscorpus.annotate.attribution import AttributionExtractor
+from newscorpus.annotate.prelabel import Prelabeler
+from newscorpus.workspace import LabelSet
+
+EN = AttributionExtractor(languages=("en",))
+
+
+def found(text: str) -> list[tuple[str, str, str | None, str | None]]:
+    return [
+        (q.kind, q.text, q.speaker.text if q.speaker else None, q.cue.text if q.cue else None)
+        for q in EN.proposals(text)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A neighbour mistakenly thought the parcel contained a weapon.",
+            ("indirect", "the parcel contained a weapon", "A neighbour", "thought"),
+        ),
+        (
+            "The appeals court has ruled that the ban on street markets was unlawful.",
+            ("indirect", "the ban on street markets was unlawful", "The appeals court", "ruled"),
+        ),
+        (
+            "Senate Republicans argue the bill would raise costs for working families.",
+            ("indirect", "the bill would raise costs for working families", "Senate Republicans", "argue"),
+        ),
+        (
+            "Local teachers' unions are concerned the ministry will cut the budget again.",
+            ("indirect", "the ministry will cut the budget again", "Local teachers' unions", "are concerned"),
+        ),
+        (
+            "The head of the port authority, Jane Roe, said the terminal would reopen next week.",
+            ("indirect", "the terminal would reopen next week", "Jane Roe", "said"),
+        ),
+        (
+            "Ana Lima wrote to her followers and said the count had been rigged from the start.",
+            ("indirect", "the count had been rigged from the start", "Ana Lima", "said"),
+        ),
+        (
+            "A weekly review described the new tax as a gift to landlords.",
+            ("indirect", "the new tax as a gift to landlords", "A weekly review", "described"),
+        ),
+    ],
+)
+def test_reported_speech(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert found(text) == [expected]
+
+
+def test_two_cues_of_one_speaker_are_two_attributions() -> None:
+    text = "They claimed the mayor was absent and claim he has a conflict of interest in the deal."
+    assert found(text) == [
+        ("indirect", "the mayor was absent", "They", "claimed"),
+        ("indirect", "he has a conflict of interest in the deal", "They", "claim"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was quietly taken aside and told that the office would close within a month.",
+        "In a letter to the regional council, the mayor rejected these accusations.",
+        "The council voted to maintain the current rules for every school in the city.",
+        "The case on which the tribunal has ruled was a dispute over unpaid rent in Leeds.",
+        "The park, which the city describes as a green lung, will be closed for works.",
+        "In 1990, at age seventeen, she was told to leave the country within a week.",
+    ],
+)
+def test_no_attribution(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_quote_paragraph_after_a_colon_keeps_the_speaker() -> None:
+    text = (
+        'The bishop, Nunzio Rossi, has called the ruling "cynical":\n\n'
+        '"We will take this to every court in the land. Nobody asked the families."'
+    )
+    quotes = EN.proposals(text)
+    assert [q.speaker.text if q.speaker else None for q in quotes] == ["Nunzio Rossi", "Nunzio Rossi"]
+    assert quotes[-1].kind == "direct" and quotes[-1].text.startswith("We will")
+
+
+def test_cue_lists_follow_the_article_language() -> None:
+    # English "notes" is a cue; in a French article it is a noun (marks in an exam).
+    text = "Les élèves ayant des notes comprises entre 8 et 10 devront passer un oral de rattrapage."
+    prelabel = Prelabeler(LabelSet(("PERSON",), ()))
+    assert prelabel({"id": "a", "text": text, "language": "fr-FR"}) is None
+    guessed = prelabel({"id": "a", "text": text})  # no language: every cue list
+    assert guessed is not None and [q.cue.text for q in guessed.quotes if q.cue] == ["notes"]
+    assert EN.for_language("de") is EN and AttributionExtractor().for_language("ar").languages == ("ar",)
