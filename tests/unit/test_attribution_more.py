@@ -51,6 +51,34 @@ def found(text: str) -> list[tuple[str, str, str | None, str | None]]:
             "A weekly review described the new tax as a gift to landlords.",
             ("indirect", "the new tax as a gift to landlords", "A weekly review", "described"),
         ),
+        (
+            "The authors say the findings confirm a steady fall in wages since 2010.",
+            ("indirect", "the findings confirm a steady fall in wages since 2010", "The authors", "say"),
+        ),
+        (
+            "The U.S. Department of Labor says most new jobs were part-time last year.",
+            ("indirect", "most new jobs were part-time last year", "U.S. Department of Labor", "says"),
+        ),
+        (
+            "Recent surveys indicate that turnout among young voters has doubled.",
+            ("indirect", "turnout among young voters has doubled", "Recent surveys", "indicate"),
+        ),
+        (
+            "The minister told the committee members the budget was short by ten million.",
+            ("indirect", "the budget was short by ten million", "The minister", "told"),
+        ),
+        (
+            "Ada Obi told The Daily Star, the new port will open in the spring of 2027.",
+            ("indirect", "the new port will open in the spring of 2027", "Ada Obi", "told"),
+        ),
+        (
+            "Ada Obi told Radio Sud in a statement that the port would open in May.",
+            ("indirect", "the port would open in May", "Ada Obi", "told"),
+        ),
+        (
+            "The lawyer said that, as the couple lived abroad, they should be spared a fine.",
+            ("indirect", "as the couple lived abroad, they should be spared a fine", "The lawyer", "said"),
+        ),
     ],
 )
 def test_reported_speech(text: str, expected: tuple[str, str, str, str]) -> None:

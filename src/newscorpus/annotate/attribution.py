@@ -136,21 +136,25 @@ class Patterns:
     def __init__(self, c: Cues) -> None:
         sep = r"[ \u00a0]+"
         abbreviation = r"(?:Mr|Ms|Mrs|Dr|St|Prof|Gen|Sen|Gov|Rep|Jr|M|Mme)\."
-        cap = rf"(?:{abbreviation}|[{UPPER}]\.|[{UPPER}]{WORD}*(?:['’-]{WORD}+)*)"
+        cap = rf"(?:{abbreviation}|(?:[{UPPER}]\.){{2,}}|[{UPPER}]\.|[{UPPER}]{WORD}*(?:['’-]{WORD}+)*)"
         link = r"(?:al-|el-|bin|ibn|de|del|della|van|von|der|den|da|di|du|la|le|dos|das|y)"
         self.name = rf"(?:{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,4}}|[a-z]{{1,3}}-{cap}(?:{sep}{cap}){{0,3}})"
         pron_forms = [p for k in c.pronouns for p in {k, k[:1].upper() + k[1:]}]
         pron = rf"(?:{'|'.join(sorted(pron_forms, key=len, reverse=True)) or '(?!x)x'})\b"
         nouns = rf"(?i:{c.nouns})\b"
         of_name = rf"(?:{sep}of(?:{sep}the)?{sep}{cap}(?:{sep}{cap})*|{sep}{cap}(?:{sep}{cap})*)"
-        filler = r"(?!(?:which|who|whom|whose|that|on|in|at|by|for|with|from|to|and|or|but)\b)[\w'’-]+"
+        filler = r"(?!(?:which|who|whom|whose|that|on|in|at|by|for|with|from|to|and|or|but)\b)(?:(?:[A-Z]\.){2,}|[\w'’-]+)"
         np = rf"(?:(?:{c.determiners}){sep}(?:{filler}{sep}){{0,4}}?{nouns}{of_name}?)"
         lower = r"[a-zà-öø-ÿ][\w'’-]*"
         # "a neighbour mistakenly thought": the adverb is not in the speaker ("a weekly review" is)
         not_adverb = (
             r"(?!(?!(?:weekly|monthly|daily|yearly|quarterly|family|elderly|assembly)\b)[a-zà-ÿ]{3,}ly\b)"
         )
-        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{not_adverb}{lower}{sep}){{0,3}}{not_adverb}{lower})"
+        # its words are no determiner, relative word or cue ("the authors say the results": no)
+        plain = (
+            rf"(?!(?:{c.determiners}|which|who|whom|that|and|or|but|of|to|{c.reported})\b){not_adverb}{lower}"
+        )
+        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{plain}{sep}){{0,3}}{plain})"
         # a plural or role noun phrase without determiner: Italian secularist associations
         bare_np = rf"(?:{cap}{sep})?(?:{filler}{sep}){{0,2}}{nouns}"
         speaker = rf"(?:{np}|{pron}|{bare_np}|{self.name}|{nouns}|{generic_np})"
@@ -198,6 +202,12 @@ class Patterns:
         )
         # "They claimed A and claim B": a second cue coordinated inside a reported clause
         self.and_cue = re.compile(rf"[\s,]+and\s+(?:also\s+)?(?P<cue>{rep})\b\s+(?:{comp}\s*)?(?=\S)")
+        # the listener after "told" when no "that" follows: told reporters / CBC News / him
+        self.listener_cue = re.compile(rf"(?:{c.listener})")
+        self.listener_object = re.compile(
+            rf"(?:(?:[Tt]he\s+)?{cap}(?:{sep}{cap}){{0,4}}|him|her|them|us|me|reporters|journalists|"
+            rf"(?:the|a|an)\s+(?:{lower}\s+){{0,2}}?(?:{nouns})(?:\s+{nouns})?)(?:\s*,)?\s+(?=\S)"
+        )
         self.gap_words = re.compile(rf"^[\s,]*(?:(?:{c.listener}|[\w'’-]+)[\s,]+){{0,4}}?(?:{comp})\s*$")
         self.comp_start = re.compile(rf"[\s,]*(?:(?:[\w'’-]+[\s,]+){{0,4}}?{comp}\s*|\s*)")
         # what may follow a sentence-final cue: an adverbial (on Monday, in a statement), not an
@@ -209,8 +219,8 @@ class Patterns:
         self.reported = [
             re.compile(
                 rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?{coordinated}??"
-                rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,3}}?{comp}\s*|\s+{comp}\s*|\s+)"
-                rf"(?!(?:{not_content})\b){clause}"
+                rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,5}}?{comp}[\s,]*|\s+{comp}[\s,]*|"
+                rf"\s+(?!(?:{not_content})\b)){clause}"
             ),
             re.compile(
                 rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?){appos}?\s*,\s*{clause}",
@@ -469,9 +479,21 @@ class AttributionExtractor:
                 one_word = q.cue is not None and " " not in q.cue.text and q.speaker.end <= q.cue.start
                 if one_word and q.cue is not None and _PASSIVE.search(text, q.speaker.end, q.cue.start):
                     continue  # "I was hauled in and told that": the listener, not the source
+                self._skip_listener(text, q)
                 out += self._split_coordinated(text, q)
                 break
         return out
+
+    def _skip_listener(self, text: str, q: QuoteProposal) -> None:
+        """``told CBC News the department will…``: the listener is not in the content."""
+        if q.cue is None or not self.p.listener_cue.fullmatch(q.cue.text):
+            return
+        if re.match(r"\s+(?:that|que)\b", text[q.cue.end : q.start]) or q.start - q.cue.end > 2:
+            return  # the clause followed "that" or a listener was already skipped
+        m = self.p.listener_object.match(q.text)
+        if m and _word_count(q.text[m.end() :]) >= 4:
+            q.start += m.end()
+            q.text = text[q.start : q.end]
 
     def _split_coordinated(self, text: str, q: QuoteProposal) -> list[QuoteProposal]:
         """``They claimed A and claim B``: two attributions of one speaker, one per cue."""
