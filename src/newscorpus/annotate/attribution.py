@@ -143,7 +143,10 @@ class Patterns:
         pron = rf"(?:{'|'.join(sorted(pron_forms, key=len, reverse=True)) or '(?!x)x'})\b"
         nouns = rf"(?i:{c.nouns})\b"
         of_name = rf"(?:{sep}of(?:{sep}the)?{sep}{cap}(?:{sep}{cap})*|{sep}{cap}(?:{sep}{cap})*)"
-        filler = r"(?!(?:which|who|whom|whose|that|on|in|at|by|for|with|from|to|and|or|but)\b)(?:(?:[A-Z]\.){2,}|[\w'’-]+)"
+        filler = (
+            r"(?!(?:which|who|whom|whose|that|on|in|at|by|for|with|from|to|and|or|but)\b)"
+            r"(?:(?:[A-Z]\.){2,}|[\w'’-]+)"
+        )
         np = rf"(?:(?:{c.determiners}){sep}(?:{filler}{sep}){{0,4}}?{nouns}{of_name}?)"
         lower = r"[a-zà-öø-ÿ][\w'’-]*"
         # "a neighbour mistakenly thought": the adverb is not in the speaker ("a weekly review" is)
