@@ -105,3 +105,121 @@ def load_cues(languages: tuple[str, ...] = LANGUAGES) -> Cues:
             if re.search(r"\w", form)
         ),
     )
+
+
+class Patterns:
+    """The regular expressions built from one set of cue lists."""
+
+    def __init__(self, c: Cues) -> None:
+        sep = r"[ \u00a0]+"
+        abbreviation = r"(?:Mr|Ms|Mrs|Dr|St|Prof|Gen|Sen|Gov|Rep|Jr|M|Mme)\."
+        cap = rf"(?:{abbreviation}|(?:[{UPPER}]\.){{2,}}|[{UPPER}]\.|[{UPPER}]{WORD}*(?:['’-]{WORD}+)*)"
+        link = r"(?:al-|el-|bin|ibn|de|del|della|van|von|der|den|da|di|du|la|le|dos|das|y)"
+        self.name = rf"(?:{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,4}}|[a-z]{{1,3}}-{cap}(?:{sep}{cap}){{0,3}})"
+        pron_forms = [p for k in c.pronouns for p in {k, k[:1].upper() + k[1:]}]
+        pron = rf"(?:{'|'.join(sorted(pron_forms, key=len, reverse=True)) or '(?!x)x'})\b"
+        nouns = rf"(?i:{c.nouns})\b"
+        of_name = rf"(?:{sep}of(?:{sep}the)?{sep}{cap}(?:{sep}{cap})*|{sep}{cap}(?:{sep}{cap})*)"
+        filler = (
+            r"(?!(?:which|who|whom|whose|that|on|in|at|by|for|with|from|to|and|or|but)\b)"
+            r"(?:(?:[A-Z]\.){2,}|[\w'’-]+)"
+        )
+        np = rf"(?:(?:{c.determiners}){sep}(?:{filler}{sep}){{0,4}}?{nouns}{of_name}?)"
+        lower = r"[a-zà-öø-ÿ][\w'’-]*"
+        # "a neighbour mistakenly thought": the adverb is not in the speaker ("a weekly review" is)
+        not_adverb = (
+            r"(?!(?!(?:weekly|monthly|daily|yearly|quarterly|family|elderly|assembly)\b)[a-zà-ÿ]{3,}ly\b)"
+        )
+        # its words are no determiner, relative word or cue ("the authors say the results": no)
+        plain = (
+            rf"(?!(?:{c.determiners}|which|who|whom|that|and|or|but|of|to|{c.reported})\b){not_adverb}{lower}"
+        )
+        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{plain}{sep}){{0,3}}{plain})"
+        # a plural or role noun phrase without determiner: Italian secularist associations
+        bare_np = rf"(?:{cap}{sep})?(?:{filler}{sep}){{0,2}}{nouns}"
+        speaker = rf"(?:{np}|{pron}|{bare_np}|{self.name}|{nouns}|{generic_np})"
+        role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
+        appos = r"(?:\s*,(?P<appos>[^,.!?\"“”«»\n]{1,90}),)"
+        adv = (
+            r"(?:(?:(?:also|later|then|further|recently|previously|once|had|has|have|was|were|is|"
+            r"repeatedly|again|publicly|reportedly|earlier|had\s+also|has\s+also|[a-z]{3,}ly)\s+){1,2})"
+        )
+        # "X, the minister, said" or "The head of Y, X, said" (the apposition came first)
+        appos_or_comma = rf"(?:{appos}|,)"
+        # "X tweeted to Y and said": a first verb phrase coordinated with the cue
+        coordinated = r"(?:[a-z][\w'’-]*(?:\s+[\w'’-]+){0,4}?\s+and\s+)"
+        verb = rf"(?:{c.speech})"
+        rep = rf"(?:{c.reported})"
+        comp = rf"(?:{c.complementizers})(?:(?<=['’])|\b)"
+        ar_spk = r"(?:[^\s:،,«»\"“”.]+(?:\s+[^\s:،,«»\"“”.]+){0,5}?)"
+        self.post = [
+            re.compile(
+                r"^[\s,]*(?:(?:a|ont|avait|avaient|aurait)-(?:t-)?(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
+                r"(?P<cue2>\w+)-t-(?P<spk2>il|elle|ils|elles))\b"
+            ),
+            re.compile(rf"^[\s,]*(?P<cue>{verb})\s+(?:{role})?(?P<spk>{speaker})"),
+            re.compile(
+                rf"^[\s,]*(?!(?:and|but|or|while|as|when|which|who)\b)(?:{role})?(?P<spk>{speaker}){appos}?"
+                rf"\s+{adv}?(?P<cue>{verb})\b"
+            ),
+            re.compile(rf"^[\s,]*(?P<cue>(?i:{c.according}))\s+(?P<spk>{speaker})"),
+            re.compile(rf"^[\s,،]*(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})(?=\s*(?:[.،,]|$))"),
+        ]
+        self.pre = [
+            re.compile(rf"(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}){appos}?[\s,:]*$"),
+            re.compile(
+                rf"(?<![\w'’-])(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
+            ),
+            re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s*(?:{comp})?\s*[:،,]?\s*$"),
+        ]
+        self.cue_near = re.compile(rf"\b(?:{verb})\b[^.!?\n]{{0,40}}$|:\s*$")
+        clause = r"(?P<content>[^\s,].{8,})$"
+        # words that do not open a reported clause: a preposition (said to, called for), an
+        # auxiliary (the case the court ruled was ...), "as" (described as)
+        not_content = (
+            "to|by|for|in|on|at|of|with|from|about|so|nothing|yes|no|as|was|is|were|are|has|have|"
+            "had|will|would|can|could|should|did|does|upon|off|up|out|back"
+        )
+        # "They claimed A and claim B": a second cue coordinated inside a reported clause
+        self.and_cue = re.compile(rf"[\s,]+and\s+(?:also\s+)?(?P<cue>{rep})\b\s+(?:{comp}\s*)?(?=\S)")
+        # the listener after "told" when no "that" follows: told reporters / CBC News / him
+        self.listener_cue = re.compile(rf"(?:{c.listener})")
+        self.listener_object = re.compile(
+            rf"(?:(?:[Tt]he\s+)?{cap}(?:{sep}{cap}){{0,4}}|him|her|them|us|me|reporters|journalists|"
+            rf"(?:the|a|an)\s+(?:{lower}\s+){{0,2}}?(?:{nouns})(?:\s+{nouns})?)(?:\s*,)?\s+(?=\S)"
+        )
+        self.gap_words = re.compile(rf"^[\s,]*(?:(?:{c.listener}|[\w'’-]+)[\s,]+){{0,4}}?(?:{comp})\s*$")
+        self.comp_start = re.compile(rf"[\s,]*(?:(?:[\w'’-]+[\s,]+){{0,4}}?{comp}\s*|\s*)")
+        # what may follow a sentence-final cue: an adverbial (on Monday, in a statement), not an
+        # object ("denied these allegations") nor a clause ("was told to leave")
+        final_tail = (
+            r"(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|"
+            r"recently|again|also|when|while|from|[A-Z]\w+)\b[^.!?,:]{0,40})?\s*[.!?]?$"
+        )
+        self.reported = [
+            re.compile(
+                rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?{coordinated}??"
+                rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,5}}?{comp}[\s,]*|\s+{comp}[\s,]*|"
+                rf"\s+(?!(?:{not_content})\b)){clause}"
+            ),
+            re.compile(
+                rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?){appos}?\s*,\s*{clause}",
+            ),
+            re.compile(
+                rf"^(?P<content>[^\s,].{{8,}}?)\s*,\s*(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>[^,.]{{2,80}}?)\s*[.!?]?$",
+            ),
+            re.compile(
+                rf"^(?P<content>[^\s,].{{8,}}?),\s+(?:(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{rep})|"
+                rf"(?P<cue2>{rep})\s+(?:{role})?(?P<spk2>{speaker}))\b{final_tail}"
+            ),
+            re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s+(?:{comp})\s*(?P<content>\S.{{4,}})$"),
+        ]
+        hons = "|".join(re.escape(t) for t in sorted(c.honorific_gender, key=len, reverse=True))
+        self.person = re.compile(
+            rf"(?:(?P<hon>{hons or '(?!x)x'}){sep})?(?P<name>{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,3}})"
+        )
+
+
+@lru_cache(maxsize=8)
+def patterns(languages: tuple[str, ...] = LANGUAGES) -> Patterns:
+    return Patterns(load_cues(languages))
