@@ -126,3 +126,57 @@ def test_cue_lists_follow_the_article_language() -> None:
     guessed = prelabel({"id": "a", "text": text})  # no language: every cue list
     assert guessed is not None and [q.cue.text for q in guessed.quotes if q.cue] == ["notes"]
     assert EN.for_language("de") is EN and AttributionExtractor().for_language("ar").languages == ("ar",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Obi's claim that the tender was rigged was rejected by the court.",
+            [("indirect", "the tender was rigged", "Obi", "claim")],
+        ),
+        (
+            "Voters ignored the mayor's warning that the levy would double next year.",
+            [("indirect", "the levy would double next year", "the mayor", "warning")],
+        ),
+        (
+            "It was reported that the minister had resigned over the housing affair.",
+            [("indirect", "the minister had resigned over the housing affair", None, "It was reported")],
+        ),
+        (
+            "It is believed by the police that the fire was started on purpose.",
+            [("indirect", "the fire was started on purpose", "police", "It is believed")],
+        ),
+        (
+            "On Monday, Ana Lima resigned, saying the party had betrayed its voters.",
+            [("indirect", "the party had betrayed its voters", "Ana Lima", "saying")],
+        ),
+        (
+            "Shares fell sharply, with analysts warning that the merger was far too costly.",
+            [("indirect", "the merger was far too costly", "analysts", "warning")],
+        ),
+        (
+            "The senator said the bill was dead, adding that a new one would follow in June.",
+            [
+                ("indirect", "the bill was dead", "The senator", "said"),
+                ("indirect", "a new one would follow in June", "The senator", "adding"),
+            ],
+        ),
+        (
+            '"We will not back down," Ana Lima told reporters, adding that the strike would go on.',
+            [
+                ("direct", "We will not back down", "Ana Lima", "told"),
+                ("indirect", "the strike would go on", "Ana Lima", "adding"),
+            ],
+        ),
+    ],
+)
+def test_nominal_passive_and_gerund_cues(text: str, expected: list[tuple[str, str, str | None, str]]) -> None:
+    assert found(text) == expected
+
+
+def test_a_possessive_pronoun_source_is_resolved() -> None:
+    text = "Maria Duarte spoke on Sunday. Her warning that the river would flood went unheeded."
+    (q,) = EN.proposals(text)
+    assert (q.speaker.text, q.antecedent.text) == ("Her", "Maria Duarte")
+    assert q.text == "the river would flood"

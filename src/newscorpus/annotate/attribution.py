@@ -17,6 +17,10 @@
   ``X believes …``, ``… , officials said.``, ``…, said X.``, ``according to X, …`` and
   ``…, according to X.``, passive ``X was quoted as saying …``, French ``selon X, …`` and
   ``X a estimé que …``, Arabic ``وقال X إن …``; the content runs to the end of the sentence;
+- **nominal** and other cues: ``X's claim that …`` / ``his warning that …`` (a noun as the
+  cue), ``it was reported (by X) that …`` (no source, or the agent), ``X resigned, saying …``
+  and ``with X saying …`` (gerunds), ``"…," he said, adding that …``, ``X claimed A and
+  claim B`` (two attributions); cue lists follow the article's language (:meth:`for_language`);
 - quoted words inside a clause with no cue (scare quotes, titles, names) are skipped;
 - a pronoun speaker is resolved inside its paragraph to a named person (the previous named
   speaker, or the only person-like name before it, with no gender clash): the pronoun stays
@@ -345,6 +349,10 @@ class AttributionExtractor:
             if first < 0:
                 continue
             near = max(0, first - 150)  # a speaker starts at most this far before a cue
+            found = self._nominal_or_passive(text, s, sentence, pronouns)
+            if found:
+                out += found
+                continue
             for n, pattern in enumerate(self.p.reported):
                 m = pattern.search(sentence, near if n in (0, 4) else 0)
                 if not m:
@@ -363,10 +371,85 @@ class AttributionExtractor:
                 one_word = q.cue is not None and " " not in q.cue.text and q.speaker.end <= q.cue.start
                 if one_word and q.cue is not None and _PASSIVE.search(text, q.speaker.end, q.cue.start):
                     continue  # "I was hauled in and told that": the listener, not the source
+                if q.speaker.text.endswith(("'s", "’s")):
+                    continue  # "Smith's claim ...": a noun, not a cue
                 self._skip_listener(text, q)
                 out += self._split_coordinated(text, q)
                 break
+            else:
+                out += self._gerund(text, s, sentence, pronouns)
         return out
+
+    def _nominal_or_passive(
+        self, text: str, s: int, sentence: str, pronouns: set[str]
+    ) -> list[QuoteProposal]:
+        """``X's claim that …`` / ``his warning that …`` (a noun as the cue) and ``it was
+        reported (by X) that …`` (no source, or the agent as the source)."""
+        m = self.p.nominal.search(sentence)
+        if m is not None:
+            q = self._proposal(text, s, m)
+            verbs = list(self.p.main_verb.finditer(q.text)) if q is not None else []
+            if q is not None and verbs and not sentence[: m.start()].strip(" ,"):
+                cut = _trim(text, q.start, q.start + verbs[-1].start())[1]
+                if _word_count(text[q.start : cut]) >= 4:  # the claim is the subject of the sentence
+                    q.end, q.text = cut, text[q.start : cut]
+            if q is not None:
+                self._set(text, q, s, m)
+                if q.speaker is not None and q.speaker.text not in self.cues.function_words:
+                    return [q]
+        m = self.p.passive.search(sentence)
+        if m is not None:
+            q = self._proposal(text, s, m)
+            if q is not None:
+                q.cue = _span(text, s + m.start("cue"), s + m.end("cue"))
+                if m.group("spk"):
+                    q.speaker = self._speaker(text, s + m.start("spk"), s + m.end("spk"))
+                return [q]
+        return []
+
+    def _gerund(self, text: str, s: int, sentence: str, pronouns: set[str]) -> list[QuoteProposal]:
+        """``with X saying …`` (X is the source) and ``X resigned, saying …`` (the subject of
+        the sentence is)."""
+        m = self.p.with_gerund.search(sentence)
+        subject = m
+        if m is None:
+            m = self.p.gerund.search(sentence)
+            subject = self.p.subject.match(sentence) if m is not None else None
+        if m is None or subject is None:
+            return []
+        q = self._proposal(text, s, m)
+        if q is None:
+            return []
+        q.cue = _span(text, s + m.start("cue"), s + m.end("cue"))
+        q.speaker = self._speaker(text, s + subject.start("spk"), s + subject.end("spk"))
+        words = q.speaker.text
+        if words in self.cues.function_words and words.lower() not in pronouns:
+            return []
+        if q.speaker.end > q.cue.start and subject is not m:
+            return []
+        return [q]
+
+    def _after_attribution(self, text: str, quotes: Sequence[QuoteProposal]) -> list[QuoteProposal]:
+        """``"…," he said, adding that …``: the clause after a direct quote's attribution has the
+        quote's speaker."""
+        out = []
+        for q in quotes:
+            if q.kind != "direct" or q.speaker is None or q.cue is None or q.cue.start < q.end:
+                continue
+            m = self.p.after_attribution.match(text, max(q.cue.end, q.speaker.end))
+            if m is not None and not any(k.start <= m.start("content") < k.end for k in quotes):
+                p = self._proposal(text, 0, m)
+                if p is not None:
+                    p.speaker, p.antecedent = q.speaker, q.antecedent
+                    p.cue = _span(text, m.start("cue"), m.end("cue"))
+                    out.append(p)
+        return out
+
+    def _proposal(self, text: str, s: int, m: re.Match[str]) -> QuoteProposal | None:
+        cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))
+        if _word_count(text[cs:ce]) < 4:
+            return None
+        return QuoteProposal(cs, ce, text[cs:ce], "indirect")
 
     def _skip_listener(self, text: str, q: QuoteProposal) -> None:
         """``told CBC News the department will…``: the listener is not in the content."""
@@ -384,6 +467,7 @@ class AttributionExtractor:
         m = self.p.and_cue.search(q.text)
         if m is None or _word_count(q.text[: m.start()]) < 3 or _word_count(q.text[m.end() :]) < 4:
             return [q]
+        cue = "cue" if m.group("cue") else "cue2"
         first_end = _trim(text, q.start, q.start + m.start())[1]
         second = QuoteProposal(
             q.start + m.end(),
@@ -391,7 +475,7 @@ class AttributionExtractor:
             text[q.start + m.end() : q.end],
             q.kind,
             q.speaker,
-            _span(text, q.start + m.start("cue"), q.start + m.end("cue")),
+            _span(text, q.start + m.start(cue), q.start + m.end(cue)),
             q.antecedent,
         )
         q.end, q.text = first_end, text[q.start : first_end]
@@ -400,7 +484,7 @@ class AttributionExtractor:
     # -- pronouns --------------------------------------------------------------------------
     def _resolve_pronouns(self, text: str, quotes: Sequence[QuoteProposal]) -> None:
         previous_named: Span | None = None
-        pronouns = {k.lower(): v for k, v in self.cues.pronouns.items()}
+        pronouns = {k.lower(): v for k, v in (self.cues.pronouns | self.cues.possessive_gender).items()}
         known = {
             q.speaker.text.split()[-1]
             for q in quotes
@@ -476,6 +560,7 @@ class AttributionExtractor:
             taken += [(q.start, q.end) for q in kept]
             taken += [(q.speaker.start, q.speaker.end) for q in kept if q.speaker]
             kept.extend(self._reported(text, sentences, taken))
+            kept.extend(self._after_attribution(text, kept))
             kept.sort(key=lambda q: q.start)
         self._resolve_pronouns(text, kept)
         return kept

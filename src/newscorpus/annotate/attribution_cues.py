@@ -3,8 +3,9 @@
 The lists are data: a new cue form or a new language is a YAML edit, not a code change. Each
 file gives speech verbs (next to quotation marks), reported-speech verbs (before a clause),
 verbs taking a listener (``told reporters that``), ``according to`` forms, complementizers,
-pronouns with their gender, titles, function words and the head nouns of role speakers.
-A language with ``speaker_after_cue: true`` (Arabic) puts the speaker after the verb.
+pronouns with their gender, titles, function words and the head nouns of role speakers, and
+optionally passive cues (``it was reported that``), cue nouns (``X's claim that``), gerunds
+(``…, saying …``) and possessive pronouns. A language with ``speaker_after_cue: true`` (Arabic) puts the speaker after the verb.
 """
 
 from __future__ import annotations
@@ -46,7 +47,12 @@ class Cues:
     nouns: str
     determiners: str
     cue_first: str  # verbs of speaker-after-cue languages
+    passive: str  # "it was reported": a cue with no source before the clause
+    cue_nouns: str  # "X's claim that ...": a noun as the cue
+    gerunds: str  # "..., saying ..." / "with X saying ...": the source is elsewhere
+    possessives: str  # "his warning that ..."
     pronouns: dict[str, str | None]
+    possessive_gender: dict[str, str | None]  # his: m, her: f, their: None (for resolution)
     function_words: frozenset[str]
     titles: frozenset[str]
     honorific_gender: dict[str, str]
@@ -70,7 +76,7 @@ def _read(language: str) -> dict[str, Any]:
 def load_cues(languages: tuple[str, ...] = LANGUAGES) -> Cues:
     """The cue lists of ``languages`` merged (cached)."""
     lists: dict[str, list[str]] = {}
-    maps: dict[str, dict[str, Any]] = {"pronouns": {}, "honorific_gender": {}}
+    maps: dict[str, dict[str, Any]] = {"pronouns": {}, "honorific_gender": {}, "possessives": {}}
     cue_first: list[str] = []
     for language in languages:
         data = _read(language)
@@ -94,13 +100,18 @@ def load_cues(languages: tuple[str, ...] = LANGUAGES) -> Cues:
         nouns=alternation(get("nouns")),
         determiners=alternation(get("determiners")),
         cue_first=alternation(cue_first),
+        passive=alternation(get("passive_cues")),
+        cue_nouns=alternation(get("cue_nouns")),
+        gerunds=alternation(get("gerunds")),
+        possessives=alternation(list(maps["possessives"])),
         pronouns=maps["pronouns"],
+        possessive_gender=maps["possessives"],
         function_words=frozenset(get("function_words")),
         titles=frozenset(get("titles")),
         honorific_gender=maps["honorific_gender"],
         tokens=frozenset(
             max(re.findall(r"\w+", form), key=len).lower()
-            for key in ("speech_verbs", "reported_verbs", "according")
+            for key in ("speech_verbs", "reported_verbs", "according", "passive_cues", "cue_nouns", "gerunds")
             for form in get(key)
             if re.search(r"\w", form)
         ),
@@ -136,7 +147,7 @@ class Patterns:
         )
         generic_np = rf"(?:(?:{c.determiners}){sep}(?:{plain}{sep}){{0,3}}{plain})"
         # a plural or role noun phrase without determiner: Italian secularist associations
-        bare_np = rf"(?:{cap}{sep})?(?:{filler}{sep}){{0,2}}{nouns}"
+        bare_np = rf"(?:{cap}{sep})?(?:{plain}{sep}){{0,2}}{nouns}"
         speaker = rf"(?:{np}|{pron}|{bare_np}|{self.name}|{nouns}|{generic_np})"
         role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
         appos = r"(?:\s*,(?P<appos>[^,.!?\"“”«»\n]{1,90}),)"
@@ -180,8 +191,6 @@ class Patterns:
             "to|by|for|in|on|at|of|with|from|about|so|nothing|yes|no|as|was|is|were|are|has|have|"
             "had|will|would|can|could|should|did|does|upon|off|up|out|back"
         )
-        # "They claimed A and claim B": a second cue coordinated inside a reported clause
-        self.and_cue = re.compile(rf"[\s,]+and\s+(?:also\s+)?(?P<cue>{rep})\b\s+(?:{comp}\s*)?(?=\S)")
         # the listener after "told" when no "that" follows: told reporters / CBC News / him
         self.listener_cue = re.compile(rf"(?:{c.listener})")
         self.listener_object = re.compile(
@@ -214,6 +223,34 @@ class Patterns:
             ),
             re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s+(?:{comp})\s*(?P<content>\S.{{4,}})$"),
         ]
+        poss = rf"(?i:{c.possessives})"
+        self.nominal = re.compile(
+            rf"(?<![\w'’-])(?:(?:{role})?(?P<spk>{self.name}|{np}|{bare_np})['’]s?|(?P<spk2>{poss}))\s+"
+            rf"(?:{lower}\s+){{0,2}}?(?P<cue>(?i:{c.cue_nouns}))\s+(?:{comp})\s*"
+            rf"(?P<content>[^\s,][^,;]{{8,}}?)\s*(?:[,;]|[.!?]?$)"
+        )
+        # the main verb after a nominal content that is the subject ("… fail was rejected")
+        self.main_verb = re.compile(
+            r"\s(?:was|were|is|are|has|have|had|went|drew|sparked|prompted|caused|came|met|proved|"
+            r"seemed|appeared|remains|remained)\s"
+        )
+        self.passive = re.compile(
+            rf"(?<![\w'’-])(?P<cue>(?i:{c.passive}))(?:\s+by\s+(?:the\s+)?(?P<spk>{speaker}))?\s*,?\s+(?:{comp})\s*"
+            rf"(?P<content>[^\s,].{{8,}})$"
+        )
+        gerund_clause = rf"\s+(?:{comp}[\s,]*|(?!(?:{not_content})\b))(?P<content>[^\s,].{{8,}})$"
+        self.gerund = re.compile(rf",\s+(?P<cue>{c.gerunds}){gerund_clause}")
+        self.with_gerund = re.compile(rf"\bwith\s+(?P<spk>{speaker})\s+(?P<cue>{c.gerunds}){gerund_clause}")
+        # '"…," he said, adding that …': a reported clause after a direct quote's attribution
+        self.after_attribution = re.compile(
+            rf"[^,\"“”«»\n.!?]{{0,40}}?,\s*(?P<cue>{c.gerunds})\s+(?:{comp}[\s,]*)?(?P<content>[^\s,\"“”«»\n][^\"“”«»\n]{{8,}}?)"
+            rf"[.!?](?=\s|$)"
+        )
+        self.subject = re.compile(rf"^(?:[^,]{{0,60}},\s+)??(?:{role})?(?P<spk>{speaker})(?=\s+[a-z])")
+        # "They claimed A and claim B" / "X said A, adding that B": a second cue in the clause
+        self.and_cue = re.compile(
+            rf"(?:[\s,]+and\s+(?:also\s+)?(?P<cue>{rep})|,\s+(?P<cue2>{c.gerunds}))\b\s+(?:{comp}[\s,]*)?(?=\S)"
+        )
         hons = "|".join(re.escape(t) for t in sorted(c.honorific_gender, key=len, reverse=True))
         self.person = re.compile(
             rf"(?:(?P<hon>{hons or '(?!x)x'}){sep})?(?P<name>{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,3}})"
