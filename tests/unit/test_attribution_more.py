@@ -180,3 +180,19 @@ def test_a_possessive_pronoun_source_is_resolved() -> None:
     (q,) = EN.proposals(text)
     assert (q.speaker.text, q.antecedent.text) == ("Her", "Maria Duarte")
     assert q.text == "the river would flood"
+
+
+def test_reported_speech_around_a_scare_quote() -> None:
+    text = 'The new tram line, a "white elephant" to many, will be scrapped next year, the mayor said.'
+    assert found(text) == [
+        (
+            "indirect",
+            'The new tram line, a "white elephant" to many, will be scrapped next year',
+            "the mayor",
+            "said",
+        )
+    ]
+
+
+def test_no_cue_inside_quotation_marks() -> None:
+    assert found('Her play "The Minister Said Nothing At All" opens in May in the old town hall.') == []

@@ -89,6 +89,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of ``sentence`` between quotation marks (an unclosed mark quotes to the end)."""
+    if not any(ch in sentence for ch in QUOTE_CHARS if ch not in "’‘"):
+        return []
+    return [(a, b + 1 if b is not None else len(sentence)) for a, b in find_quoted(sentence)]
+
+
+def _inside_any(q: QuoteProposal, offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    parts = [p for p in (q.cue, q.speaker) if p is not None]
+    return any(a <= p.start - offset < b for p in parts for a, b in spans)
+
+
 def _is_opening_straight(line: str, i: int) -> bool:
     prev = line[i - 1] if i > 0 else " "
     nxt = line[i + 1] if i + 1 < len(line) else " "
@@ -343,8 +355,7 @@ class AttributionExtractor:
             if any(a < e and s < b for a, b in taken):
                 continue
             sentence = text[s:e]
-            if any(ch in sentence for ch in QUOTE_CHARS if ch not in "’‘"):
-                continue
+            quoted = _quoted_spans(sentence)
             first = self._first_cue(sentence)
             if first < 0:
                 continue
@@ -362,6 +373,8 @@ class AttributionExtractor:
                     continue
                 q = QuoteProposal(cs, ce, text[cs:ce], "indirect")
                 self._set(text, q, s, m)
+                if quoted and _inside_any(q, s, quoted):
+                    continue  # the cue or the speaker is inside quotation marks
                 if q.speaker is None or (
                     q.speaker.text in self.cues.function_words and q.speaker.text.lower() not in pronouns
                 ):

@@ -212,7 +212,7 @@ class Patterns:
                 rf"\s+(?!(?:{not_content})\b)){clause}"
             ),
             re.compile(
-                rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?){appos}?\s*,\s*{clause}",
+                rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?)(?:{appos}\s*|\s*,\s*){clause}",
             ),
             re.compile(
                 rf"^(?P<content>[^\s,].{{8,}}?)\s*,\s*(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>[^,.]{{2,80}}?)\s*[.!?]?$",
