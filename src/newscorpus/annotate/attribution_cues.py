@@ -5,7 +5,8 @@ file gives speech verbs (next to quotation marks), reported-speech verbs (before
 verbs taking a listener (``told reporters that``), ``according to`` forms, complementizers,
 pronouns with their gender, titles, function words and the head nouns of role speakers, and
 optionally passive cues (``it was reported that``), cue nouns (``X's claim that``), gerunds
-(``…, saying …``) and possessive pronouns. A language with ``speaker_after_cue: true`` (Arabic) puts the speaker after the verb.
+(``…, saying …``) and possessive pronouns. A language with ``speaker_after_cue: true``
+(Arabic) puts the speaker after the verb.
 """
 
 from __future__ import annotations
