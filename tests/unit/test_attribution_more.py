@@ -196,3 +196,46 @@ def test_reported_speech_around_a_scare_quote() -> None:
 
 def test_no_cue_inside_quotation_marks() -> None:
     assert found('Her play "The Minister Said Nothing At All" opens in May in the old town hall.') == []
+
+
+def test_a_quote_paragraph_continues_the_previous_speaker() -> None:
+    text = (
+        '"We did not expect this many," said Mayor Ana Lima.\n\n'
+        '"The shelters are full and the roads are closed. We need help from the region."\n\n'
+        "Rain is expected to continue."
+    )
+    quotes = EN.proposals(text)
+    assert [(q.speaker.text if q.speaker else None, q.cue.text if q.cue else None) for q in quotes] == [
+        ("Ana Lima", "said"),
+        ("Ana Lima", None),
+    ]
+
+
+def test_a_quote_paragraph_after_a_comma() -> None:
+    text = 'Later that week, Obi stated,\n\n"The records were never returned to the family."'
+    assert [(q.speaker.text if q.speaker else None) for q in EN.proposals(text)] == ["Obi"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        (
+            "According to the team's coach, Ali Reza, the robot scored twice in the first round.",
+            "Ali Reza",
+            "the robot scored twice in the first round",
+        ),
+        (
+            "According to Ana Lima, a lawyer for the family, the hearing was moved to June.",
+            "Ana Lima",
+            "the hearing was moved to June",
+        ),
+        (
+            "According to Lima, Obi was able to copy the files, which he then sold abroad.",
+            "Lima",
+            "Obi was able to copy the files, which he then sold abroad",
+        ),
+    ],
+)
+def test_according_to_with_an_apposition(text: str, speaker: str, content: str) -> None:
+    (q,) = EN.proposals(text)
+    assert (q.speaker.text if q.speaker else None, q.text) == (speaker, content)

@@ -268,7 +268,7 @@ class AttributionExtractor:
             # A paragraph that is only a quote, after one ending in a colon ("X tweeted:").
             prev_start = text.rfind("\n", 0, line_start - 2) + 1
             prev = text[prev_start : line_start - 2]
-            if prev.rstrip().endswith(":"):
+            if prev.rstrip().endswith((":", ",")):
                 cut = _last_cut(prev)
                 lead, lead_start = prev[cut:], prev_start + cut
         first = self._first_cue(lead)
@@ -309,8 +309,12 @@ class AttributionExtractor:
                 # ends it with a colon (X called it "dangerous":): the same speaker, no cue.
                 between = text[(prev.close_mark or prev.end) + 1 : q.open_mark]
                 head, sep, tail = between.partition("\n\n")
-                colon = sep and "\n" not in head and not tail.strip() and head.rstrip().endswith(":")
+                colon = sep and "\n" not in head and not tail.strip() and head.rstrip().endswith((":", ","))
                 if colon and len(head) <= 40 and not re.search(r"[.!?؟]", head):
+                    q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
+                elif sep and not tail.strip() and self._ends_paragraph(text, prev, head):
+                    # '"…," said X.' closing a paragraph, then a paragraph that is only a quote:
+                    # the same speaker goes on (the news convention for continued quotes).
                     q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
             if q.speaker is None and q.cue is None:
                 if q.close_mark is not None and _CITATION.match(text[q.close_mark + 1 : q.close_mark + 8]):
@@ -328,6 +332,17 @@ class AttributionExtractor:
                     continue
             kept.append(q)
         return kept
+
+    @staticmethod
+    def _ends_paragraph(text: str, prev: QuoteProposal, head: str) -> bool:
+        """``prev`` is attributed after its closing mark, and that attribution ends its
+        paragraph (``head`` is the text from the closing mark to the paragraph break)."""
+        if prev.cue is None or prev.speaker is None or prev.cue.start < prev.end or "\n" in head:
+            return False
+        after = (prev.close_mark or prev.end) + 1
+        end = max(prev.cue.end, prev.speaker.end) - after
+        rest = head[end:].strip() if 0 <= end <= len(head) else "x"
+        return len(head) <= 80 and rest in ("", ".") and head.rstrip().endswith(".")
 
     def _mixed(self, text: str, q: QuoteProposal, sentences: Sequence[tuple[int, int]]) -> bool:
         """Turn a quote inside a reported clause into the clause (``said a "…" is needed``)."""

@@ -149,7 +149,9 @@ class Patterns:
         generic_np = rf"(?:(?:{c.determiners}){sep}(?:{plain}{sep}){{0,3}}{plain})"
         # a plural or role noun phrase without determiner: Italian secularist associations
         bare_np = rf"(?:{cap}{sep})?(?:{plain}{sep}){{0,2}}{nouns}"
-        speaker = rf"(?:{np}|{pron}|{bare_np}|{self.name}|{nouns}|{generic_np})"
+        # a name does not start with a function word ("Recent reports": the noun phrase)
+        no_function = rf"(?!(?:{'|'.join(map(re.escape, sorted(c.function_words))) or '(?!x)x'})\b)"
+        speaker = rf"(?:{np}|{pron}|{no_function}{self.name}|{bare_np}|{nouns}|{generic_np})"
         role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
         appos = r"(?:\s*,(?P<appos>[^,.!?\"“”«»\n]{1,90}),)"
         adv = (
@@ -206,6 +208,10 @@ class Patterns:
             r"(?:\s+(?:on|in|at|during|after|before|last|this|yesterday|today|tonight|earlier|later|"
             r"recently|again|also|when|while|from|[A-Z]\w+)\b[^.!?,:]{0,40})?\s*[.!?]?$"
         )
+        # ", sociologue français et professeur …," / ", a lawyer for the family,": a role in
+        # apposition (lower case, no auxiliary verb: not ", Warhol was able to …,")
+        aux = r"is|was|are|were|will|would|has|have|had|can|could|est|sont|ont|sera|était"
+        role_appos = rf"\s*,\s*(?=[a-zà-ÿ])(?![^,]*\b(?:{aux})\b)[^,.!?\"“”«»\n]{{1,90}},\s*"
         self.reported = [
             re.compile(
                 rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?{coordinated}??"
@@ -213,7 +219,7 @@ class Patterns:
                 rf"\s+(?!(?:{not_content})\b)){clause}"
             ),
             re.compile(
-                rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?)(?:{appos}\s*|\s*,\s*){clause}",
+                rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?)(?:\s*,\s*(?P<appos>{self.name})\s*,\s*|{role_appos}|\s*,\s*){clause}",
             ),
             re.compile(
                 rf"^(?P<content>[^\s,].{{8,}}?)\s*,\s*(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>[^,.]{{2,80}}?)\s*[.!?]?$",
