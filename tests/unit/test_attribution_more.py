@@ -239,3 +239,24 @@ def test_a_quote_paragraph_after_a_comma() -> None:
 def test_according_to_with_an_apposition(text: str, speaker: str, content: str) -> None:
     (q,) = EN.proposals(text)
     assert (q.speaker.text if q.speaker else None, q.text) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"The count was rigged", said the opposition leader.', "the opposition leader"),
+        ('"We are ready", it added.', "it"),
+        ('"No comment," a spokesperson for the company said.', "a spokesperson for the company"),
+    ],
+)
+def test_direct_quote_speakers(text: str, speaker: str) -> None:
+    assert [q.speaker.text if q.speaker else None for q in EN.proposals(text)] == [speaker]
+
+
+def test_a_quote_after_a_semicolon_is_a_new_attribution_of_the_same_speaker() -> None:
+    text = '"The talks are over", the agency said; and, later, "the border will close at noon".'
+    quotes = EN.proposals(text)
+    assert [(q.speaker.text if q.speaker else None, q.cue.text if q.cue else None) for q in quotes] == [
+        ("the agency", "said"),
+        ("the agency", None),
+    ]

@@ -302,7 +302,7 @@ class AttributionExtractor:
                 between = text[(prev.close_mark or prev.end) + 1 : q.open_mark]
                 if len(between) <= self.window and prev.cue is not None and prev.cue.start >= prev.end:
                     q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
-                    if not re.search(r"[.!?؟]", between) and between.rstrip().endswith((",", ":", "،")):
+                    if not re.search(r"[.!?؟;]", between) and between.rstrip().endswith((",", ":", "،")):
                         q.cue = prev.cue  # one quote interrupted by its attribution: linked parts
             elif q.speaker is None and prev is not None and prev.speaker and q.open_mark is not None:
                 # A paragraph that is only a quote, after a paragraph whose last attributed quote

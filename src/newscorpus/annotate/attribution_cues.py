@@ -136,7 +136,6 @@ class Patterns:
             r"(?!(?:which|who|whom|whose|that|on|in|at|by|for|with|from|to|and|or|but)\b)"
             r"(?:(?:[A-Z]\.){2,}|[\w'’-]+)"
         )
-        np = rf"(?:(?:{c.determiners}){sep}(?:{filler}{sep}){{0,4}}?{nouns}{of_name}?)"
         lower = r"[a-zà-öø-ÿ][\w'’-]*"
         # "a neighbour mistakenly thought": the adverb is not in the speaker ("a weekly review" is)
         not_adverb = (
@@ -147,6 +146,13 @@ class Patterns:
             rf"(?!(?:{c.determiners}|which|who|whom|that|and|or|but|of|to|{c.reported})\b){not_adverb}{lower}"
         )
         generic_np = rf"(?:(?:{c.determiners}){sep}(?:{plain}{sep}){{0,3}}{plain})"
+        # "a spokesperson for the company", "the head of the port authority"
+        pp_tail = (
+            rf"(?:{sep}(?:of|for|at|from|in|with)(?:{sep}(?:{c.determiners}))?{sep}"
+            rf"(?:{cap}(?:{sep}{cap})*|(?:{plain}{sep}){{0,2}}{nouns}))"
+        )
+        # the longest head noun ("the opposition leader"), then "of X" or a short phrase
+        np = rf"(?:(?:{c.determiners}){sep}(?:{filler}{sep}){{0,4}}{nouns}(?:{of_name}|{pp_tail})?)"
         # a plural or role noun phrase without determiner: Italian secularist associations
         bare_np = rf"(?:{cap}{sep})?(?:{plain}{sep}){{0,2}}{nouns}"
         # a name does not start with a function word ("Recent reports": the noun phrase)
@@ -182,7 +188,7 @@ class Patterns:
         self.pre = [
             re.compile(rf"(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}){appos}?[\s,:]*$"),
             re.compile(
-                rf"(?<![\w'’-])(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
+                rf"(?<![\w'’-])(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?;\"“”«»\n]{{0,90}}?)[\s,:]*$"
             ),
             re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s*(?:{comp})?\s*[:،,]?\s*$"),
         ]
