@@ -27,6 +27,11 @@ COMBINING = (
     "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u0610-\u061a\u064b-\u065f\u0670"
 )
 WORD = rf"[\w{COMBINING}]"
+# Pronoun surfaces of every language (never a name, never a speaker surface to compare).
+PRONOUN_SURFACES = frozenset(
+    ("he", "she", "they", "him", "her", "them", "i", "we", "it", "his", "their")
+    + ("il", "elle", "ils", "elles", "lui", "eux", "هو", "هي", "هم")
+)
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 
 

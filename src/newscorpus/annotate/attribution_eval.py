@@ -37,14 +37,11 @@ from typing import Any
 from ..errors import ConfigError
 from ..evaluate import prf
 from ..records import read_jsonl
+from .attribution_cues import PRONOUN_SURFACES
 
 KINDS = ("direct", "indirect")
 MARKS = "\"“”„«»‹›‘’「」『』'"
 STRIP = MARKS + " \t\n\u00a0\u202f,.;:"
-PRONOUN_SURFACES = frozenset(
-    ("he", "she", "they", "him", "her", "them", "i", "we", "it", "his", "their")
-    + ("il", "elle", "ils", "elles", "lui", "eux", "هو", "هي", "هم")
-)
 MIN_OVERLAP = 0.5
 
 
