@@ -260,3 +260,20 @@ def test_a_quote_after_a_semicolon_is_a_new_attribution_of_the_same_speaker() ->
         ("the agency", "said"),
         ("the agency", None),
     ]
+
+
+def test_cue_alternation_is_a_prefix_tree_that_prefers_the_longest_form() -> None:
+    import re
+
+    from newscorpus.annotate.attribution_cues import alternation
+
+    words = ["say", "says", "said", "has said", "has", "according to", "a dit", "a"]
+    pattern = re.compile(alternation(words))
+    assert all(pattern.fullmatch(w) for w in words) and not pattern.fullmatch("sa")
+    assert pattern.fullmatch("according \u00a0 to")
+    assert [pattern.match(t).group() for t in ("says so", "has said it", "a dit")] == [
+        "says",
+        "has said",
+        "a dit",
+    ]
+    assert alternation(["say", "said"]).startswith("sa(")  # "sa" compared once

@@ -413,7 +413,8 @@ class AttributionExtractor:
     ) -> list[QuoteProposal]:
         """``X's claim that …`` / ``his warning that …`` (a noun as the cue) and ``it was
         reported (by X) that …`` (no source, or the agent as the source)."""
-        m = self.p.nominal.search(sentence)
+        hint = self.p.nominal_hint.search(sentence)
+        m = self.p.nominal.search(sentence, max(0, hint.start() - 150)) if hint is not None else None
         if m is not None:
             q = self._proposal(text, s, m)
             verbs = list(self.p.main_verb.finditer(q.text)) if q is not None else []

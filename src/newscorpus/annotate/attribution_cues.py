@@ -36,9 +36,28 @@ UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹ
 
 
 def alternation(words: list[str] | tuple[str, ...]) -> str:
-    """A regex alternation of ``words``, longest first, spaces matching any run of spaces."""
-    forms = sorted({w for w in words if w}, key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in forms) or r"(?!x)x"
+    """A regex alternation of ``words`` as a prefix tree (``sa(?:ys?|id)``: one character
+    compared once, not once per word), longer forms first, a space matching any run of spaces."""
+    forms = {w for w in words if w}
+    if not forms:
+        return r"(?!x)x"
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        (r"\s+" if ch == " " else re.escape(ch)) + _trie_pattern(child) for ch, child in node.items() if ch
+    ]
+    branches.sort(key=len, reverse=True)
+    if "" in node:  # a form ends here: the longer continuations are tried first
+        return f"(?:{'|'.join(branches)})?" if branches else ""
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 @dataclass(frozen=True)
@@ -147,8 +166,14 @@ class Patterns:
             r"(?!(?!(?:weekly|monthly|daily|yearly|quarterly|family|elderly|assembly)\b)[a-zà-ÿ]{3,}ly\b)"
         )
         # its words are no determiner, relative word or cue ("the authors say the results": no)
+        cue_words = (
+            "said|says|say|told|tells|added|adds|claimed|claims|claim|believes|believe|argued|argues|"
+            "warned|warns|reported|reports|stated|states|noted|notes|confirm|confirms|confirmed|show|"
+            "shows|showed|found|suggest|suggests|indicate|indicates|announced|estimates|thinks"
+        )
         plain = (
-            rf"(?!(?:{c.determiners}|which|who|whom|that|and|or|but|of|to|{c.reported})\b){not_adverb}{lower}"
+            rf"(?=[a-zà-ÿ])(?!(?:{c.determiners}|which|who|whom|that|and|or|but|of|to|{cue_words})\b)"
+            rf"{not_adverb}{lower}"
         )
         generic_np = rf"(?:(?:{c.determiners}){sep}(?:{plain}{sep}){{0,3}}{plain})"
         # "a spokesperson for the company", "the head of the port authority"
@@ -161,7 +186,8 @@ class Patterns:
         # a plural or role noun phrase without determiner: Italian secularist associations
         bare_np = rf"(?:{cap}{sep})?(?:{plain}{sep}){{0,2}}{nouns}"
         # a name does not start with a function word ("Recent reports": the noun phrase)
-        no_function = rf"(?!(?:{'|'.join(map(re.escape, sorted(c.function_words))) or '(?!x)x'})\b)"
+        function_words = alternation(sorted(c.function_words))
+        no_function = rf"(?=[{UPPER}]|[a-z]{{1,3}}-)(?!(?:{function_words})\b)"
         speaker = rf"(?:{np}|{pron}|{no_function}{self.name}|{bare_np}|{nouns}|{generic_np})"
         role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
         appos = r"(?:\s*,(?P<appos>[^,.!?\"“”«»\n]{1,90}),)"
@@ -242,6 +268,7 @@ class Patterns:
             re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s+(?:{comp})\s*(?P<content>\S.{{4,}})$"),
         ]
         poss = rf"(?i:{c.possessives})"
+        self.nominal_hint = re.compile(rf"\b(?i:{c.cue_nouns})\s+(?:{comp})")
         self.nominal = re.compile(
             rf"(?<![\w'’-])(?:(?:{role})?(?P<spk>{self.name}|{np}|{bare_np})['’]s?|(?P<spk2>{poss}))\s+"
             rf"(?:{lower}\s+){{0,2}}?(?P<cue>(?i:{c.cue_nouns}))\s+(?:{comp})\s*"
