@@ -277,3 +277,29 @@ def test_cue_alternation_is_a_prefix_tree_that_prefers_the_longest_form() -> Non
         "a dit",
     ]
     assert alternation(["say", "said"]).startswith("sa(")  # "sa" compared once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "He flew to Lisbon to meet Ana Lima, who had told him the job was still open.",
+            ("indirect", "the job was still open", "Ana Lima", "told"),
+        ),
+        (
+            "According to Obi the files were returned by post a week after the vote.",
+            ("indirect", "the files were returned by post a week after the vote", "Obi", "According to"),
+        ),
+        (
+            "The inspectors came to the conclusion that the wall had been badly built.",
+            ("indirect", "the wall had been badly built", "The inspectors", "came to the conclusion"),
+        ),
+    ],
+)
+def test_relative_source_no_comma_and_conclusions(text: str, expected: tuple[str, str, str, str]) -> None:
+    assert found(text) == [expected]
+
+
+def test_an_auxiliary_is_not_part_of_a_source() -> None:
+    text = "Critics argued that a cyber attack had occurred and wrote that the site was down for days."
+    assert all("had" not in (q.speaker.text if q.speaker else "") for q in EN.proposals(text))

@@ -171,8 +171,9 @@ class Patterns:
             "warned|warns|reported|reports|stated|states|noted|notes|confirm|confirms|confirmed|show|"
             "shows|showed|found|suggest|suggests|indicate|indicates|announced|estimates|thinks"
         )
+        aux_words = "had|has|have|was|were|is|are|will|would|can|could|did|does"
         plain = (
-            rf"(?=[a-zà-ÿ])(?!(?:{c.determiners}|which|who|whom|that|and|or|but|of|to|{cue_words})\b)"
+            rf"(?=[a-zà-ÿ])(?!(?:{c.determiners}|which|who|whom|that|and|or|but|of|to|{cue_words}|{aux_words})\b)"
             rf"{not_adverb}{lower}"
         )
         generic_np = rf"(?:(?:{c.determiners}){sep}(?:{plain}{sep}){{0,3}}{plain})"
@@ -199,6 +200,8 @@ class Patterns:
         appos_or_comma = rf"(?:{appos}|,)"
         # "X tweeted to Y and said": a first verb phrase coordinated with the cue
         coordinated = r"(?:[a-z][\w'’-]*(?:\s+[\w'’-]+){0,4}?\s+and\s+)"
+        # "Devocht, who had told Montalvo …": the relative pronoun stands for the name
+        relative = r"(?:\s*,\s+who(?=\s))"
         verb = rf"(?:{c.speech})"
         rep = rf"(?:{c.reported})"
         comp = rf"(?:{c.complementizers})(?:(?<=['’])|\b)"
@@ -251,7 +254,7 @@ class Patterns:
         role_appos = rf"\s*,\s*(?=[a-zà-ÿ])(?![^,]*\b(?:{aux})\b)[^,.!?\"“”«»\n]{{1,90}},\s*"
         self.reported = [
             re.compile(
-                rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos_or_comma}?\s+{adv}?{coordinated}??"
+                rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker})(?:{relative}|{appos_or_comma})?\s+{adv}?{coordinated}??"
                 rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,5}}?{comp}[\s,]*|\s+{comp}[\s,]*|"
                 rf"\s+(?!(?:{not_content})\b)){clause}"
             ),
@@ -266,6 +269,10 @@ class Patterns:
                 rf"(?P<cue2>{rep})\s+(?:{role})?(?P<spk2>{speaker}))\b{final_tail}"
             ),
             re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s+(?:{comp})\s*(?P<content>\S.{{4,}})$"),
+            # "According to Rathbun the property was returned": no comma after a name
+            re.compile(
+                rf"^(?P<cue>(?i:{c.according}))\s+(?P<spk>{self.name})\s+(?=(?:{c.determiners})\s){clause}"
+            ),
         ]
         poss = rf"(?i:{c.possessives})"
         self.nominal_hint = re.compile(rf"\b(?i:{c.cue_nouns})\s+(?:{comp})")
