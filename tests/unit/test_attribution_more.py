@@ -303,3 +303,16 @@ def test_relative_source_no_comma_and_conclusions(text: str, expected: tuple[str
 def test_an_auxiliary_is_not_part_of_a_source() -> None:
     text = "Critics argued that a cyber attack had occurred and wrote that the site was down for days."
     assert all("had" not in (q.speaker.text if q.speaker else "") for q in EN.proposals(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The government announced the plan.", [("indirect", "the plan", "The government", "announced")]),
+        ("The ministry denied the allegations.", [("indirect", "the allegations", "The ministry", "denied")]),
+        ("Officials said nothing.", []),
+        ("The mayor visited the school.", []),
+    ],
+)
+def test_a_short_noun_phrase_after_an_object_cue(text: str, expected: list[tuple[str, ...]]) -> None:
+    assert found(text) == expected

@@ -384,7 +384,8 @@ class AttributionExtractor:
                 if not m:
                     continue
                 cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))
-                if _word_count(text[cs:ce]) < 4:
+                short = _word_count(text[cs:ce]) < 4
+                if short and not (n == 0 and self._nominal_object(m.group("cue"), text[cs:ce])):
                     continue
                 q = QuoteProposal(cs, ce, text[cs:ce], "indirect")
                 self._set(text, q, s, m)
@@ -473,6 +474,11 @@ class AttributionExtractor:
                     p.cue = _span(text, m.start("cue"), m.end("cue"))
                     out.append(p)
         return out
+
+    def _nominal_object(self, cue: str, content: str) -> bool:
+        """``announced the plan``, ``denied the allegations``: a short noun phrase is the
+        content of a cue that takes an object (PARC 3.0 nominal contents)."""
+        return cue.lower() in self.cues.object_cues and bool(self.p.short_np.fullmatch(content))
 
     def _proposal(self, text: str, s: int, m: re.Match[str]) -> QuoteProposal | None:
         cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))

@@ -76,6 +76,7 @@ class Cues:
     cue_nouns: str  # "X's claim that ...": a noun as the cue
     gerunds: str  # "..., saying ..." / "with X saying ...": the source is elsewhere
     possessives: str  # "his warning that ..."
+    object_cues: frozenset[str]  # "announced the plan": a short noun phrase may be the content
     pronouns: dict[str, str | None]
     possessive_gender: dict[str, str | None]  # his: m, her: f, their: None (for resolution)
     function_words: frozenset[str]
@@ -129,6 +130,7 @@ def load_cues(languages: tuple[str, ...] = LANGUAGES) -> Cues:
         cue_nouns=alternation(get("cue_nouns")),
         gerunds=alternation(get("gerunds")),
         possessives=alternation(list(maps["possessives"])),
+        object_cues=frozenset(w.lower() for w in get("object_cues")),
         pronouns=maps["pronouns"],
         possessive_gender=maps["possessives"],
         function_words=frozenset(get("function_words")),
@@ -275,6 +277,9 @@ class Patterns:
             ),
         ]
         poss = rf"(?i:{c.possessives})"
+        self.short_np = re.compile(
+            rf"(?:{c.determiners}|{c.possessives})\s+(?:{lower}\s+){{0,1}}{lower}[.!?]?", re.IGNORECASE
+        )
         self.nominal_hint = re.compile(rf"\b(?i:{c.cue_nouns})\s+(?:{comp})")
         self.nominal = re.compile(
             rf"(?<![\w'’-])(?:(?:{role})?(?P<spk>{self.name}|{np}|{bare_np})['’]s?|(?P<spk2>{poss}))\s+"
