@@ -316,3 +316,23 @@ def test_an_auxiliary_is_not_part_of_a_source() -> None:
 )
 def test_a_short_noun_phrase_after_an_object_cue(text: str, expected: list[tuple[str, ...]]) -> None:
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "antecedent"),
+    [
+        (
+            "The Food Standards Authority of Ruritania says it will act. She says the rules are ready.",
+            None,
+        ),
+        ("Moody's cut the rating on Monday. He said the outlook was grim for the banks.", None),
+        (
+            "Prime Minister Ana Lima said the vote was fair. Ms Lima later met Obi Kamau's aides. "
+            'Of the result, she said: "We won."',
+            "Ana Lima",
+        ),
+    ],
+)
+def test_pronoun_antecedents_are_people(text: str, antecedent: str | None) -> None:
+    pronouns = [q for q in EN.proposals(text) if q.speaker and q.speaker.text.lower() in ("he", "she")]
+    assert pronouns and [q.antecedent.text if q.antecedent else None for q in pronouns][-1] == antecedent

@@ -49,7 +49,8 @@ NOT_PERSON_WORDS = """News Party Twitter Facebook Government Ministry University
 Department Agency Association House Court Committee Union Times Post Press Monday Tuesday Wednesday
 Thursday Friday Saturday Sunday January February March April May June July August September October
 November December Congress Senate Parliament Church Police Army Bank Group Institute Office
-Organization Organisation Commission Foundation Service Services Inc Corp Ltd Daily Journal"""
+Organization Organisation Commission Foundation Service Services Inc Corp Ltd Daily Journal
+Standards Authority Halloween Christmas Easter Ramadan Australia Zealand America Europe Africa Asia"""
 NOT_PERSON = frozenset(NOT_PERSON_WORDS.split())
 _SENTENCE_END = re.compile(rf"[.!?؟]+[\"”»’]?[ \t\u00a0]+(?=[{UPPER}\"“«„‘(\u0600-\u06ff])|\n+")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|vs)|\b[A-Z])$")
@@ -160,6 +161,18 @@ class QuoteProposal:
     open_mark: int | None = None
     close_mark: int | None = None
     gap: str = ""  # text between a preceding cue and the opening mark
+
+
+def _person_like(name: str) -> bool:
+    """A name that may be a person's: at most four words, none an organisation, place or
+    calendar word, no possessive, not an acronym ("Moody's", "Food Standards Australia New
+    Zealand", "NASA" are not)."""
+    words = name.split()
+    return (
+        0 < len(words) <= 4
+        and not any(w in NOT_PERSON or w.endswith(("'s", "’s")) for w in words)
+        and not (len(words) == 1 and words[0].isupper())
+    )
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -530,7 +543,7 @@ class AttributionExtractor:
             if spk is None:
                 continue
             if spk.text.lower() not in pronouns:
-                if not q.inherited and re.fullmatch(self.p.name, spk.text):
+                if not q.inherited and re.fullmatch(self.p.name, spk.text) and _person_like(spk.text):
                     previous_named = spk
                 continue
             gender = pronouns[spk.text.lower()]
@@ -554,8 +567,8 @@ class AttributionExtractor:
             words = name.split()
             if words[0] in self.cues.function_words or words[0] in self.cues.titles:
                 continue
-            if (len(words) < 2 and not hon) or any(w in NOT_PERSON for w in words):
-                continue
+            if (len(words) < 2 and not hon and words[-1] not in known) or not _person_like(name):
+                continue  # a lone word is a person only with an honorific or as a speaker
             before = window[: m.start("name")].rstrip()
             subject = (not before or before[-1] in ".!?:,;\n") and re.match(
                 r"[ ]+[a-zà-ÿ]", window[m.end("name") :]
@@ -568,7 +581,12 @@ class AttributionExtractor:
                 unsure.add(words[-1])
         if previous is not None and para <= previous.start < pronoun.start:
             prev_g = next((g for s, g in names.values() if s.text == previous.text), None)
-            later = [s for s, _ in names.values() if s.text != previous.text and s.start > previous.end]
+            last = previous.text.split()[-1]
+            later = [  # another person named after the speaker ("Mr Key" is still John Key)
+                s
+                for key, (s, _) in names.items()
+                if key != last and key not in unsure and s.start > previous.end
+            ]
             if prev_g in (None, gender) and not later:
                 return previous
         plausible = [s for s, g in names.values() if g in (None, gender)]
