@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 
 from ..records import Span
 from .attribution_cues import LANGUAGES, UPPER, load_cues, patterns
+from .attribution_pronouns import resolve_pronouns
 
 # Opening mark -> closing marks.
 PAIRS = {"“": '”"', "„": "“”", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’"}
@@ -45,13 +46,6 @@ STRAIGHT = '"'
 QUOTE_CHARS = '"“”«»„‘’‹›「」『』'
 TRAIL = " \t\u00a0\u202f,.،"
 LEAD = " \t\u00a0\u202f"
-NOT_PERSON_WORDS = """News Party Twitter Facebook Government Ministry University Company Council
-Department Agency Association House Court Committee Union Times Post Press Monday Tuesday Wednesday
-Thursday Friday Saturday Sunday January February March April May June July August September October
-November December Congress Senate Parliament Church Police Army Bank Group Institute Office
-Organization Organisation Commission Foundation Service Services Inc Corp Ltd Daily Journal
-Standards Authority Halloween Christmas Easter Ramadan Australia Zealand America Europe Africa Asia"""
-NOT_PERSON = frozenset(NOT_PERSON_WORDS.split())
 _SENTENCE_END = re.compile(rf"[.!?؟]+[\"”»’]?[ \t\u00a0]+(?=[{UPPER}\"“«„‘(\u0600-\u06ff])|\n+")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|vs)|\b[A-Z])$")
 
@@ -161,18 +155,6 @@ class QuoteProposal:
     open_mark: int | None = None
     close_mark: int | None = None
     gap: str = ""  # text between a preceding cue and the opening mark
-
-
-def _person_like(name: str) -> bool:
-    """A name that may be a person's: at most four words, none an organisation, place or
-    calendar word, no possessive, not an acronym ("Moody's", "Food Standards Australia New
-    Zealand", "NASA" are not)."""
-    words = name.split()
-    return (
-        0 < len(words) <= 4
-        and not any(w in NOT_PERSON or w.endswith(("'s", "’s")) for w in words)
-        and not (len(words) == 1 and words[0].isupper())
-    )
 
 
 def _span(text: str, start: int, end: int) -> Span:
@@ -529,71 +511,6 @@ class AttributionExtractor:
         q.end, q.text = first_end, text[q.start : first_end]
         return [q, second]
 
-    # -- pronouns --------------------------------------------------------------------------
-    def _resolve_pronouns(self, text: str, quotes: Sequence[QuoteProposal]) -> None:
-        previous_named: Span | None = None
-        pronouns = {k.lower(): v for k, v in (self.cues.pronouns | self.cues.possessive_gender).items()}
-        known = {
-            q.speaker.text.split()[-1]
-            for q in quotes
-            if q.speaker and q.speaker.text[:1].isupper() and q.speaker.text.lower() not in pronouns
-        }
-        for q in sorted(quotes, key=lambda q: q.speaker.start if q.speaker else q.start):
-            spk = q.speaker
-            if spk is None:
-                continue
-            if spk.text.lower() not in pronouns:
-                if not q.inherited and re.fullmatch(self.p.name, spk.text) and _person_like(spk.text):
-                    previous_named = spk
-                continue
-            gender = pronouns[spk.text.lower()]
-            if q.antecedent is None and gender is not None:
-                q.antecedent = self._antecedent(text, spk, gender, previous_named, known)
-
-    def _antecedent(
-        self, text: str, pronoun: Span, gender: str, previous: Span | None, known: set[str]
-    ) -> Span | None:
-        """The person ``pronoun`` stands for inside its paragraph: the previous named speaker,
-        or the only name before it that is a person (an honorific, the name of a speaker
-        elsewhere in the article, or a subject opening a sentence or clause), with no gender
-        clash; else None."""
-        para = text.rfind("\n", 0, pronoun.start) + 1
-        window_start = max(para, pronoun.start - 400)
-        window = text[window_start : pronoun.start]
-        names: dict[str, tuple[Span, str | None]] = {}
-        unsure: set[str] = set()
-        for m in self.p.person.finditer(window):
-            name, hon = m.group("name"), m.group("hon")
-            words = name.split()
-            if words[0] in self.cues.function_words or words[0] in self.cues.titles:
-                continue
-            if (len(words) < 2 and not hon and words[-1] not in known) or not _person_like(name):
-                continue  # a lone word is a person only with an honorific or as a speaker
-            before = window[: m.start("name")].rstrip()
-            subject = (not before or before[-1] in ".!?:,;\n") and re.match(
-                r"[ ]+[a-zà-ÿ]", window[m.end("name") :]
-            )
-            person = bool(hon) or words[-1] in known or bool(subject)
-            g = self.cues.honorific_gender.get(hon) if hon else None
-            start = window_start + m.start("name")
-            names[words[-1]] = (Span(start, start + len(name), name), g)
-            if not person:  # "Coupe du Monde", "Madrid Arena": no honorific, speaker or subject
-                unsure.add(words[-1])
-        if previous is not None and para <= previous.start < pronoun.start:
-            prev_g = next((g for s, g in names.values() if s.text == previous.text), None)
-            last = previous.text.split()[-1]
-            later = [  # another person named after the speaker ("Mr Key" is still John Key)
-                s
-                for key, (s, _) in names.items()
-                if key != last and key not in unsure and s.start > previous.end
-            ]
-            if prev_g in (None, gender) and not later:
-                return previous
-        plausible = [s for s, g in names.values() if g in (None, gender)]
-        if len(plausible) == 1 and plausible[0].text.split()[-1] not in unsure:
-            return plausible[0]
-        return None
-
     # -- all -------------------------------------------------------------------------------
     def proposals(self, text: str) -> list[QuoteProposal]:
         sentences = sentence_spans(text)
@@ -615,5 +532,5 @@ class AttributionExtractor:
             kept.extend(self._reported(text, sentences, taken))
             kept.extend(self._after_attribution(text, kept))
             kept.sort(key=lambda q: q.start)
-        self._resolve_pronouns(text, kept)
+        resolve_pronouns(self, text, kept)
         return kept
