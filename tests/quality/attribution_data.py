@@ -66,12 +66,20 @@ def gum_gold(shared: Path, annotated_only: bool = True) -> tuple[dict[str, str],
     return texts, gold
 
 
-def dev_gold(shared: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
+DEV_PARTS = ("session2", "tune", "heldout")
+
+
+def dev_gold(shared: Path, part: str | None = None) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Texts and gold records of the development set, or of one of its parts: ``session2``
+    (the first 34 attributions, tuned on), ``tune`` (added later, tuned on) and ``heldout``
+    (never looked at while changing the rules; only scored)."""
     gum = {r["id"]: r["text"] for r in gum_rows(shared)}
     fr = fr_texts(shared)
     texts, gold = {}, []
     for line in DEV.read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
+        if part is not None and r["part"] != part:
+            continue
         text = texts[r["article"]] = (gum if r["corpus"] == "gum" else fr)[r["article"]]
         quotes = [_quote(text, q["kind"], *q["content"], q["speaker"], q["cue"]) for q in r["quotes"]]
         gold.append({"article_id": r["article"], "entities": [], "quotes": quotes})

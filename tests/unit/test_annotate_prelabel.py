@@ -118,7 +118,7 @@ def test_spacy_entity_prelabeler_with_entity_ruler() -> None:
         ("Acme", "ORG", "Acme"),
     ]
     prelabel = Prelabeler(LABELS, spacy=spacy_pre)
-    assert prelabel.model_version.startswith("newscorpus-attributions-2+spacy-en")
+    assert prelabel.model_version.startswith("newscorpus-attributions-3+spacy-en")
     record = prelabel({"id": "nc-" + "1" * 32, "text": text})
     assert record is not None and record.origin == "prediction"
     assert [q.text for q in record.quotes] == ["İzmir needs money"]

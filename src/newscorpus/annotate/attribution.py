@@ -17,6 +17,10 @@
   ``X believes …``, ``… , officials said.``, ``…, said X.``, ``according to X, …`` and
   ``…, according to X.``, passive ``X was quoted as saying …``, French ``selon X, …`` and
   ``X a estimé que …``, Arabic ``وقال X إن …``; the content runs to the end of the sentence;
+- **nominal** and other cues: ``X's claim that …`` / ``his warning that …`` (a noun as the
+  cue), ``it was reported (by X) that …`` (no source, or the agent), ``X resigned, saying …``
+  and ``with X saying …`` (gerunds), ``"…," he said, adding that …``, ``X claimed A and
+  claim B`` (two attributions); cue lists follow the article's language (:meth:`for_language`);
 - quoted words inside a clause with no cue (scare quotes, titles, names) are skipped;
 - a pronoun speaker is resolved inside its paragraph to a named person (the previous named
   speaker, or the only person-like name before it, with no gender clash): the pronoun stays
@@ -30,11 +34,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 
 from ..records import Span
-from .attribution_cues import LANGUAGES, UPPER, WORD, Cues, load_cues
+from .attribution_cues import LANGUAGES, UPPER, load_cues, patterns
+from .attribution_pronouns import resolve_pronouns
 
 # Opening mark -> closing marks.
 PAIRS = {"“": '”"', "„": "“”", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’"}
@@ -42,12 +46,6 @@ STRAIGHT = '"'
 QUOTE_CHARS = '"“”«»„‘’‹›「」『』'
 TRAIL = " \t\u00a0\u202f,.،"
 LEAD = " \t\u00a0\u202f"
-NOT_PERSON_WORDS = """News Party Twitter Facebook Government Ministry University Company Council
-Department Agency Association House Court Committee Union Times Post Press Monday Tuesday Wednesday
-Thursday Friday Saturday Sunday January February March April May June July August September October
-November December Congress Senate Parliament Church Police Army Bank Group Institute Office
-Organization Organisation Commission Foundation Service Services Inc Corp Ltd Daily Journal"""
-NOT_PERSON = frozenset(NOT_PERSON_WORDS.split())
 _SENTENCE_END = re.compile(rf"[.!?؟]+[\"”»’]?[ \t\u00a0]+(?=[{UPPER}\"“«„‘(\u0600-\u06ff])|\n+")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|vs)|\b[A-Z])$")
 
@@ -68,6 +66,8 @@ def _last_cut(text: str) -> int:
 
 _TOKEN = re.compile(r"\w+")
 _CITATION = re.compile(r"^\s*[—–-]\s+\S")
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\b")
+_INFINITIVE = re.compile(r"\b(?:to|will|would|must|should|could|can|may|might|not|do|does|did)\s+$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -82,6 +82,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
+
+
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans of ``sentence`` between quotation marks (an unclosed mark quotes to the end)."""
+    if not any(ch in sentence for ch in QUOTE_CHARS if ch not in "’‘"):
+        return []
+    return [(a, b + 1 if b is not None else len(sentence)) for a, b in find_quoted(sentence)]
+
+
+def _inside_any(q: QuoteProposal, offset: int, spans: Sequence[tuple[int, int]]) -> bool:
+    parts = [p for p in (q.cue, q.speaker) if p is not None]
+    return any(a <= p.start - offset < b for p in parts for a, b in spans)
 
 
 def _is_opening_straight(line: str, i: int) -> bool:
@@ -126,85 +138,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             break
         end -= 1
     return start, end
-
-
-class Patterns:
-    """The regular expressions built from one set of cue lists."""
-
-    def __init__(self, c: Cues) -> None:
-        sep = r"[ \u00a0]+"
-        abbreviation = r"(?:Mr|Ms|Mrs|Dr|St|Prof|Gen|Sen|Gov|Rep|Jr|M|Mme)\."
-        cap = rf"(?:{abbreviation}|[{UPPER}]\.|[{UPPER}]{WORD}*(?:['’-]{WORD}+)*)"
-        link = r"(?:al-|el-|bin|ibn|de|del|della|van|von|der|den|da|di|du|la|le|dos|das|y)"
-        self.name = rf"(?:{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,4}}|[a-z]{{1,3}}-{cap}(?:{sep}{cap}){{0,3}})"
-        pron_forms = [p for k in c.pronouns for p in {k, k[:1].upper() + k[1:]}]
-        pron = rf"(?:{'|'.join(sorted(pron_forms, key=len, reverse=True)) or '(?!x)x'})\b"
-        nouns = rf"(?i:{c.nouns})\b"
-        of_name = rf"(?:{sep}of(?:{sep}the)?{sep}{cap}(?:{sep}{cap})*|{sep}{cap}(?:{sep}{cap})*)"
-        np = rf"(?:(?:{c.determiners}){sep}(?:[\w'’-]+{sep}){{0,4}}?{nouns}{of_name}?)"
-        lower = r"[a-zà-öø-ÿ][\w'’-]*"
-        generic_np = rf"(?:(?:{c.determiners}){sep}(?:{lower}{sep}){{0,3}}{lower})"
-        speaker = rf"(?:{np}|{pron}|{self.name}|{nouns}|{generic_np})"
-        role = rf"(?:(?:(?!(?:{c.determiners})[ ])[a-z][\w'’-]*[ ]+){{1,3}})"
-        appos = r"(?:\s*,[^,.!?\"“”«»\n]{1,90},)"
-        adv = (
-            r"(?:(?:also|later|then|further|recently|previously|once|had|has|have|was|were|is|"
-            r"repeatedly|again|publicly|reportedly|earlier|had\s+also|has\s+also)\s+)"
-        )
-        verb = rf"(?:{c.speech})"
-        rep = rf"(?:{c.reported})"
-        comp = rf"(?:{c.complementizers})(?:(?<=['’])|\b)"
-        ar_spk = r"(?:[^\s:،,«»\"“”.]+(?:\s+[^\s:،,«»\"“”.]+){0,5}?)"
-        self.post = [
-            re.compile(
-                r"^[\s,]*(?:(?:a|ont|avait|avaient|aurait)-(?:t-)?(?P<spk>il|elle|ils|elles)\s+(?P<cue>\w+)|"
-                r"(?P<cue2>\w+)-t-(?P<spk2>il|elle|ils|elles))\b"
-            ),
-            re.compile(rf"^[\s,]*(?P<cue>{verb})\s+(?:{role})?(?P<spk>{speaker})"),
-            re.compile(
-                rf"^[\s,]*(?!(?:and|but|or|while|as|when|which|who)\b)(?:{role})?(?P<spk>{speaker}){appos}?"
-                rf"\s+{adv}?(?P<cue>{verb})\b"
-            ),
-            re.compile(rf"^[\s,]*(?P<cue>(?i:{c.according}))\s+(?P<spk>{speaker})"),
-            re.compile(rf"^[\s,،]*(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})(?=\s*(?:[.،,]|$))"),
-        ]
-        self.pre = [
-            re.compile(rf"(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}){appos}?[\s,:]*$"),
-            re.compile(
-                rf"(?<![\w'’-])(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{verb})\b(?P<gap>[^.!?\"“”«»\n]{{0,90}}?)[\s,:]*$"
-            ),
-            re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s*(?:{comp})?\s*[:،,]?\s*$"),
-        ]
-        self.cue_near = re.compile(rf"\b(?:{verb})\b[^.!?\n]{{0,40}}$|:\s*$")
-        clause = r"(?P<content>[^\s,].{8,})$"
-        self.gap_words = re.compile(rf"^[\s,]*(?:(?:{c.listener}|[\w'’-]+)[\s,]+){{0,4}}?(?:{comp})\s*$")
-        self.comp_start = re.compile(rf"[\s,]*(?:(?:[\w'’-]+[\s,]+){{0,4}}?{comp}\s*|\s*)")
-        self.reported = [
-            re.compile(
-                rf"(?<![\w'’-])(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?"
-                rf"(?P<cue>{rep})\b(?:\s+(?:[\w'’-]+\s+){{0,3}}?{comp}\s*|\s+{comp}\s*|\s+)(?!(?:to|by|for|in|on|at|of|with|from|about|so|nothing|yes|no)\b){clause}"
-            ),
-            re.compile(
-                rf"^(?:[^,]{{0,40}},\s*)?(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>{speaker}|[^,]{{2,60}}?){appos}?\s*,\s*{clause}",
-            ),
-            re.compile(
-                rf"^(?P<content>[^\s,].{{8,}}?)\s*,\s*(?P<cue>(?i:{c.according}))\s+(?:{role})?(?P<spk>[^,.]{{2,80}}?)\s*[.!?]?$",
-            ),
-            re.compile(
-                rf"^(?P<content>[^\s,].{{8,}}?),\s+(?:(?:{role})?(?P<spk>{speaker}){appos}?\s+{adv}?(?P<cue>{rep})|"
-                rf"(?P<cue2>{rep})\s+(?:{role})?(?P<spk2>{speaker}))\b[^.!?,]{{0,40}}[.!?]?$"
-            ),
-            re.compile(rf"(?P<cue>{c.cue_first})\s+(?P<spk>{ar_spk})\s+(?:{comp})\s*(?P<content>\S.{{4,}})$"),
-        ]
-        hons = "|".join(re.escape(t) for t in sorted(c.honorific_gender, key=len, reverse=True))
-        self.person = re.compile(
-            rf"(?:(?P<hon>{hons or '(?!x)x'}){sep})?(?P<name>{cap}(?:{sep}(?:{link}{sep})*{cap}){{0,3}})"
-        )
-
-
-@lru_cache(maxsize=8)
-def patterns(languages: tuple[str, ...] = LANGUAGES) -> Patterns:
-    return Patterns(load_cues(languages))
 
 
 @dataclass(slots=True)
@@ -252,6 +185,18 @@ class AttributionExtractor:
     def __post_init__(self) -> None:
         self.p = patterns(tuple(self.languages))
         self.cues = load_cues(tuple(self.languages))
+        self._by_language: dict[str, AttributionExtractor] = {}
+
+    def for_language(self, language: str | None) -> AttributionExtractor:
+        """This extractor with the cue lists of ``language`` only (a BCP 47 tag; its primary
+        subtag counts) when it is one of its languages, else itself: French ``assure`` or
+        ``note`` are no cues in an English article."""
+        primary = (language or "").split("-")[0].lower()
+        if primary not in self.languages or len(self.languages) == 1:
+            return self
+        if primary not in self._by_language:
+            self._by_language[primary] = replace(self, languages=(primary,))
+        return self._by_language[primary]
 
     # -- spans ---------------------------------------------------------------------------
     def _speaker(self, text: str, start: int, end: int) -> Span:
@@ -276,6 +221,15 @@ class AttributionExtractor:
         spk = "spk" if m.groupdict().get("spk") else "spk2"
         cue = "cue" if m.groupdict().get("cue") else "cue2"
         q.speaker = self._speaker(text, offset + m.start(spk), offset + m.end(spk))
+        appos = m.groupdict().get("appos")
+        if (
+            appos
+            and not re.fullmatch(self.p.name, q.speaker.text)
+            and re.fullmatch(self.p.name, appos.strip())
+        ):
+            # "The head of the port authority, Jane Roe, said": the name is the source
+            start = offset + m.start("appos") + len(appos) - len(appos.lstrip())
+            q.speaker = _span(text, start, start + len(appos.strip()))
         q.cue = _span(text, offset + m.start(cue), offset + m.end(cue))
         q.gap = m.groupdict().get("gap") or ""
 
@@ -309,7 +263,7 @@ class AttributionExtractor:
             # A paragraph that is only a quote, after one ending in a colon ("X tweeted:").
             prev_start = text.rfind("\n", 0, line_start - 2) + 1
             prev = text[prev_start : line_start - 2]
-            if prev.rstrip().endswith(":"):
+            if prev.rstrip().endswith((":", ",")):
                 cut = _last_cut(prev)
                 lead, lead_start = prev[cut:], prev_start + cut
         first = self._first_cue(lead)
@@ -343,8 +297,20 @@ class AttributionExtractor:
                 between = text[(prev.close_mark or prev.end) + 1 : q.open_mark]
                 if len(between) <= self.window and prev.cue is not None and prev.cue.start >= prev.end:
                     q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
-                    if not re.search(r"[.!?؟]", between) and between.rstrip().endswith((",", ":", "،")):
+                    if not re.search(r"[.!?؟;]", between) and between.rstrip().endswith((",", ":", "،")):
                         q.cue = prev.cue  # one quote interrupted by its attribution: linked parts
+            elif q.speaker is None and prev is not None and prev.speaker and q.open_mark is not None:
+                # A paragraph that is only a quote, after a paragraph whose last attributed quote
+                # ends it with a colon (X called it "dangerous":): the same speaker, no cue.
+                between = text[(prev.close_mark or prev.end) + 1 : q.open_mark]
+                head, sep, tail = between.partition("\n\n")
+                colon = sep and "\n" not in head and not tail.strip() and head.rstrip().endswith((":", ","))
+                if colon and len(head) <= 40 and not re.search(r"[.!?؟]", head):
+                    q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
+                elif sep and not tail.strip() and self._ends_paragraph(text, prev, head):
+                    # '"…," said X.' closing a paragraph, then a paragraph that is only a quote:
+                    # the same speaker goes on (the news convention for continued quotes).
+                    q.speaker, q.antecedent, q.inherited = prev.speaker, prev.antecedent, True
             if q.speaker is None and q.cue is None:
                 if q.close_mark is not None and _CITATION.match(text[q.close_mark + 1 : q.close_mark + 8]):
                     continue  # "Headline" — Outlet, date: a source list
@@ -361,6 +327,17 @@ class AttributionExtractor:
                     continue
             kept.append(q)
         return kept
+
+    @staticmethod
+    def _ends_paragraph(text: str, prev: QuoteProposal, head: str) -> bool:
+        """``prev`` is attributed after its closing mark, and that attribution ends its
+        paragraph (``head`` is the text from the closing mark to the paragraph break)."""
+        if prev.cue is None or prev.speaker is None or prev.cue.start < prev.end or "\n" in head:
+            return False
+        after = (prev.close_mark or prev.end) + 1
+        end = max(prev.cue.end, prev.speaker.end) - after
+        rest = head[end:].strip() if 0 <= end <= len(head) else "x"
+        return len(head) <= 80 and rest in ("", ".") and head.rstrip().endswith(".")
 
     def _mixed(self, text: str, q: QuoteProposal, sentences: Sequence[tuple[int, int]]) -> bool:
         """Turn a quote inside a reported clause into the clause (``said a "…" is needed``)."""
@@ -383,90 +360,156 @@ class AttributionExtractor:
         self, text: str, sentences: Sequence[tuple[int, int]], taken: list[tuple[int, int]]
     ) -> list[QuoteProposal]:
         out = []
+        pronouns = {k.lower() for k in self.cues.pronouns}
         for s, e in sentences:
             if any(a < e and s < b for a, b in taken):
                 continue
             sentence = text[s:e]
-            if any(ch in sentence for ch in QUOTE_CHARS if ch not in "’‘"):
-                continue
+            quoted = _quoted_spans(sentence)
             first = self._first_cue(sentence)
             if first < 0:
                 continue
             near = max(0, first - 150)  # a speaker starts at most this far before a cue
+            found = self._nominal_or_passive(text, s, sentence, pronouns)
+            if found:
+                out += found
+                continue
             for n, pattern in enumerate(self.p.reported):
                 m = pattern.search(sentence, near if n in (0, 4) else 0)
                 if not m:
                     continue
                 cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))
-                if _word_count(text[cs:ce]) < 4:
+                short = _word_count(text[cs:ce]) < 4
+                if short and not (n == 0 and self._nominal_object(m.group("cue"), text[cs:ce])):
                     continue
                 q = QuoteProposal(cs, ce, text[cs:ce], "indirect")
                 self._set(text, q, s, m)
-                if q.speaker is None or q.speaker.text in self.cues.function_words:
+                if quoted and _inside_any(q, s, quoted):
+                    continue  # the cue or the speaker is inside quotation marks
+                if q.speaker is None or (
+                    q.speaker.text in self.cues.function_words and q.speaker.text.lower() not in pronouns
+                ):
                     continue  # "Cette annonce ne satisfait…": a noun, not a cue
-                out.append(q)
+                if q.cue is not None and _INFINITIVE.search(text, max(0, q.cue.start - 12), q.cue.start):
+                    continue  # "in order to maintain an exception": an infinitive, not a cue
+                one_word = q.cue is not None and " " not in q.cue.text and q.speaker.end <= q.cue.start
+                if one_word and q.cue is not None and _PASSIVE.search(text, q.speaker.end, q.cue.start):
+                    continue  # "I was hauled in and told that": the listener, not the source
+                if q.speaker.text.endswith(("'s", "’s")):
+                    continue  # "Smith's claim ...": a noun, not a cue
+                self._skip_listener(text, q)
+                out += self._split_coordinated(text, q)
                 break
+            else:
+                out += self._gerund(text, s, sentence, pronouns)
         return out
 
-    # -- pronouns --------------------------------------------------------------------------
-    def _resolve_pronouns(self, text: str, quotes: Sequence[QuoteProposal]) -> None:
-        previous_named: Span | None = None
-        pronouns = {k.lower(): v for k, v in self.cues.pronouns.items()}
-        known = {
-            q.speaker.text.split()[-1]
-            for q in quotes
-            if q.speaker and q.speaker.text[:1].isupper() and q.speaker.text.lower() not in pronouns
-        }
-        for q in sorted(quotes, key=lambda q: q.speaker.start if q.speaker else q.start):
-            spk = q.speaker
-            if spk is None:
-                continue
-            if spk.text.lower() not in pronouns:
-                if not q.inherited and re.fullmatch(self.p.name, spk.text):
-                    previous_named = spk
-                continue
-            gender = pronouns[spk.text.lower()]
-            if q.antecedent is None and gender is not None:
-                q.antecedent = self._antecedent(text, spk, gender, previous_named, known)
+    def _nominal_or_passive(
+        self, text: str, s: int, sentence: str, pronouns: set[str]
+    ) -> list[QuoteProposal]:
+        """``X's claim that …`` / ``his warning that …`` (a noun as the cue) and ``it was
+        reported (by X) that …`` (no source, or the agent as the source)."""
+        hint = self.p.nominal_hint.search(sentence)
+        m = self.p.nominal.search(sentence, max(0, hint.start() - 150)) if hint is not None else None
+        if m is not None:
+            q = self._proposal(text, s, m)
+            verbs = list(self.p.main_verb.finditer(q.text)) if q is not None else []
+            if q is not None and verbs and not sentence[: m.start()].strip(" ,"):
+                cut = _trim(text, q.start, q.start + verbs[-1].start())[1]
+                if _word_count(text[q.start : cut]) >= 4:  # the claim is the subject of the sentence
+                    q.end, q.text = cut, text[q.start : cut]
+            if q is not None:
+                self._set(text, q, s, m)
+                if q.speaker is not None and q.speaker.text not in self.cues.function_words:
+                    return [q]
+        m = self.p.passive.search(sentence)
+        if m is not None:
+            q = self._proposal(text, s, m)
+            if q is not None:
+                q.cue = _span(text, s + m.start("cue"), s + m.end("cue"))
+                if m.group("spk"):
+                    q.speaker = self._speaker(text, s + m.start("spk"), s + m.end("spk"))
+                return [q]
+        return []
 
-    def _antecedent(
-        self, text: str, pronoun: Span, gender: str, previous: Span | None, known: set[str]
-    ) -> Span | None:
-        """The person ``pronoun`` stands for inside its paragraph: the previous named speaker,
-        or the only name before it that is a person (an honorific, the name of a speaker
-        elsewhere in the article, or a subject opening a sentence or clause), with no gender
-        clash; else None."""
-        para = text.rfind("\n", 0, pronoun.start) + 1
-        window_start = max(para, pronoun.start - 400)
-        window = text[window_start : pronoun.start]
-        names: dict[str, tuple[Span, str | None]] = {}
-        unsure: set[str] = set()
-        for m in self.p.person.finditer(window):
-            name, hon = m.group("name"), m.group("hon")
-            words = name.split()
-            if words[0] in self.cues.function_words or words[0] in self.cues.titles:
+    def _gerund(self, text: str, s: int, sentence: str, pronouns: set[str]) -> list[QuoteProposal]:
+        """``with X saying …`` (X is the source) and ``X resigned, saying …`` (the subject of
+        the sentence is)."""
+        m = self.p.with_gerund.search(sentence)
+        subject = m
+        if m is None:
+            m = self.p.gerund.search(sentence)
+            subject = self.p.subject.match(sentence) if m is not None else None
+        if m is None or subject is None:
+            return []
+        q = self._proposal(text, s, m)
+        if q is None:
+            return []
+        q.cue = _span(text, s + m.start("cue"), s + m.end("cue"))
+        q.speaker = self._speaker(text, s + subject.start("spk"), s + subject.end("spk"))
+        words = q.speaker.text
+        if words in self.cues.function_words and words.lower() not in pronouns:
+            return []
+        if q.speaker.end > q.cue.start and subject is not m:
+            return []
+        return [q]
+
+    def _after_attribution(self, text: str, quotes: Sequence[QuoteProposal]) -> list[QuoteProposal]:
+        """``"…," he said, adding that …``: the clause after a direct quote's attribution has the
+        quote's speaker."""
+        out = []
+        for q in quotes:
+            if q.kind != "direct" or q.speaker is None or q.cue is None or q.cue.start < q.end:
                 continue
-            if (len(words) < 2 and not hon) or any(w in NOT_PERSON for w in words):
-                continue
-            before = window[: m.start("name")].rstrip()
-            subject = (not before or before[-1] in ".!?:,;\n") and re.match(
-                r"[ ]+[a-zà-ÿ]", window[m.end("name") :]
-            )
-            person = bool(hon) or words[-1] in known or bool(subject)
-            g = self.cues.honorific_gender.get(hon) if hon else None
-            start = window_start + m.start("name")
-            names[words[-1]] = (Span(start, start + len(name), name), g)
-            if not person:  # "Coupe du Monde", "Madrid Arena": no honorific, speaker or subject
-                unsure.add(words[-1])
-        if previous is not None and para <= previous.start < pronoun.start:
-            prev_g = next((g for s, g in names.values() if s.text == previous.text), None)
-            later = [s for s, _ in names.values() if s.text != previous.text and s.start > previous.end]
-            if prev_g in (None, gender) and not later:
-                return previous
-        plausible = [s for s, g in names.values() if g in (None, gender)]
-        if len(plausible) == 1 and plausible[0].text.split()[-1] not in unsure:
-            return plausible[0]
-        return None
+            m = self.p.after_attribution.match(text, max(q.cue.end, q.speaker.end))
+            if m is not None and not any(k.start <= m.start("content") < k.end for k in quotes):
+                p = self._proposal(text, 0, m)
+                if p is not None:
+                    p.speaker, p.antecedent = q.speaker, q.antecedent
+                    p.cue = _span(text, m.start("cue"), m.end("cue"))
+                    out.append(p)
+        return out
+
+    def _nominal_object(self, cue: str, content: str) -> bool:
+        """``announced the plan``, ``denied the allegations``: a short noun phrase is the
+        content of a cue that takes an object (PARC 3.0 nominal contents)."""
+        return cue.lower() in self.cues.object_cues and bool(self.p.short_np.fullmatch(content))
+
+    def _proposal(self, text: str, s: int, m: re.Match[str]) -> QuoteProposal | None:
+        cs, ce = _trim(text, s + m.start("content"), s + m.end("content"))
+        if _word_count(text[cs:ce]) < 4:
+            return None
+        return QuoteProposal(cs, ce, text[cs:ce], "indirect")
+
+    def _skip_listener(self, text: str, q: QuoteProposal) -> None:
+        """``told CBC News the department will…``: the listener is not in the content."""
+        if q.cue is None or not self.p.listener_cue.fullmatch(q.cue.text):
+            return
+        if re.match(r"\s+(?:that|que)\b", text[q.cue.end : q.start]) or q.start - q.cue.end > 2:
+            return  # the clause followed "that" or a listener was already skipped
+        m = self.p.listener_object.match(q.text)
+        if m and _word_count(q.text[m.end() :]) >= 4:
+            q.start += m.end()
+            q.text = text[q.start : q.end]
+
+    def _split_coordinated(self, text: str, q: QuoteProposal) -> list[QuoteProposal]:
+        """``They claimed A and claim B``: two attributions of one speaker, one per cue."""
+        m = self.p.and_cue.search(q.text)
+        if m is None or _word_count(q.text[: m.start()]) < 3 or _word_count(q.text[m.end() :]) < 4:
+            return [q]
+        cue = "cue" if m.group("cue") else "cue2"
+        first_end = _trim(text, q.start, q.start + m.start())[1]
+        second = QuoteProposal(
+            q.start + m.end(),
+            q.end,
+            text[q.start + m.end() : q.end],
+            q.kind,
+            q.speaker,
+            _span(text, q.start + m.start(cue), q.start + m.end(cue)),
+            q.antecedent,
+        )
+        q.end, q.text = first_end, text[q.start : first_end]
+        return [q, second]
 
     # -- all -------------------------------------------------------------------------------
     def proposals(self, text: str) -> list[QuoteProposal]:
@@ -487,6 +530,7 @@ class AttributionExtractor:
             taken += [(q.start, q.end) for q in kept]
             taken += [(q.speaker.start, q.speaker.end) for q in kept if q.speaker]
             kept.extend(self._reported(text, sentences, taken))
+            kept.extend(self._after_attribution(text, kept))
             kept.sort(key=lambda q: q.start)
-        self._resolve_pronouns(text, kept)
+        resolve_pronouns(self, text, kept)
         return kept

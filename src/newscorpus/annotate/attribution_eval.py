@@ -7,23 +7,28 @@ those of its own speaker and cue spans: quotation marks, spaces and punctuation 
 and a single span running over an interrupting attribution ("The plan," he said, "is dead")
 equals its two parts.
 
-Per article, gold and predicted attributions are matched one to one, greedily by decreasing
-overlap (intersection over union of the content code points): a pair matches by *overlap* when
-that ratio is at least 0.5, and *exactly* when the trimmed contents are equal. A gold
+Per article, gold and predicted attributions are matched one to one by an exact optimal
+assignment (Hungarian method): a pair can match by *overlap* when the intersection over union
+of their content code points is at least 0.5, and the matching takes as many such pairs as
+possible, then the largest total overlap. *Exact* matches are counted one to one apart from it
+(equal trimmed contents; a duplicated prediction counts once). A gold
 attribution can match one prediction at most, so a quotation split into pieces costs
 precision. Scores are given for all attributions and per kind (``direct`` / ``indirect``), the
 per-kind figures matching gold and predictions of that kind only.
 
 The speaker of a matched pair is right when a predicted speaker mention (the speaker span or
 the entity a pronoun stands for) overlaps a gold one by at least half of their union, lies
-inside it or contains it (a name inside its source span with a title or role; not a pronoun),
+inside it or contains it and shares its last word (a name inside its source span with a title
+or role, "spokesman" in "the ministry's spokesman"; not "the", not "Clinton" for "Clinton's
+spokesman", not a pronoun),
 or names the same surface string (a pronoun's surface alone never counts). Speaker accuracy is
 computed over matched pairs whose gold attribution has a speaker.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,14 +37,11 @@ from typing import Any
 from ..errors import ConfigError
 from ..evaluate import prf
 from ..records import read_jsonl
+from .attribution_cues import PRONOUN_SURFACES
 
 KINDS = ("direct", "indirect")
 MARKS = "\"“”„«»‹›‘’「」『』'"
 STRIP = MARKS + " \t\n\u00a0\u202f,.;:"
-PRONOUN_SURFACES = frozenset(
-    ("he", "she", "they", "him", "her", "them", "i", "we", "it", "his", "their")
-    + ("il", "elle", "ils", "elles", "lui", "eux", "هو", "هي", "هم")
-)
 MIN_OVERLAP = 0.5
 
 
@@ -110,6 +112,10 @@ def overlap(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / union if union else 0.0
 
 
+def _words(s: str) -> list[str]:
+    return [w.casefold() for w in re.findall(r"\w+", s)]
+
+
 def speaker_correct(gold: Attribution, pred: Attribution) -> bool:
     for gs, ge, gt in gold.speakers:
         for ps, pe, pt in pred.speakers:
@@ -117,33 +123,83 @@ def speaker_correct(gold: Attribution, pred: Attribution) -> bool:
             if inter > 0 and inter / (max(ge, pe) - min(gs, ps)) >= MIN_OVERLAP:
                 return True
             inside = (gs <= ps and pe <= ge) or (ps <= gs and ge <= pe)
-            if inside and min(gt, pt, key=len).casefold() not in PRONOUN_SURFACES:
+            short, long = sorted((gt, pt), key=len)
+            head = _words(long)[-1:]
+            if inside and short.casefold() not in PRONOUN_SURFACES and head and head[0] in _words(short):
                 return True  # a name inside its source span ("Fuad Basya" in "Major general Fuad Basya")
             if gt.casefold() == pt.casefold() and gt.casefold() not in PRONOUN_SURFACES:
                 return True
     return False
 
 
+def assignment(weights: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
+    """An exact maximum-weight one-to-one assignment of rows to columns (the Hungarian method,
+    O(n²m) with potentials): ``(row, column)`` pairs whose weight is positive."""
+    if not weights or not weights[0]:
+        return []
+    flip = len(weights) > len(weights[0])
+    w = [list(col) for col in zip(*weights, strict=True)] if flip else [list(row) for row in weights]
+    n, m = len(w), len(w[0])
+    inf = float("inf")
+    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
+    owner = [0] * (m + 1)  # owner[j] = row (1-based) assigned to column j; column 0 is the free root
+    for i in range(1, n + 1):
+        owner[0], j0 = i, 0
+        low, way, used = [inf] * (m + 1), [0] * (m + 1), [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = owner[j0], inf, 0
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = -w[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < low[j]:
+                        low[j], way[j] = cur, j0
+                    if low[j] < delta:
+                        delta, j1 = low[j], j
+            for j in range(m + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    low[j] -= delta
+            j0 = j1
+            if owner[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+    pairs = [(owner[j] - 1, j - 1) for j in range(1, m + 1) if owner[j]]
+    pairs = [(c, r) if flip else (r, c) for r, c in pairs]
+    return sorted((r, c) for r, c in pairs if weights[r][c] > 0)
+
+
 def match(gold: Sequence[Attribution], pred: Sequence[Attribution]) -> list[tuple[int, int, float]]:
-    """One-to-one ``(gold index, predicted index, overlap)`` pairs with overlap >= 0.5, greedy
-    by decreasing overlap (ties: document order)."""
-    pairs = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            if g.content & p.content:
-                ratio = overlap(g.content, p.content)
-                if ratio >= MIN_OVERLAP:
-                    pairs.append((-ratio, i, j))
-    pairs.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    out = []
-    for neg, i, j in pairs:
-        if i not in used_g and j not in used_p:
-            used_g.add(i)
-            used_p.add(j)
-            out.append((i, j, -neg))
-    return out
+    """The optimal one-to-one ``(gold index, predicted index, overlap)`` pairs with overlap >=
+    0.5: as many pairs as possible, then the largest total overlap (an exact assignment, not a
+    greedy one, which can lose a pair by taking the best overlap first)."""
+    ratios = [
+        [
+            (r if (g.content & p.content) and (r := overlap(g.content, p.content)) >= MIN_OVERLAP else 0.0)
+            for p in pred
+        ]
+        for g in gold
+    ]
+    bonus = min(len(gold), len(pred)) + 1.0  # one more pair outweighs any total of overlaps
+    weights = [[bonus + r if r else 0.0 for r in row] for row in ratios]
+    return [(i, j, ratios[i][j]) for i, j in assignment(weights)]
+
+
+def exact_matches(gold: Sequence[Attribution], pred: Sequence[Attribution]) -> int:
+    """Gold attributions with an identical predicted content, one to one (a duplicated
+    prediction counts once)."""
+    left = Counter(p.content for p in pred)
+    hits = 0
+    for g in gold:
+        if left[g.content] > 0:
+            left[g.content] -= 1
+            hits += 1
+    return hits
 
 
 @dataclass
@@ -158,9 +214,9 @@ class Counts:
     def add(self, gold: Sequence[Attribution], pred: Sequence[Attribution]) -> None:
         self.gold += len(gold)
         self.predicted += len(pred)
+        self.exact += exact_matches(gold, pred)
         for i, j, _ in match(gold, pred):
             self.overlap += 1
-            self.exact += gold[i].content == pred[j].content
             if gold[i].speakers:
                 self.speaker_gold += 1
                 self.speaker_correct += speaker_correct(gold[i], pred[j])

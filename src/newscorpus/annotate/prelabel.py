@@ -11,6 +11,8 @@ writes its records for a JSONL file of articles, offline.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +24,14 @@ from ..records import Annotation, Entity, Quote, read_jsonl
 from ..text import sha256_text
 from ..workspace import LabelSet
 from .attribution import AttributionExtractor, QuoteProposal, sentence_spans
+from .attribution_cues import LANGUAGES, PRONOUN_SURFACES, load_cues
 
 PERSON_LABELS = ("PERSON", "PER", "PERS")
-QUOTE_MODEL_VERSION = "newscorpus-attributions-2"
+FUNCTION_WORDS = load_cues(LANGUAGES).function_words
+_WORD = re.compile(r"(?<!\w)\w+")
+_FIRST_WORD = re.compile(r"\w+|.")
+_NAME_LIKE = re.compile(r"^[^\W_a-zà-ÿ]\w*")
+QUOTE_MODEL_VERSION = "newscorpus-attributions-3"
 QuoteExtractor = AttributionExtractor  # the former name
 
 
@@ -58,6 +65,80 @@ def quotes_to_parts(
             speaker_entity = by_span[key].id
         quotes.append(Quote(f"q{n}", p.start, p.end, p.text, p.kind, p.speaker, speaker_entity, p.cue))
     return entities, quotes
+
+
+class Gazetteer:
+    """Entity pre-annotations from a workspace's own human entities (every record that is not
+    a model prediction): each surface keeps its majority label (a tie drops it).
+
+    Only name-like surfaces are kept: at least two characters, starting with a capital letter
+    or a digit, on one line, never a pronoun. A match is a whole-word, case-sensitive
+    occurrence, longest first, inside one sentence (:func:`.attribution.sentence_spans`)."""
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        self.entries = dict(entries)
+        self._by_first: dict[str, list[str]] = {}
+        for surface in sorted(self.entries, key=len, reverse=True):
+            self._by_first.setdefault(_FIRST_WORD.match(surface).group(), []).append(surface)  # type: ignore[union-attr]
+
+    @property
+    def model_version(self) -> str:
+        return f"gazetteer-{len(self.entries)}"
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]]) -> Gazetteer:
+        votes: dict[str, Counter[str]] = {}
+        for record in records:
+            if record.get("origin") == "prediction":
+                continue
+            for e in record.get("entities", []):
+                surface, label = str(e.get("text", "")), str(e.get("label", ""))
+                words = surface.split()
+                name_like = _NAME_LIKE.match(surface) and "\n" not in surface
+                if words and (words[0] in FUNCTION_WORDS and (len(words) == 1 or words[1][:1].islower())):
+                    continue  # "Both", "The team": a sentence opening, not a name
+                if label and name_like and surface.casefold() not in PRONOUN_SURFACES:
+                    votes.setdefault(surface, Counter())[label] += 1
+        entries = {}
+        for surface, counts in votes.items():
+            (label, n), *rest = counts.most_common(2)
+            if not rest or rest[0][1] < n:
+                entries[surface] = label
+        return cls(entries)
+
+    @classmethod
+    def from_workspace(cls, ws: Any) -> Gazetteer:
+        """From the annotation files of a :class:`~newscorpus.workspace.Workspace`."""
+        return cls.from_records(r for path in ws.annotation_files() for _, r in read_jsonl(path))
+
+    def entities(self, text: str, labels: LabelSet) -> list[Entity]:
+        bounds = sentence_spans(text)
+        starts = {s for s, _ in bounds}
+        out: list[Entity] = []
+        end = 0
+        for m in _WORD.finditer(text):
+            if m.start() < end or m.group() not in self._by_first:
+                continue
+            for surface in self._by_first[m.group()]:
+                if surface == m.group() and not surface.isupper() and _opens(text, m.start(), starts):
+                    continue  # one capitalised word opening a sentence: "People", "State"
+                stop = m.start() + len(surface)
+                if text.startswith(surface, m.start()) and not text[stop : stop + 1].isalnum():
+                    label = self.entries[surface]
+                    inside = any(s <= m.start() and stop <= e for s, e in bounds)
+                    if label in labels.entities and inside:
+                        out.append(Entity(f"g{len(out) + 1}", m.start(), stop, surface, label))
+                        end = stop
+                    break
+        return out
+
+
+def _opens(text: str, at: int, starts: set[int]) -> bool:
+    """``at`` is the first word of a sentence (after any quotation mark or bracket)."""
+    i = at
+    while i > 0 and not text[i - 1].isalnum() and (i not in starts):
+        i -= 1
+    return i in starts
 
 
 class SpacyEntityPrelabeler:
@@ -107,18 +188,27 @@ class Prelabeler:
     labels: LabelSet
     quotes: AttributionExtractor | None = field(default_factory=AttributionExtractor)
     spacy: SpacyEntityPrelabeler | None = None
+    gazetteer: Gazetteer | None = None
 
     @property
     def model_version(self) -> str:
         parts = [QUOTE_MODEL_VERSION] if self.quotes is not None else []
         if self.spacy is not None:
             parts.append(self.spacy.model_version)
+        if self.gazetteer is not None and self.gazetteer.entries:
+            parts.append(self.gazetteer.model_version)
         return "+".join(parts) or "none"
 
     def __call__(self, article: dict[str, Any]) -> Annotation | None:
         text = article["text"]
         entities = self.spacy.entities(text, self.labels) if self.spacy is not None else []
-        proposals = self.quotes.proposals(text) if self.quotes is not None else []
+        if self.gazetteer is not None and self.gazetteer.entries:
+            taken = [(e.start, e.end) for e in entities]
+            for e in self.gazetteer.entities(text, self.labels):
+                if not any(a < e.end and e.start < b for a, b in taken):
+                    entities.append(Entity(f"g{len(entities) + 1}", e.start, e.end, e.text, e.label))
+        extractor = self.quotes.for_language(article.get("language")) if self.quotes is not None else None
+        proposals = extractor.proposals(text) if extractor is not None else []
         entities, quotes = quotes_to_parts(proposals, self.labels, entities, text)
         if not entities and not quotes:
             return None

@@ -29,10 +29,10 @@ prelabel_options = [
 def _prelabel(ws: Any, no_prelabel: bool, spacy_model: str | None) -> tuple[Any, str]:
     if no_prelabel:
         return None, "none"
-    from ..annotate.prelabel import Prelabeler, SpacyEntityPrelabeler
+    from ..annotate.prelabel import Gazetteer, Prelabeler, SpacyEntityPrelabeler
 
     spacy = SpacyEntityPrelabeler(model=spacy_model) if spacy_model else None
-    prelabeler = Prelabeler(ws.config.labels, spacy=spacy)
+    prelabeler = Prelabeler(ws.config.labels, spacy=spacy, gazetteer=Gazetteer.from_workspace(ws))
     return prelabeler, prelabeler.model_version
 
 
@@ -443,19 +443,28 @@ def adjudicate_cmd(workspace: Path, policy: str, strict: bool, as_json: bool) ->
     help="Take the label set from this workspace (default: a PERSON label only).",
 )
 @click.option("--spacy-model", help="Also pre-annotate entities with this installed spaCy model.")
-def prelabel_cmd(articles: Path, output: Path, workspace: Path | None, spacy_model: str | None) -> None:
+@click.option(
+    "--gazetteer/--no-gazetteer",
+    default=True,
+    help="With a workspace: also pre-annotate the entity names of its own human annotations (default on).",
+)
+def prelabel_cmd(
+    articles: Path, output: Path, workspace: Path | None, spacy_model: str | None, gazetteer: bool
+) -> None:
     """Write the pre-annotations `annotate push` would send, offline, as prediction records.
 
     \b
     Example:
       newscorpus annotate prelabel articles/wikinews.jsonl -o predictions.jsonl
     """
-    from ..annotate.prelabel import Prelabeler, SpacyEntityPrelabeler, prelabel_articles
+    from ..annotate.prelabel import Gazetteer, Prelabeler, SpacyEntityPrelabeler, prelabel_articles
     from ..workspace import LabelSet, Workspace
 
-    labels = Workspace.open(workspace).config.labels if workspace else LabelSet(("PERSON",), ())
+    ws = Workspace.open(workspace) if workspace else None
+    labels = ws.config.labels if ws else LabelSet(("PERSON",), ())
     spacy = SpacyEntityPrelabeler(model=spacy_model) if spacy_model else None
-    prelabeler = Prelabeler(labels, spacy=spacy)
+    names = Gazetteer.from_workspace(ws) if ws and gazetteer else None
+    prelabeler = Prelabeler(labels, spacy=spacy, gazetteer=names)
     seen, written = prelabel_articles(articles, output, prelabeler)
     click.echo(f"{seen} articles, {written} prediction records ({prelabeler.model_version}) -> {output}")
 
