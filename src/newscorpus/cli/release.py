@@ -151,20 +151,23 @@ def verify_cmd(folder: Path, no_reload: bool, as_json: bool) -> None:
 def reproduce_cmd(folder: Path, workspace: Path) -> None:
     """Rebuild a release from the workspace in a scratch folder and compare checksums.
 
-    Uses the version and date recorded in FOLDER/manifest.json. Exits 1 when any file
+    Uses the version and date recorded in FOLDER/manifest.json. When the tool versions its
+    manifest records (newscorpus, Python, pyarrow, datasets, ...) differ from the running
+    ones, says which versions it needs and exits 1 without rebuilding. Exits 1 when any file
     differs.
 
     \b
     Example:
-      newscorpus release reproduce releases/0.1.0
+      newscorpus release reproduce releases/0.2.1
     """
-    from ..release.reproduce import reproduce_release
+    from ..release.reproduce import reproduce_release, why_not_reproduced
     from ..workspace import Workspace
 
-    differences = reproduce_release(Workspace.open(workspace), folder)
+    ws = Workspace.open(workspace)
+    differences = reproduce_release(ws, folder)
     if differences:
         for line in differences:
             click.echo(line, err=True)
         raise click.ClickException(f"{folder} is not reproduced by this workspace "
-                                   f"({len(differences)} difference(s))")
+                                   f"({len(differences)} difference(s)): {why_not_reproduced(ws, folder)}")
     click.echo(f"reproduced: every SHA256SUMS entry of {folder} matches a fresh build")

@@ -39,12 +39,13 @@ from ..schema import DEFAULT_STORE
 from ..validation import BatchChecker, ReleaseInputs, iter_article_batches, prepare_inputs
 from ..workspace import Workspace
 from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
+from .environment import build_info
 from .parquet import SHARD_ROWS, Background, ConfigWriter, sha256_file
 from .splits import SplitAssigner, load_groups, previous_assignments
 from .stats import LIGHT_SCHEMA, light_rows, release_stats
 from .tables import Tables
 
-MANIFEST_VERSION = "1.1.0"
+MANIFEST_VERSION = "1.2.0"
 FLAT_CONFIGS = ("entities", "quotes", "stances")
 Progress = Callable[[str], None]
 AUTO = "auto"
@@ -116,6 +117,7 @@ class _Pass:
         self.labelled = {r["article_id"] for r in inputs.annotations}
         self.split_of_labelled: dict[str, str] = {}
         self.article_schemas: set[str] = set()
+        self.formats: set[str] = set()  # the converters that made the articles
 
     def run(self) -> None:
         assigner = self.assigner
@@ -127,6 +129,8 @@ class _Pass:
         for batch in iter_article_batches(self.inputs.files):
             self.checker.check(batch)
             self.article_schemas.update(pc.unique(batch.column("schema_version")).to_pylist())
+            self.formats.update(pc.drop_null(pc.unique(pc.struct_field(batch.column("origin"),
+                                                                       "format"))).to_pylist())
             ids, sources, dates = (batch.column(c).to_pylist() for c in
                                    ("id", "source", "published_at"))
             splits = assigner.splits(ids, sources, dates)
@@ -220,6 +224,7 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
                               assigner.names, groups)
         manifest = _manifest(ws, version, release_date, light, inputs, configs, stats, prev,
                              run.article_schemas)
+        manifest["build"] = build_info(ws, run.formats, shard_rows)
         _write_packaging(ws, tmp, manifest, stats, run.tables.schemas.configs, prev)
         if target.exists():
             raise ReleaseExistsError(f"release {version} appeared at {target} during the build")
