@@ -225,6 +225,16 @@ def _check_card(folder: Path, repo_id: str, tag: str) -> None:
                                f"not {repo_id} at {tag}; nothing was published")
 
 
+def _check_repo_id(repo_id: str) -> None:
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError as exc:
+        raise PublishError(f"--repo {repo_id!r} is not a Hub repository id: "
+                           f"{str(exc).splitlines()[0]}") from None
+
+
 def read_record(folder: Path) -> dict[str, Any]:
     """``published.json`` beside the release folder (empty when there is none)."""
     path = Path(folder).resolve().parent / RECORD
@@ -252,6 +262,7 @@ def publish(folder: Path, repo_id: str, dry_run: bool = False, private: bool = F
     ``folder`` to ``repo_id``. ``api`` defaults to ``huggingface_hub.HfApi`` (endpoint from
     ``$HF_ENDPOINT``)."""
     folder = Path(folder)
+    _check_repo_id(repo_id)
     if verify:
         report = verify_release(folder, reload=False)
         if not report.valid:
