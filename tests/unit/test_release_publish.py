@@ -34,7 +34,9 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def hub() -> Iterator[FakeHub]:
+def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeHub]:
+    """The local Hub; reachable even where ``HF_HUB_OFFLINE`` is set (it is on 127.0.0.1)."""
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     with FakeHub() as server:
         yield server
 

@@ -263,12 +263,12 @@ def publish(folder: Path, repo_id: str, dry_run: bool = False, private: bool = F
     ``$HF_ENDPOINT``)."""
     folder = Path(folder)
     _check_repo_id(repo_id)
+    version = read_manifest(folder)["version"]  # a broken manifest says what is wrong with it
     if verify:
         report = verify_release(folder, reload=False)
         if not report.valid:
             raise PublishError(f"{folder} does not verify ({len(report.problems)} problems: "
                                f"{report.problems[0]}); nothing was published")
-    version = read_manifest(folder)["version"]
     _check_card(folder, repo_id, tag_of(version))
     record = read_record(folder)
     api = _api(token, api)
