@@ -152,3 +152,11 @@ def test_a_release_that_does_not_verify_is_not_published(releases: dict[str, Pat
     with pytest.raises(PublishError, match="does not verify"):
         publish(copy, "me/corpus", api=api(hub))
     assert hub.requests == []
+
+
+def test_an_older_version_of_the_same_line_is_refused(releases: dict[str, Path], hub: FakeHub) -> None:
+    newest = publish(releases["1.0.1"], "me/corpus", api=api(hub))
+    with pytest.raises(PublishError, match="already has v1.0.1 of the 1.0 line"):
+        publish(releases["1.0.0"], "me/corpus", api=api(hub))
+    repo = hub.repos["me/corpus"]
+    assert repo.branches == {"main": newest.commit} and repo.tags == {"v1.0.1": newest.commit}

@@ -6,7 +6,8 @@ The plan is a list of :class:`Call` — the exact ``huggingface_hub.HfApi`` call
 - refs are semver-aware: the newest version goes to ``main`` (what the Hub viewer and
   ``load_dataset(repo)`` show); a version older than one already published goes to the branch
   ``release/X.Y`` of its line (created from the newest published version below it), so
-  publishing 1.0.1 after 2.0.0 never replaces ``main``;
+  publishing 1.0.1 after 2.0.0 never replaces ``main``; a version older than one already
+  published in its own line is refused (its branch would go back in time);
 - the commit names its ``parent_commit``, read from the Hub's refs, so a concurrent push fails
   instead of being overwritten; it uploads every file of the release, deletes files of an
   older release the branch holds, and its description is the release's changelog entry;
@@ -139,6 +140,11 @@ def plan(folder: Path, repo_id: str, state: HubState | None = None, private: boo
     published = _published(state)
     mine = parse_version(version)
     newer = [v for v in published if v > mine]
+    line_newer = [v for v in newer if v[:2] == mine[:2]]
+    if line_newer:
+        raise PublishError(f"{repo_id} already has {tag_of('.'.join(map(str, max(line_newer))))} of "
+                           f"the {mine[0]}.{mine[1]} line: {version} would make its branch show an "
+                           "older version (publish versions of a line in order)")
     calls = [Call("create_repo", (repo_id,), {"repo_type": REPO_TYPE, "exist_ok": True,
                                               "private": private})]
     if not newer:
