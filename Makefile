@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NC := $(BIN)/newscorpus
 DEMO := scratch/demo
-VERSION := $(shell ls releases | sort -V | tail -n 1)
+VERSION := $(shell ls -d releases/*/ | xargs -n1 basename | sort -V | tail -n 1)
 RELEASE := releases/$(VERSION)
 
 .PHONY: demo test bench bench-html bench-release bench-annotate bench-all lint venv labelstudio clean

@@ -365,7 +365,7 @@ def annotations_for(arts: list[dict[str, Any]], n: int, seed: int = 0
 
 
 def manifest(i: int, seed: int = 0, schema_version: str = "1.0.0") -> dict[str, Any]:
-    """A valid release-manifest dict (manifest schema 1.0.0 or 1.1.0)."""
+    """A valid release-manifest dict (manifest schema 1.0.0, 1.1.0 or 1.2.0)."""
     r = _rng(seed, i, "manifest")
     h = lambda s: hashlib.sha256(f"{seed}:{i}:{s}".encode()).hexdigest()  # noqa: E731
     splits: dict[str, Any] = {}
@@ -393,9 +393,17 @@ def manifest(i: int, seed: int = 0, schema_version: str = "1.0.0") -> dict[str, 
         out["inputs"] = {"articles/a.jsonl": h("a"), "annotations/b.jsonl": h("b")}
     if schema_version == "1.0.0":
         return out
-    if schema_version != "1.1.0":
+    if schema_version not in ("1.1.0", "1.2.0"):
         raise ValueError(f"cannot generate manifest schema {schema_version}")
-    out["schema_version"] = "1.1.0"
+    out["schema_version"] = schema_version
+    if schema_version == "1.2.0" and r.random() < 0.8:  # absent when migrated from 1.1.0
+        out["build"] = {
+            "tools": {"newscorpus": "0.1.0", "python": "3.11.7", "pyarrow": f"{r.randint(17, 26)}.0.0",
+                      "datasets": r.choice(("3.6.0", "4.0.0", "5.2.0")), "trafilatura": "2.3.1"},
+            "converters": {"pagedump": {"target": "newscorpus.convert.pagedump:PageDumpConverter",
+                                        "version": "0.1.0"}},
+            "settings": {"convert": {}, "profiles": {"profiles/a.yaml": h("p")},
+                         "shard_rows": r.randint(1, 10**6)}}
     out["text"] = r.random() < 0.8
     out["split_policy"]["strategy"] = r.choice(("hash", "time", "source"))
     for split in splits.values():

@@ -19,6 +19,13 @@ def manifest_1_0_0_to_1_1_0(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "text": True}
 
 
+def manifest_1_1_0_to_1_2_0(record: dict[str, Any]) -> dict[str, Any]:
+    """1.2.0 adds the optional ``build`` (tool and converter versions, settings); an older
+    release recorded none, so none is invented."""
+    return dict(record)
+
+
 def register_builtin(store: SchemaStore) -> None:
     store.register_migration("article", "1.0.0", "1.1.0")(article_1_0_0_to_1_1_0)
     store.register_migration("manifest", "1.0.0", "1.1.0")(manifest_1_0_0_to_1_1_0)
+    store.register_migration("manifest", "1.1.0", "1.2.0")(manifest_1_1_0_to_1_2_0)

@@ -40,6 +40,7 @@ READ_SCHEMA = pa.schema([
     ("language", _STR), ("text", _STR), ("text_sha256", _STR),
     ("blocks", pa.list_(pa.struct([("kind", _STR), ("start", pa.int64()), ("end", pa.int64())]))),
     ("credits", pa.list_(pa.struct([("role", _STR), ("name", _STR), ("block", pa.int64())]))),
+    ("origin", pa.struct([("format", _STR)])),  # the converter, recorded in the release manifest
 ])
 CACHE_FILE = ".newscorpus/validated.json"
 

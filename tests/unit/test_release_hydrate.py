@@ -94,3 +94,41 @@ def test_hydrate_cli(pair: tuple[Path, Path, Path], tmp_path: Path) -> None:
     assert "hydrated 8 of 8 articles" in result.output
     again = CliRunner().invoke(cli, ["hydrate", str(full), str(raw), "-o", str(tmp_path / "x")])
     assert again.exit_code == 1 and "nothing to hydrate" in again.output
+
+
+def test_allow_missing_writes_the_hydrated_subset_with_a_report(pair: tuple[Path, Path, Path],
+                                                                tmp_path: Path) -> None:
+    raw, safe, full = pair
+    mine = tmp_path / "mine"
+    shutil.copytree(raw, mine)
+    (mine / "dump-00.txt").unlink()  # the labelled article: its rows leave every config
+    (mine / "dump-04.txt").unlink()
+    dump = mine / "dump-03.txt"
+    dump.write_text(dump.read_text().replace("report", "memo"))
+    out = tmp_path / "subset"
+    report = hydrate(safe, [mine], out, allow_missing=True)
+    assert (report.articles, report.hydrated) == (8, 5)
+    doc = json.loads((out / "hydration.json").read_text())
+    assert (doc["articles"], doc["hydrated"]) == (8, 5)
+    reasons = {item["id"]: item["reason"] for item in doc["left_out"]}
+    assert set(reasons) == set(report.missing) | set(report.mismatched) and len(reasons) == 3
+    assert sum(r.startswith("not in the raw inputs") for r in reasons.values()) == 2
+    assert sum(r.startswith("the converted text differs") for r in reasons.values()) == 1
+    assert all("url" in item and item["source"] and item["split"] for item in doc["left_out"])
+    kept = {r["id"] for r in table(full, "default")} - set(reasons)
+    for config in ("default", "entities", "quotes", "stances"):
+        if (out / "data" / config).is_dir():
+            key = "id" if config == "default" else "article_id"
+            assert table(out, config) == [r for r in table(full, config) if r[key] in kept], config
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["articles"] == 5 and manifest["text"] is True
+    assert sum(s["articles"] for s in manifest["split_stats"].values()) == 5
+    assert "Hydrated subset" in (out / "README.md").read_text()
+    result = verify_release(out)
+    assert result.valid, [str(p) for p in result.problems]
+    cli_out = CliRunner().invoke(cli, ["hydrate", str(safe), str(mine), "-o", str(tmp_path / "c"),
+                                       "--allow-missing"])
+    assert cli_out.exit_code == 0, cli_out.output
+    assert "hydrated 5 of 8 articles" in cli_out.stdout and "3 left out" in cli_out.stdout
+    refused = CliRunner().invoke(cli, ["hydrate", str(safe), str(mine), "-o", str(tmp_path / "d")])
+    assert refused.exit_code == 1 and "--allow-missing writes the rest" in refused.output

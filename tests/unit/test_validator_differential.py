@@ -49,6 +49,7 @@ ARTICLES = synth.articles(300, seed=11)  # current article schema version
 ARTICLES_1_0_0 = synth.articles(120, seed=14, schema_version="1.0.0")
 ANNOTATIONS = synth.annotations_for(ARTICLES, 60, seed=12)
 MANIFESTS = (synth.manifests(30, seed=13) + synth.manifests(30, seed=15, schema_version="1.1.0")
+             + synth.manifests(30, seed=16, schema_version="1.2.0")
              + [json.loads(p.read_text(encoding="utf-8"))  # the committed sample releases
                 for p in sorted((ROOT / "releases").glob("*/manifest.json"))])
 TEXT_OF = {a["id"]: a["text"] for a in ARTICLES}

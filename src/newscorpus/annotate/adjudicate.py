@@ -41,13 +41,13 @@ from ..records import Annotation, Entity, Holder, Quote, Span, Stance, read_json
 from ..report import Report
 from ..text import sha256_text
 from ..workspace import Workspace
+from .agreement import LEFT_OUT_ORIGINS, ByArticle, group_annotations, is_prediction
 from .pull import write_output
 from .push import load_articles, writable_annotations_dir
 from .results import sort_parts, stance_id
 
 OUTPUT_NAME = "adjudicated.jsonl"
 DEFAULT_POLICY = ("ground_truth", "majority")
-LEFT_OUT_ORIGINS = {"prediction", "adjudication"}
 
 
 def parse_policy(policy: str | Iterable[str]) -> tuple[str, ...]:
@@ -67,38 +67,14 @@ def parse_policy(policy: str | Iterable[str]) -> tuple[str, ...]:
 
 def collect(
     ws: Workspace, exclude: Iterable[str] = (OUTPUT_NAME,)
-) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, int]]:
-    """``{article id: {annotator: record}}`` of usable human annotations, and what was left out.
-
-    When an annotator has several usable records for one article, the latest
-    ``updated_at`` wins (and the others are counted as ``superseded``)."""
+) -> tuple[ByArticle, dict[str, int]]:
+    """``{article id: {annotator: record}}`` of usable human annotations, and what was left out
+    (:func:`.agreement.group_annotations` on the workspace's files, stale records left out)."""
     articles, _ = load_articles(ws)
     hashes = {aid: sha256_text(a["text"]) for aid, a in articles.items()}
     skip = set(exclude)
-    left = Counter[str]()
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for path in ws.annotation_files():
-        if path.name in skip:
-            continue
-        for _, record in read_jsonl(path):
-            aid = record.get("article_id")
-            if record.get("origin") in LEFT_OUT_ORIGINS:
-                left[str(record.get("origin"))] += 1
-            elif (record.get("external") or {}).get("draft") is not None:
-                left["draft"] += 1
-            elif aid not in hashes:
-                left["no_article"] += 1
-            elif record.get("text_sha256") != hashes[aid]:
-                left["stale"] += 1
-            else:
-                name = str(record["annotator"])
-                previous = out.setdefault(aid, {}).get(name)
-                if previous is not None:
-                    left["superseded"] += 1
-                    if str(previous.get("updated_at") or "") > str(record.get("updated_at") or ""):
-                        continue
-                out[aid][name] = record
-    return out, dict(sorted(left.items()))
+    return group_annotations((record for path in ws.annotation_files() if path.name not in skip
+                              for _, record in read_jsonl(path)), hashes)
 
 
 def _gold_rank(record: Mapping[str, Any]) -> tuple[int, str, str]:
@@ -108,7 +84,8 @@ def _gold_rank(record: Mapping[str, Any]) -> tuple[int, str, str]:
 
 def choose_gold(records: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The one gold record among an article's ground-truth records (see the module doc)."""
-    marked = [r for r in records if r.get("ground_truth") and r.get("origin") not in LEFT_OUT_ORIGINS]
+    marked = [r for r in records if r.get("ground_truth") and r.get("origin") not in LEFT_OUT_ORIGINS
+              and not is_prediction(r)]
     return max(marked, key=_gold_rank) if marked else None
 
 

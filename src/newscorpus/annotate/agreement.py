@@ -13,6 +13,10 @@ adjudicated records left out):
 Across all annotators: Krippendorff's alpha for stance with missing values (quote units keyed
 by the exact quote span). The statistics are written here (a few lines each) and tested
 against hand-computed values.
+
+:func:`group_annotations` decides which records count (one rule for ``newscorpus annotate
+agreement``, adjudication and the release card): model predictions (origin ``prediction``
+or an ``external.model_version``) and adjudicated records are never annotators.
 """
 
 from __future__ import annotations
@@ -27,6 +31,44 @@ from ..evaluate import prf
 from ..report import Report
 
 Span3 = tuple[int, int, str]
+ByArticle = dict[str, dict[str, dict[str, Any]]]
+LEFT_OUT_ORIGINS = {"prediction", "adjudication"}
+
+
+def is_prediction(record: Mapping[str, Any]) -> bool:
+    """A model's labels: origin ``prediction`` or a ``model_version`` (Label Studio's mark)."""
+    return record.get("origin") == "prediction" or "model_version" in (record.get("external") or {})
+
+
+def group_annotations(records: Iterable[Mapping[str, Any]], hashes: Mapping[str, str] | None = None
+                      ) -> tuple[ByArticle, dict[str, int]]:
+    """``{article id: {annotator: record}}`` of usable human annotations, and what was left out
+    (predictions, adjudications, drafts; with ``hashes`` — article id to text SHA-256 — also
+    records of unknown articles and stale ones). When an annotator has several usable records
+    for one article, the latest ``updated_at`` wins (the others count as ``superseded``)."""
+    left = Counter[str]()
+    out: ByArticle = {}
+    for record in records:
+        aid = str(record.get("article_id"))
+        if is_prediction(record):
+            left["prediction"] += 1
+        elif record.get("origin") in LEFT_OUT_ORIGINS:
+            left[str(record.get("origin"))] += 1
+        elif (record.get("external") or {}).get("draft") is not None:
+            left["draft"] += 1
+        elif hashes is not None and aid not in hashes:
+            left["no_article"] += 1
+        elif hashes is not None and record.get("text_sha256") != hashes[aid]:
+            left["stale"] += 1
+        else:
+            name = str(record["annotator"])
+            previous = out.setdefault(aid, {}).get(name)
+            if previous is not None:
+                left["superseded"] += 1
+                if str(previous.get("updated_at") or "") > str(record.get("updated_at") or ""):
+                    continue
+            out[aid][name] = dict(record)
+    return out, dict(sorted(left.items()))
 
 
 def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
@@ -249,3 +291,34 @@ def agreement(
     report.stance_units_all = sum(1 for r in rows if sum(v is not None for v in r) >= 2)
     report.stance_alpha_all = krippendorff_alpha(rows)
     return report
+
+
+def format_score(x: float | None) -> str:
+    """How the CLI and the release card print a figure."""
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def card_section(summary: Mapping[str, Any]) -> str:
+    """The dataset card's agreement section, from :meth:`AgreementReport.to_dict` (the figures
+    ``newscorpus annotate agreement`` prints for the same annotations)."""
+    if not summary.get("double_annotated"):
+        return ("No article was labelled by two annotators, so no agreement figure can be "
+                "given for this release.\n")
+    left = summary.get("excluded") or {}
+    out = [f"{summary['double_annotated']} articles were labelled by more than one annotator "
+           f"({', '.join(summary['annotators'])}); computed as `newscorpus annotate agreement` "
+           "does" + (f", leaving out {', '.join(f'{n} {k}' for k, n in left.items())} record(s)"
+                     if left else "") + " (model predictions are never annotators).\n"]
+    for pair in summary["pairs"]:
+        rows = [f"| {label} span F1 (exact / overlap) | {format_score(s['exact_f1'])} / "
+                f"{format_score(s['overlap_f1'])} ({s['a']} vs {s['b']} spans) |"
+                for label, s in pair["spans"].items()]
+        rows += [f"| stance Cohen's kappa / Krippendorff's alpha | {format_score(pair['stance_kappa'])}"
+                 f" / {format_score(pair['stance_alpha'])} ({pair['stance_units']} units) |",
+                 f"| speaker link agreement / F1 | {format_score(pair['speaker_agreement'])} / "
+                 f"{format_score(pair['speaker_link_f1'])} ({pair['matched_quotes']} matched quotes) |"]
+        out.append(f"**{pair['a']} vs {pair['b']}** ({pair['articles']} articles)\n\n"
+                   "| measure | value |\n|---|---|\n" + "\n".join(rows) + "\n")
+    out.append(f"Stance Krippendorff's alpha, all annotators: {format_score(summary['stance_alpha_all'])}"
+               f" ({summary['stance_units_all']} units).\n")
+    return "\n".join(out)

@@ -350,7 +350,7 @@ def agreement_cmd(workspace: Path, as_json: bool) -> None:
       newscorpus annotate agreement --json > agreement.json
     """
     from ..annotate.adjudicate import collect
-    from ..annotate.agreement import agreement
+    from ..annotate.agreement import agreement, format_score
     from ..workspace import Workspace
 
     by_article, left_out = collect(Workspace.open(workspace))
@@ -370,9 +370,7 @@ def agreement_cmd(workspace: Path, as_json: bool) -> None:
             err=True,
         )
 
-    def fmt(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.3f}"
-
+    fmt = format_score  # the release card prints the same figures the same way
     for pair in report.pairs:
         click.echo(f"{pair.a} vs {pair.b}: {pair.articles} articles")
         for label, s in pair.spans.items():

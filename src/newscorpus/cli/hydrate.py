@@ -15,19 +15,25 @@ from .options import echo_json, json_option, workspace_option
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write the hydrated release to (must not exist).")
 @click.option("--profile", help="Site profile to force for page dumps.")
+@click.option("--allow-missing", is_flag=True,
+              help="Write the articles that can be restored, leaving out the others (listed "
+                   "with the reason in OUT/hydration.json).")
 @workspace_option
 @json_option
 def hydrate_cmd(release: Path, raw: tuple[Path, ...], out: Path, profile: str | None,
-                workspace: Path, as_json: bool) -> None:
+                allow_missing: bool, workspace: Path, as_json: bool) -> None:
     """Rebuild the text of a copyright-safe RELEASE from your own copy of the RAW inputs.
 
     The inputs are converted as the maintainer's were; every article's text must hash to
     its `text_sha256`, or nothing is written (exit 1, naming the missing and differing
-    articles). Site profiles come from the workspace, if any.
+    articles). With --allow-missing, the hydrated subset is written instead: the articles
+    that cannot be restored are left out of every config, and OUT/hydration.json says which
+    and why. Site profiles come from the workspace, if any.
 
     \b
     Example:
       newscorpus hydrate releases/0.2.0 ~/my-copy-of-raw/ -o hydrated/0.2.0
+      newscorpus hydrate releases/0.2.0 ~/my-copy-of-raw/ -o hydrated/0.2.0 --allow-missing
     """
     from ..convert.base import ConvertOptions
     from ..errors import HydrateError
@@ -36,7 +42,7 @@ def hydrate_cmd(release: Path, raw: tuple[Path, ...], out: Path, profile: str | 
     folder = Path(workspace) / "profiles"
     options = ConvertOptions(profile_dirs=(folder,) if folder.is_dir() else (), profile=profile)
     try:
-        report = hydrate(release, list(raw), out, options)
+        report = hydrate(release, list(raw), out, options, allow_missing=allow_missing)
     except HydrateError as exc:
         partial = getattr(exc, "report", None)
         if partial is not None:
@@ -47,6 +53,13 @@ def hydrate_cmd(release: Path, raw: tuple[Path, ...], out: Path, profile: str | 
         raise click.ClickException(str(exc)) from None
     if as_json:
         echo_json(report.to_dict())
-    else:
+    elif report.complete:
         click.echo(f"hydrated {report.hydrated} of {report.articles} articles into {out}; "
                    "every text_sha256 verified")
+    else:
+        for item in report.left_out[:20]:
+            click.echo(f"left out: {item['id']} ({item['url'] or item['source']}): {item['reason']}",
+                       err=True)
+        click.echo(f"hydrated {report.hydrated} of {report.articles} articles into {out} (a subset; "
+                   f"{len(report.left_out)} left out, listed with the reason in "
+                   f"{out / 'hydration.json'}); every text_sha256 verified")

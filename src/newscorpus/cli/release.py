@@ -97,26 +97,38 @@ def diff_cmd(old: Path, new: Path, as_json: bool) -> None:
 @release_group.command("publish")
 @release_dir
 @click.option("--repo", "repo_id", required=True, help="Hub dataset repository, e.g. me/corpus.")
-@click.option("--dry-run", is_flag=True, help="Print the exact operations; send nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Print the exact huggingface_hub calls (reading the Hub's refs); write nothing.")
 @click.option("--private", is_flag=True, help="Create the repository as private.")
 @click.option("--token", envvar="HF_TOKEN", help="Hub token (default: $HF_TOKEN or the login).")
 def publish_cmd(folder: Path, repo_id: str, dry_run: bool, private: bool,
                 token: str | None) -> None:
     """Publish a release to a Hugging Face Hub dataset repository with the tag vX.Y.Z.
 
-    The release is verified first; a version whose tag exists is refused. One commit
-    uploads every file (`.zenodo.json` included, for minting a DOI on Zenodo) and removes
-    files of an older release; then the tag is set on it.
+    The release is verified first; a version whose tag exists is refused (tags never move).
+    The newest version goes to `main`; a version older than one already published goes to
+    the branch `release/X.Y` of its line. One commit, with the Hub's current head as its
+    parent and the changelog entry as its description, uploads every file (`.zenodo.json`
+    included, for minting a DOI on Zenodo) and removes files of an older release; then the
+    tag is set on it. The commit id is printed and recorded in `published.json` beside the
+    release folder. `$HF_ENDPOINT` selects another Hub endpoint.
 
     \b
     Example:
-      newscorpus release publish releases/0.2.0 --repo me/corpus --dry-run
+      newscorpus release publish releases/0.2.1 --repo me/corpus --dry-run
     """
     from ..release.publish import publish
 
-    for op in publish(folder, repo_id, dry_run=dry_run, private=private, token=token):
-        click.echo(str(op))
-    click.echo("dry run: nothing was sent" if dry_run else f"published {folder} to {repo_id}")
+    result = publish(folder, repo_id, dry_run=dry_run, private=private, token=token)
+    if result.plan.note:
+        click.echo(f"note: {result.plan.note}", err=True)
+    for call in result.calls:
+        click.echo(str(call))
+    if dry_run:
+        click.echo(f"dry run: nothing was sent ({result.plan.tag} would go to {result.plan.branch})")
+    else:
+        click.echo(f"published {folder} to {repo_id}: commit {result.commit} on {result.plan.branch}, "
+                   f"tag {result.plan.tag}; recorded in {result.record}")
 
 
 @release_group.command("verify")
@@ -151,20 +163,23 @@ def verify_cmd(folder: Path, no_reload: bool, as_json: bool) -> None:
 def reproduce_cmd(folder: Path, workspace: Path) -> None:
     """Rebuild a release from the workspace in a scratch folder and compare checksums.
 
-    Uses the version and date recorded in FOLDER/manifest.json. Exits 1 when any file
+    Uses the version and date recorded in FOLDER/manifest.json. When the tool versions its
+    manifest records (newscorpus, Python, pyarrow, datasets, ...) differ from the running
+    ones, says which versions it needs and exits 1 without rebuilding. Exits 1 when any file
     differs.
 
     \b
     Example:
-      newscorpus release reproduce releases/0.1.0
+      newscorpus release reproduce releases/0.2.1
     """
-    from ..release.reproduce import reproduce_release
+    from ..release.reproduce import reproduce_release, why_not_reproduced
     from ..workspace import Workspace
 
-    differences = reproduce_release(Workspace.open(workspace), folder)
+    ws = Workspace.open(workspace)
+    differences = reproduce_release(ws, folder)
     if differences:
         for line in differences:
             click.echo(line, err=True)
         raise click.ClickException(f"{folder} is not reproduced by this workspace "
-                                   f"({len(differences)} difference(s))")
+                                   f"({len(differences)} difference(s)): {why_not_reproduced(ws, folder)}")
     click.echo(f"reproduced: every SHA256SUMS entry of {folder} matches a fresh build")

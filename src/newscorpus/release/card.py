@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from ..annotate.agreement import card_section
 from ..workspace import Workspace
 from .figures import FIGURES
 from .metadata import cite_as
@@ -131,18 +132,7 @@ def _splits_section(ws: Workspace, manifest: dict[str, Any], stats: dict[str, An
 
 
 def _agreement_section(stats: dict[str, Any]) -> str:
-    ag = stats["agreement"]
-    if not ag["articles"]:
-        return ("No article was labelled by two annotators, so no agreement figure can be "
-                "given for this release.\n")
-    rows = [("entity span F1 (exact offsets and label)", ag["entity_f1"]),
-            ("quote span F1 (exact offsets and kind)", ag["quote_f1"]),
-            (f"stance agreement ({ag['stance_items']} shared holder-target items)",
-             ag["stance_agreement"]),
-            ("stance Cohen's kappa", ag["stance_kappa"])]
-    return (f"{ag['articles']} articles were labelled by more than one annotator "
-            f"({ag['annotator_pairs']} annotator pairs: {', '.join(ag['annotators'])}).\n\n"
-            + _table(("measure", "value"), rows) + "\n")
+    return card_section(stats["agreement"])  # the figures of `newscorpus annotate agreement`
 
 
 def dataset_card(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
@@ -241,7 +231,7 @@ def _limitations(stats: dict[str, Any], counts: dict[str, Any]) -> str:
         lang, k = stats["languages"][0]
         facts.append(f"{k / n:.0%} of the articles are in `{lang}`")
     facts.append(f"{counts['gold_articles'] / n:.0%} of the articles carry gold labels")
-    if stats["agreement"]["articles"] == 0:
+    if not stats["agreement"]["double_annotated"]:
         facts.append("no double annotation, so label quality is not measured")
     return ("Facts from the data: " + "; ".join(facts) + ". Labels reflect the label set "
             "and the annotators' reading; news outlets differ in framing and coverage.\n")

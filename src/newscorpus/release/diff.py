@@ -105,7 +105,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     problems = DEFAULT_STORE.problems(manifest, "manifest", str(path))
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise ReleaseError(f"{path}: invalid manifest: {problems[0]}{more}")
+        first = problems[0]
+        raise ReleaseError(f"{path}: invalid manifest: {first.pointer or '/'}: {first.message}{more}")
     return manifest
 
 

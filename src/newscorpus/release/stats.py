@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from itertools import combinations
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..annotate.agreement import f1 as pair_f1
+from ..annotate.agreement import agreement as agreement_report
+from ..annotate.agreement import group_annotations, is_prediction
 from ..records import QUOTE_KINDS
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
@@ -103,75 +103,10 @@ def label_distribution(gold: dict[str, dict[str, Any]], labels: Any) -> dict[str
     }
 
 
-# --- agreement ----------------------------------------------------------------------------
-
-
-def _f1(a: set[Any], b: set[Any]) -> tuple[int, int, int]:
-    return len(a & b), len(a), len(b)
-
-
-def _holder_key(record: dict[str, Any], holder: dict[str, Any]) -> tuple[Any, ...]:
-    if holder["type"] == "article":
-        return ("article",)
-    items = record["quotes"] if holder["type"] == "quote" else record["entities"]
-    found = next((x for x in items if x["id"] == holder["ref"]), None)
-    return (holder["type"], found["start"], found["end"]) if found else (holder["type"], None)
-
-
-def _kappa(pairs: list[tuple[str, str]]) -> float | None:
-    if not pairs:
-        return None
-    n = len(pairs)
-    observed = sum(a == b for a, b in pairs) / n
-    ca, cb = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    expected = sum(ca[k] * cb[k] for k in set(ca) | set(cb)) / (n * n)
-    return 1.0 if expected == 1 else round((observed - expected) / (1 - expected), 4)
-
-
 def agreement(annotations: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Pairwise agreement on articles labelled by two or more annotators: entity and quote
-    span F1 (exact start, end and label/kind), stance agreement and Cohen's kappa on
-    (holder, target) items both annotators labelled."""
-    by_article: dict[str, list[dict[str, Any]]] = {}
-    for r in annotations:
-        by_article.setdefault(r["article_id"], []).append(r)
-    shared = {k: sorted(v, key=lambda r: r["annotator"]) for k, v in by_article.items()
-              if len({r["annotator"] for r in v}) > 1}
-    ent = [0, 0, 0]
-    quo = [0, 0, 0]
-    stance_pairs: list[tuple[str, str]] = []
-    pairs = 0
-    for records in shared.values():
-        for a, b in combinations(records, 2):
-            if a["annotator"] == b["annotator"]:
-                continue
-            pairs += 1
-            for acc, key in ((ent, "entities"), (quo, "quotes")):
-                field = "label" if key == "entities" else "kind"
-                sa = {(x["start"], x["end"], x[field]) for x in a[key]}
-                sb = {(x["start"], x["end"], x[field]) for x in b[key]}
-                for i, v in enumerate(_f1(sa, sb)):
-                    acc[i] += v
-            sa_map = {(_holder_key(a, s["holder"]), s["target"]): s["stance"] for s in a["stances"]}
-            sb_map = {(_holder_key(b, s["holder"]), s["target"]): s["stance"] for s in b["stances"]}
-            stance_pairs += [(sa_map[k], sb_map[k]) for k in sorted(set(sa_map) & set(sb_map),
-                                                                     key=repr)]
-
-    def f1(acc: list[int]) -> float | None:
-        value = pair_f1(*acc)
-        return round(value, 4) if value is not None else None
-
-    return {
-        "articles": len(shared),
-        "annotator_pairs": pairs,
-        "annotators": sorted({r["annotator"] for v in shared.values() for r in v}),
-        "entity_f1": f1(ent),
-        "quote_f1": f1(quo),
-        "stance_items": len(stance_pairs),
-        "stance_agreement": (round(sum(a == b for a, b in stance_pairs) / len(stance_pairs), 4)
-                             if stance_pairs else None),
-        "stance_kappa": _kappa(stance_pairs),
-    }
+    """The agreement figures ``newscorpus annotate agreement`` gives for these annotations
+    (the build has already refused stale ones and ones of unknown articles)."""
+    return agreement_report(*group_annotations(annotations)).to_dict()
 
 
 def release_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
@@ -191,7 +126,7 @@ def release_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
         "dated": len(dates),
         "labels": label_distribution(gold, labels),
         "agreement": agreement(annotations),
-        "annotators": _counts(r["annotator"] for r in annotations),
+        "annotators": _counts(r["annotator"] for r in annotations if not is_prediction(r)),
         "duplicate_groups": {
             "groups": len(groups_in),
             "articles": sum(sum(m in present for m in g["members"]) for g in groups_in),

@@ -38,13 +38,22 @@ from ..errors import (
 from ..schema import DEFAULT_STORE
 from ..validation import BatchChecker, ReleaseInputs, iter_article_batches, prepare_inputs
 from ..workspace import Workspace
-from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
+from .diff import (
+    bump_of,
+    changelog,
+    check_bump,
+    diff_releases,
+    first_entry,
+    parse_version,
+    read_manifest,
+)
+from .environment import build_info
 from .parquet import SHARD_ROWS, Background, ConfigWriter, sha256_file
 from .splits import SplitAssigner, load_groups, previous_assignments
 from .stats import LIGHT_SCHEMA, light_rows, release_stats
 from .tables import Tables
 
-MANIFEST_VERSION = "1.1.0"
+MANIFEST_VERSION = "1.2.0"
 FLAT_CONFIGS = ("entities", "quotes", "stances")
 Progress = Callable[[str], None]
 AUTO = "auto"
@@ -67,8 +76,12 @@ def find_previous(releases: Path, version: str) -> Path | None:
             v = parse_version(p.name)
         except ValueError:
             continue
-        if (p / "manifest.json").is_file():
-            found.append((v, p))
+        if not p.is_dir():
+            continue
+        if not (p / "manifest.json").is_file():
+            raise ReleaseError(f"{p / 'manifest.json'}: missing, so {p.name} is not a release the "
+                               "build can follow (restore it, or give --previous or --first)")
+        found.append((v, p))
     if not found:
         return None
     latest = max(found)[1]
@@ -116,6 +129,7 @@ class _Pass:
         self.labelled = {r["article_id"] for r in inputs.annotations}
         self.split_of_labelled: dict[str, str] = {}
         self.article_schemas: set[str] = set()
+        self.formats: set[str] = set()  # the converters that made the articles
 
     def run(self) -> None:
         assigner = self.assigner
@@ -127,6 +141,8 @@ class _Pass:
         for batch in iter_article_batches(self.inputs.files):
             self.checker.check(batch)
             self.article_schemas.update(pc.unique(batch.column("schema_version")).to_pylist())
+            self.formats.update(pc.drop_null(pc.unique(pc.struct_field(batch.column("origin"),
+                                                                       "format"))).to_pylist())
             ids, sources, dates = (batch.column(c).to_pylist() for c in
                                    ("id", "source", "published_at"))
             splits = assigner.splits(ids, sources, dates)
@@ -159,6 +175,9 @@ class _Pass:
             mine = [r for r in records if self.split_of_labelled.get(r["article_id"]) == split]
             writer.write(split, self.tables.annotations(mine))
         self.writers["annotations"] = writer
+
+    def light_rows(self) -> int:
+        return sum(table.num_rows for table in self.light)
 
     def light_table(self) -> pa.Table:
         return pa.concat_tables(self.light) if self.light else LIGHT_SCHEMA.empty_table()
@@ -208,9 +227,12 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
         run = _Pass(ws, inputs, assigner, tmp, shard_rows)
         run.run()
         report = run.checker.finish()
+        if run.light_rows() == 0:
+            raise WorkspaceError(f"no articles in the workspace (the *.jsonl files in "
+                                 f"{ws.articles_dir} hold no records); run `newscorpus convert` first")
         if not report.valid:
-            raise InvalidRecordsError(f"{len(report.problems)} problem(s) in the release inputs",
-                                      report)
+            raise InvalidRecordsError(f"{len(report.problems)} problem(s) in the release inputs; "
+                                      f"first: {report.problems[0]}", report)
         if ws.config.release.annotators:
             run.annotations_config(tmp, shard_rows)
         configs = _close(run)
@@ -220,6 +242,7 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
                               assigner.names, groups)
         manifest = _manifest(ws, version, release_date, light, inputs, configs, stats, prev,
                              run.article_schemas)
+        manifest["build"] = build_info(ws, run.formats, shard_rows)
         _write_packaging(ws, tmp, manifest, stats, run.tables.schemas.configs, prev)
         if target.exists():
             raise ReleaseExistsError(f"release {version} appeared at {target} during the build")
@@ -236,6 +259,10 @@ def _check_previous(prev: Path) -> None:
     """The previous release must verify before the build diffs with it or keeps its splits."""
     from .verify import verify_release
 
+    read_manifest(prev)  # an unreadable or schema-invalid manifest says so, by name
+    if not (prev / "SHA256SUMS").is_file():
+        raise ReleaseError(f"{prev / 'SHA256SUMS'}: missing, so the previous release cannot be "
+                           "verified (restore it, or give --previous or --first)")
     report = verify_release(prev, reload=False)
     if not report.valid:
         more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
