@@ -7,6 +7,7 @@ features carries them in its ``huggingface`` metadata.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from ..records import BLOCK_KINDS, CREDIT_ROLES, HOLDER_TYPES, QUOTE_KINDS  # read from the schema
@@ -14,6 +15,12 @@ from ..workspace import LabelSet
 
 if TYPE_CHECKING:
     import datasets
+    import pyarrow as pa
+
+# The oldest `datasets` that loads every config of a release (``load_dataset("parquet", ...)``
+# and the release folder itself), as the card states; `make oldest-datasets` (run by CI) checks
+# it with tools/oldest_datasets.py. 2.14 and older fail with current pyarrow (not our files).
+MIN_DATASETS = "2.16.0"
 
 
 # Article fields copied as they are, in column order.
@@ -120,3 +127,25 @@ def config_features(labels: LabelSet) -> dict[str, datasets.Features]:
     return {"default": default_features(labels), "entities": entities_features(labels),
             "quotes": quotes_features(labels), "stances": stances_features(labels),
             "annotations": annotations_features(labels)}
+
+
+def _portable(feature: Any) -> Any:
+    """A feature dict as every supported `datasets` reads it: a variable-length ``List`` as
+    a JSON list ``[feature]`` (datasets 4 writes ``{"_type": "List"}``, unknown to 3.x)."""
+    if isinstance(feature, dict):
+        if feature.get("_type") == "List" and feature.get("length", -1) == -1:
+            return [_portable(feature["feature"])]
+        return {k: _portable(v) for k, v in feature.items()}
+    if isinstance(feature, list):
+        return [_portable(v) for v in feature]
+    return feature
+
+
+def arrow_schema(features: datasets.Features) -> pa.Schema:
+    """The Arrow schema of ``features`` with its ``huggingface`` metadata in the portable
+    form (see :func:`_portable`), so that ClassLabel names survive a reload with datasets
+    3.x as well as 4.x."""
+    schema = features.arrow_schema
+    meta = json.loads(schema.metadata[b"huggingface"])
+    meta["info"]["features"] = _portable(meta["info"]["features"])
+    return schema.with_metadata({**schema.metadata, b"huggingface": json.dumps(meta).encode()})
