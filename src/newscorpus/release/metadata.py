@@ -57,6 +57,31 @@ def cite_as(ws: Workspace, manifest: dict[str, Any]) -> str:
             f"[Data set].{where}").rstrip()
 
 
+def _bib(value: str) -> str:
+    return re.sub(r"([{}&%$#_])", r"\\\1", value)
+
+
+def bibtex(ws: Workspace, manifest: dict[str, Any]) -> str:
+    """A BibTeX ``@misc`` entry for this version (people as ``Family, Given``, an
+    organization braced so that BibTeX keeps it whole)."""
+    cfg = ws.config
+    people = [f"{_bib(a['family-names'])}, {_bib(a['given-names'])}"
+              if a.get("family-names") and a.get("given-names") else "{" + _bib(_author_name(a)) + "}"
+              for a in _authors(ws)]
+    fields = [("title", "{" + _bib(f"{cfg.citation.get('title') or cfg.pretty_name} (version "
+                                   f"{manifest['version']})") + "}"),
+              ("author", " and ".join(people)), ("year", manifest["release_date"][:4]),
+              ("version", manifest["version"]),
+              ("publisher", "{" + _bib(_author_name(_authors(ws)[0])) + "}"),
+              ("howpublished", "Data set")]
+    if cfg.citation.get("doi"):
+        fields.append(("doi", _bib(str(cfg.citation["doi"]))))
+    if cfg.homepage:
+        fields.append(("url", cfg.homepage))
+    key = re.sub(r"[^A-Za-z0-9]+", "_", f"{cfg.name}_{manifest['version']}").strip("_")
+    return f"@misc{{{key},\n" + "".join(f"  {k} = {{{v}}},\n" for k, v in fields) + "}\n"
+
+
 def citation_cff(ws: Workspace, manifest: dict[str, Any]) -> str:
     """``CITATION.cff`` (CFF 1.2.0) for this version of the dataset."""
     cfg = ws.config
