@@ -91,3 +91,16 @@ def test_feature_metadata_is_the_form_datasets_3_reads() -> None:
         meta = json.loads(schema.metadata[b"huggingface"])
         assert '"_type": "List"' not in json.dumps(meta), name  # unknown to datasets 3.x
         assert Features.from_arrow_schema(schema) == features, name
+
+
+def test_diff_reads_both_metadata_forms(tmp_path: Path) -> None:
+    from newscorpus.release.diff import diff_releases
+    from newscorpus.release.writer import build_release
+
+    old = REPO / "releases" / "0.1.0"  # committed with {"_type": "List"/"Sequence"} metadata
+    meta = pq.read_schema(old / "data/default/train-00000-of-00001.parquet").metadata
+    assert b'"_type": "List"' in meta[b"huggingface"] or b'"_type": "Sequence"' in meta[b"huggingface"]
+    new = build_release(Workspace.open(REPO), "0.9.0", "2026-12-02", tmp_path, previous=None).path
+    diff = diff_releases(old, new)
+    assert diff.fields_added == ["default.duplicate_group"]
+    assert diff.fields_changed == [] and diff.fields_removed == []
