@@ -154,3 +154,18 @@ def test_swapped_files_are_caught(release: Path, tmp_path: Path) -> None:
     assert {p.pointer for p in problems} == {
         "/distribution/data/entities/train-00000-of-00001.parquet",
         "/distribution/data/entities/test-00000-of-00001.parquet"}
+
+
+def test_sharded_splits_iterate_and_filter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newscorpus.release import parquet
+
+    monkeypatch.setattr(parquet, "ROW_GROUP_SIZE", 2)
+    built = build_release(Workspace.open(REPO), "0.9.0", "2026-11-26", tmp_path, previous=None,
+                          shard_rows=5).path
+    m = manifest(built)
+    assert len(m["configs"]["default"]["splits"]["train"]["files"]) > 1
+    ds = dataset(built / "croissant.json")
+    for config in ("default", "entities"):
+        for split, spec in m["configs"][config]["splits"].items():
+            got = list(ds.records(record_set=config, filters={f"{config}/split": split}))
+            assert len(got) == spec["rows"], (config, split)
