@@ -43,8 +43,12 @@ def groups(path: Path) -> list[tuple[int, int]]:
 
 @pytest.mark.slow
 def test_row_groups_stay_under_the_hub_viewer_limit(tmp_path: Path) -> None:
-    table = rows(1200, 100_000)  # ~120 MB of text: one 10,000-row group would be over 100 MB
-    files = write(tmp_path, table, 500)
+    import hashlib
+
+    texts = [hashlib.shake_128(str(i).encode()).hexdigest(50_000) for i in range(1200)]
+    table = pa.table({"id": [str(i) for i in range(1200)], "text": texts,
+                      "spans": [[] for _ in texts]}, schema=SCHEMA)  # 120 MB of distinct text:
+    files = write(tmp_path, table, 500)  # one 10,000-row group would hold all of it
     got = groups(tmp_path / files[0]["path"])
     assert sum(n for n, _ in got) == 1200 and len(got) > 1
     assert max(b for _, b in got) < 100_000_000, got
