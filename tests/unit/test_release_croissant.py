@@ -64,6 +64,15 @@ def test_conforms_to_croissant_1_1_with_rai_fields_from_the_datasheet(release: P
     assert [t.date().isoformat() for t in meta.data_collection_timeframe] == [dates[0], dates[-1]]
 
 
+def test_in_language_lists_the_articles_languages(release: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tags = {t for f in (release / "data/default").glob("*.parquet")
+            for t in pq.read_table(f, columns=["language"]).column("language").to_pylist()}
+    assert doc(release)["inLanguage"] == sorted(tags) == ["ar", "el", "en", "fr", "ja"]
+    assert dataset(release / "croissant.json").metadata.in_language == sorted(tags)
+
+
 def test_url_is_the_homepage_never_the_licence(release: Path, tmp_path: Path) -> None:
     d = doc(release)
     assert "url" not in d  # the sample has no homepage

@@ -261,6 +261,18 @@ def rai_properties(ws: Workspace, manifest: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _languages(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """The BCP 47 tags of the articles (the ``language`` column of the default config)."""
+    import pyarrow.parquet as pq
+
+    found: set[str] = set()
+    for split in manifest["configs"]["default"]["splits"].values():
+        for f in split["files"]:
+            column = pq.read_table(folder / f["path"], columns=["language"]).column("language")
+            found.update(v for v in column.to_pylist() if v and v != "unknown")
+    return sorted(found)
+
+
 def spdx_url(spdx: str) -> str:
     """The licence URL Croissant records for an SPDX licence id."""
     return f"https://spdx.org/licenses/{spdx}.html"
@@ -322,6 +334,7 @@ def croissant(ws: Workspace, manifest: dict[str, Any], folder: Path,
         "creator": [{"@type": "sc:Person" if a.get("family-names") else "sc:Organization",
                      "name": _author_name(a)} for a in _authors(ws)],
         "keywords": list(cfg.citation.get("keywords") or ["news", "corpus", "annotation"]),
+        "inLanguage": _languages(folder, manifest),
         **rai_properties(ws, manifest),
         "distribution": distribution,
         "recordSet": [_split_set(split_names), *builder.enumeration_sets(), *record_sets],
