@@ -108,3 +108,9 @@ def test_diff_reads_both_metadata_forms(tmp_path: Path) -> None:
     diff = diff_releases(old, new)
     assert diff.fields_added == ["default.duplicate_group"]
     assert diff.fields_changed == [] and diff.fields_removed == []
+
+
+def test_row_bytes_of_other_column_types() -> None:
+    table = pa.table({"b": pa.array([b"xy", None], pa.large_binary()), "n": pa.nulls(2),
+                      "f": pa.array([True, False])})
+    assert row_bytes(table).tolist() == [6 + 8 + 1, 4 + 8 + 1]

@@ -216,4 +216,4 @@ def field_doc(config: str, path: tuple[str, ...]) -> str:
     """The description of column ``path`` (a column, or a list column and its field)."""
     span = path[-1] == "text" and (len(path) > 1 or config in ("entities", "quotes"))
     keys = [f"{config}.{'.'.join(path)}"] + (["text_span"] if span else [".".join(path), path[-1]])
-    return next(FIELD_DOCS[k] for k in keys if k in FIELD_DOCS)
+    return next((FIELD_DOCS[k] for k in keys if k in FIELD_DOCS), "(not documented yet)")

@@ -48,7 +48,8 @@ def _element_bytes(arr: pa.Array) -> np.ndarray:
     """The uncompressed size of each element of ``arr``: its value bytes plus 4 per string
     or list (offsets), summed through lists and structs."""
     kind = arr.type
-    if pa.types.is_string(kind) or pa.types.is_binary(kind) or pa.types.is_large_string(kind):
+    if (pa.types.is_string(kind) or pa.types.is_binary(kind) or pa.types.is_large_string(kind)
+            or pa.types.is_large_binary(kind)):
         return pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) + 4
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         inner = np.concatenate(([0], np.cumsum(_element_bytes(arr.values))))
@@ -59,7 +60,11 @@ def _element_bytes(arr: pa.Array) -> np.ndarray:
         for i in range(kind.num_fields):
             total += _element_bytes(arr.field(i))
         return total
-    return np.full(len(arr), max(kind.bit_width // 8, 1), dtype=np.int64)
+    try:
+        width = max(kind.bit_width // 8, 1)
+    except ValueError:  # another variable-width type: count it as 8 bytes a value
+        width = 8
+    return np.full(len(arr), width, dtype=np.int64)
 
 
 def row_bytes(table: pa.Table) -> np.ndarray:
