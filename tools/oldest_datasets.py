@@ -62,7 +62,11 @@ def check(release: Path) -> list[str]:
 def main() -> int:
     import datasets
 
-    release = Path(sys.argv[1])
+    release = Path(sys.argv[1]) if len(sys.argv) == 2 else Path()
+    if not (release / "manifest.json").is_file():
+        print(f"usage: oldest_datasets.py RELEASE_FOLDER ({release}/manifest.json not found)",
+              file=sys.stderr)
+        return 2
     problems = check(release)
     for p in problems:
         print(p, file=sys.stderr)
