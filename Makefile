@@ -76,3 +76,15 @@ bench-stream-warc: venv
 
 bench-stream-feeds: venv
 	flock /tmp/heavy.lock nice -n 5 $(BIN)/python bench/stream_bench.py feeds
+
+# Consumers: every config of a release loads with the oldest `datasets` the card states
+# (release/features.py MIN_DATASETS), in a small venv of its own (.venv-oldest).
+OLDEST_DATASETS = $(shell sed -n 's/^MIN_DATASETS = "\(.*\)"/\1/p' src/newscorpus/release/features.py)
+.PHONY: oldest-datasets
+oldest-datasets: venv
+	test -x .venv-oldest/bin/python || $(PYTHON) -m venv .venv-oldest
+	.venv-oldest/bin/python -m pip install --quiet "datasets==$(OLDEST_DATASETS)"
+	rm -rf scratch/oldest-datasets
+	$(NC) release build 0.0.1 --first --date 2026-01-01 --out scratch/oldest-datasets
+	HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 HF_DATASETS_DISABLE_PROGRESS_BARS=1 \
+	  .venv-oldest/bin/python tools/oldest_datasets.py scratch/oldest-datasets/0.0.1

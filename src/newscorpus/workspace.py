@@ -162,7 +162,9 @@ def _release_options(where: str, data: Any) -> ReleaseOptions:
     return ReleaseOptions(**data)
 
 
-DATASHEET_KEYS = ("motivation", "collection", "annotation", "biases", "maintenance")
+DATASHEET_KEYS = ("motivation", "collection", "annotation", "biases", "maintenance", "uses",
+                  "out_of_scope", "limitations", "personal_information", "source_terms",
+                  "social_impact", "annotations_creators", "language_creators")
 
 
 def _datasheet(where: str, data: Any) -> dict[str, str]:

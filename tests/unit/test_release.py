@@ -122,7 +122,7 @@ def test_labels_are_class_labels_with_names(ws: Workspace) -> None:
              for r in pq.read_table(f).to_pylist() if r["entities"]]
     meta = json.loads(pq.read_schema(next((path / "data" / "default").glob("*.parquet")))
                       .metadata[b"huggingface"])
-    names = meta["info"]["features"]["entities"]["feature"]["label"]["names"]
+    names = meta["info"]["features"]["entities"][0]["label"]["names"]  # a list: [feature]
     assert [names[e["label"]] for e in row["entities"]] == ["PERSON", "GPE"]
     [quote] = row["quotes"]
     assert row["text"][quote["start"]:quote["end"]] == quote["text"]

@@ -298,6 +298,24 @@ def format_score(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3f}"
 
 
+def analysis_text(summary: Mapping[str, Any]) -> str | None:
+    """One plain-text paragraph of the same figures as :func:`card_section` (for metadata
+    such as Croissant's ``rai:dataAnnotationAnalysis``), or None with no double annotation."""
+    if not summary.get("double_annotated"):
+        return None
+    parts = []
+    for pair in summary["pairs"]:
+        spans = ", ".join(f"{label} span F1 {format_score(s['exact_f1'])} exact / "
+                          f"{format_score(s['overlap_f1'])} overlap" for label, s in pair["spans"].items())
+        parts.append(f"{pair['a']} vs {pair['b']} on {pair['articles']} articles: {spans or 'no spans'}; "
+                     f"stance Cohen's kappa {format_score(pair['stance_kappa'])} on "
+                     f"{pair['stance_units']} units")
+    return (f"{summary['double_annotated']} articles labelled by more than one annotator "
+            "(computed as `newscorpus annotate agreement` does; model predictions are never "
+            "annotators). " + "; ".join(parts) + f". Stance Krippendorff's alpha, all annotators: "
+            f"{format_score(summary['stance_alpha_all'])} ({summary['stance_units_all']} units).")
+
+
 def card_section(summary: Mapping[str, Any]) -> str:
     """The dataset card's agreement section, from :meth:`AgreementReport.to_dict` (the figures
     ``newscorpus annotate agreement`` prints for the same annotations)."""

@@ -7,23 +7,54 @@ drift from the data. Free text comes from the ``datasheet:`` mapping of the work
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from ..annotate.agreement import card_section
 from ..workspace import Workspace
+from .features import MIN_DATASETS, field_doc
 from .figures import FIGURES
-from .metadata import cite_as
+from .metadata import bibtex, cite_as, spdx_url
 
-_LICENSES = {"CC-BY-4.0": "cc-by-4.0", "CC-BY-SA-4.0": "cc-by-sa-4.0", "CC0-1.0": "cc0-1.0",
-             "MIT": "mit", "Apache-2.0": "apache-2.0", "CC-BY-NC-4.0": "cc-by-nc-4.0",
-             "ODC-By-1.0": "odc-by"}
+# The Hub's licence identifiers (hub-docs repositories-licenses.md; huggingface_hub ships no
+# list); any other licence is `other` with `license_name` and `license_link`.
+HUB_LICENSES = (
+    "apache-2.0", "mit", "openrail", "bigscience-openrail-m", "creativeml-openrail-m",
+    "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "afl-3.0", "artistic-2.0", "bsl-1.0",
+    "bsd", "bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear", "c-uda", "cc", "cc0-1.0",
+    "cc-by-2.0", "cc-by-2.5", "cc-by-3.0", "cc-by-4.0", "cc-by-sa-3.0", "cc-by-sa-4.0",
+    "cc-by-nc-2.0", "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0", "cc-by-nc-nd-3.0",
+    "cc-by-nc-nd-4.0", "cc-by-nc-sa-2.0", "cc-by-nc-sa-3.0", "cc-by-nc-sa-4.0",
+    "cdla-sharing-1.0", "cdla-permissive-1.0", "cdla-permissive-2.0", "wtfpl", "ecl-2.0",
+    "epl-1.0", "epl-2.0", "etalab-2.0", "eupl-1.1", "agpl-3.0", "gfdl", "gpl", "gpl-2.0",
+    "gpl-3.0", "lgpl", "lgpl-2.1", "lgpl-3.0", "isc", "lppl-1.3c", "ms-pl", "mpl-2.0",
+    "odc-by", "odbl", "openrail++", "osl-3.0", "postgresql", "ofl-1.1", "ncsa", "unlicense",
+    "zlib", "pddl", "lgpl-lr", "deepfloyd-if-license", "llama2", "gemma", "unknown", "other",
+)
+_FAMILIES = {"c-uda-1.0": "c-uda", "gfdl-1.1": "gfdl", "gfdl-1.2": "gfdl", "gfdl-1.3": "gfdl",
+             "odc-by-1.0": "odc-by", "odbl-1.0": "odbl", "pddl-1.0": "pddl"}
 
 
 def hub_license(spdx: str) -> str:
-    """The Hub card's ``license:`` value for an SPDX licence id."""
-    return _LICENSES.get(spdx, "other")
+    """The Hub card's ``license:`` value for an SPDX licence id (``other`` when the Hub has
+    no identifier for it: see :func:`license_fields`)."""
+    key = re.sub(r"-(only|or-later)$", "", spdx.strip().lower())
+    key = _FAMILIES.get(key, key)
+    return key if key in HUB_LICENSES else "other"
+
+
+def license_fields(spdx: str) -> dict[str, str]:
+    """The card's licence fields: ``license``, and for ``other`` the ``license_name`` (a
+    slug of the SPDX id) and ``license_link`` the Hub asks for."""
+    hub = hub_license(spdx)
+    if hub != "other":
+        return {"license": hub}
+    return {"license": "other", "license_name": re.sub(r"[^a-z0-9.]+", "-", spdx.lower()).strip("-"),
+            "license_link": spdx_url(spdx)}
+
+
 CONFIG_DOCS = {
     "default": "one row per article: metadata, `text`, `blocks`, and its gold entities, "
                "quotes and stances nested",
@@ -80,10 +111,17 @@ def front_matter(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
         configs.append(entry)
     languages = sorted({str(lang).split("-")[0] for lang, _ in stats["languages"]
                         if lang != "unknown"})
+    sheet = cfg.datasheet
     return {
         "pretty_name": cfg.pretty_name,
-        "license": hub_license(cfg.license),
+        **license_fields(cfg.license),
         "language": languages,
+        "multilinguality": ["multilingual" if len(languages) > 1 else "monolingual"],
+        "language_creators": _values(sheet.get("language_creators"), "found"),
+        "annotations_creators": _values(sheet.get("annotations_creators"),
+                                        "expert-generated" if manifest["counts"]["annotations"]
+                                        else "no-annotation"),
+        "source_datasets": ["original"],
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition"],
         "size_categories": [size_category(manifest["counts"]["articles"])],
@@ -91,6 +129,40 @@ def front_matter(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
         "configs": configs,
         "dataset_info": _dataset_info(manifest, features),
     }
+
+
+def _values(text: str | None, default: str) -> list[str]:
+    return [v.strip() for v in (text or default).split(",") if v.strip()]
+
+
+def _type(feature: Any) -> str:
+    """A column type as the data-fields table shows it."""
+    from datasets import ClassLabel, Value
+
+    if isinstance(feature, dict):
+        return "struct"
+    if isinstance(feature, ClassLabel):
+        return "ClassLabel: " + ", ".join(f"{i} {n}" for i, n in enumerate(feature.names))
+    if isinstance(feature, Value):
+        return str(feature.dtype)
+    inner = getattr(feature, "feature", None)
+    return f"list of {_type(inner)}" if inner is not None else type(feature).__name__
+
+
+def data_fields(features: dict[str, Any]) -> str:
+    """The card's data-fields table: every column of every config (and every field of a
+    list column), with its type and meaning."""
+    out = ["## Data fields\n"]
+    for config, feats in features.items():
+        rows = []
+        for name, feature in feats.items():
+            rows.append((f"`{name}`", _type(feature), field_doc(config, (name,))))
+            inner = getattr(feature, "feature", None)
+            if isinstance(inner, dict):
+                rows += [(f"`{name}.{sub}`", _type(f), field_doc(config, (name, sub)))
+                         for sub, f in inner.items()]
+        out.append(f"### `{config}`\n\n" + _table(("column", "type", "meaning"), rows) + "\n")
+    return "\n".join(out)
 
 
 def _splits_section(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any]) -> str:
@@ -163,10 +235,15 @@ def dataset_card(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
         "Labels are `ClassLabel` features (`ds['train'].features` gives their names). Offsets "
         "are Unicode code-point offsets into `text` (Python string indices): "
         "`text[start:end]` equals each span's surface.\n",
+        f"Every config loads with `datasets` {MIN_DATASETS} or newer (checked in CI with "
+        f"{MIN_DATASETS}), as a folder or with `load_dataset(\"parquet\", data_files=...)`.\n",
+        data_fields(features),
         "## Cite\n",
         f"```\n{cite_as(ws, manifest)}\n```\n\nSee `CITATION.cff`; cite the version you used.\n",
+        f"```bibtex\n{bibtex(ws, manifest)}```\n",
         "## Motivation\n",
         (sheet.get("motivation") or cfg.description or "Not stated by the maintainers.") + "\n",
+        _uses_section(sheet),
         "## Composition\n",
         f"{counts['articles']} articles from {len(stats['sources'])} sources in "
         f"{len(stats['languages'])} languages; {counts['gold_articles']} carry gold labels "
@@ -204,6 +281,11 @@ def dataset_card(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
         "## Biases and limitations\n",
         _para(sheet, "biases") + _limitations(stats,
                                                                                      counts),
+        _personal_section(sheet, stats, counts),
+        "## Source terms\n",
+        (sheet.get("source_terms") or "Not stated by the maintainers: check the terms of each "
+         "source before redistributing article text.") + f" This release is under {cfg.license}"
+        + ("" if manifest["text"] else "; it holds no article text") + ".\n",
         "## Maintenance\n",
         _para(sheet, "maintenance")
         + "Versions follow semver: PATCH = same data, new packaging; MINOR = records or fields "
@@ -211,10 +293,27 @@ def dataset_card(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
         "is never changed; `CHANGELOG.md` lists what changed since the previous release.\n",
         "## Files\n",
         "`manifest.json` lists every data file with its rows and SHA-256 and the per-split "
-        "statistics; `SHA256SUMS` covers every file; `croissant.json` is Croissant 1.0 "
+        "statistics; `SHA256SUMS` covers every file; `croissant.json` is Croissant 1.1 "
         "metadata; `CITATION.cff` and `.zenodo.json` say how to cite this version.\n",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _uses_section(sheet: dict[str, str]) -> str:
+    out = ["## Uses\n", (sheet.get("uses") or "Not stated by the maintainers.") + "\n"]
+    if sheet.get("out_of_scope"):
+        out += ["### Out-of-scope uses\n", sheet["out_of_scope"] + "\n"]
+    return "\n".join(out)
+
+
+def _personal_section(sheet: dict[str, str], stats: dict[str, Any], counts: dict[str, Any]) -> str:
+    people = dict(stats["labels"]["entities"]).get("PERSON", 0)
+    return ("## Personal and sensitive information\n\n"
+            + _para(sheet, "personal_information")
+            + "Facts from the data: news articles name people: bylines (`authors`), quoted "
+            f"speakers ({counts['quotes']} quotes) and {people} PERSON entity mentions in the "
+            "gold labels. Annotator ids (`annotators`, `annotator`) are the names used in the "
+            "annotation tool.\n")
 
 
 def _para(sheet: dict[str, str], key: str) -> str:

@@ -130,6 +130,8 @@ def _paths(features: Any, prefix: str = "") -> dict[str, Any]:
     elif isinstance(features, dict) and features.get("_type") in ("List", "Sequence",
                                                                   "LargeList"):
         out.update(_paths(features["feature"], prefix))
+    elif isinstance(features, list) and len(features) == 1:  # [feature]: a list (portable form)
+        out.update(_paths(features[0], prefix))
     else:
         out[prefix] = features
     return out

@@ -1,10 +1,13 @@
 """Streaming Parquet output: one writer per config and split, exact row groups, shards.
 
 Rows arrive in batches of any size; each split buffers them and writes row groups of
-exactly :data:`ROW_GROUP_SIZE` rows, so the bytes do not depend on how the input was
-batched. A split's file is cut into shards of :data:`SHARD_ROWS` rows, named
-``<split>-NNNNN-of-MMMMM.parquet`` when the split is closed. A split with no rows writes no
-file (`datasets` cannot read an empty Parquet file).
+:data:`ROW_GROUP_SIZE` rows, or fewer when the rows' size reaches :data:`ROW_GROUP_BYTES`
+(the Hub's dataset viewer refuses row groups over 100 MB; long articles reach that long
+before 10,000 rows). A row's size is computed from its own values (:func:`row_bytes`), so
+the cuts, and the bytes, do not depend on how the input was batched. A split's file is cut
+into shards of :data:`SHARD_ROWS` rows, named ``<split>-NNNNN-of-MMMMM.parquet`` when the
+split is closed. A split with no rows writes no file (`datasets` cannot read an empty
+Parquet file).
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..checksums import file_sha256
 
 ROW_GROUP_SIZE = 10_000
+ROW_GROUP_BYTES = 32 << 20  # uncompressed, estimated by row_bytes; well below the Hub's 100 MB
 SHARD_ROWS = 250_000
 COMPRESSION = "zstd"
 
@@ -36,6 +42,38 @@ def sha256_file(path: Path) -> str:
         _DIGESTS.clear()
     _DIGESTS[key] = digest = file_sha256(path)
     return digest
+
+
+def _element_bytes(arr: pa.Array) -> np.ndarray:
+    """The uncompressed size of each element of ``arr``: its value bytes plus 4 per string
+    or list (offsets), summed through lists and structs."""
+    kind = arr.type
+    if (pa.types.is_string(kind) or pa.types.is_binary(kind) or pa.types.is_large_string(kind)
+            or pa.types.is_large_binary(kind)):
+        return pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) + 4
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind):
+        inner = np.concatenate(([0], np.cumsum(_element_bytes(arr.values))))
+        offsets = arr.offsets.to_numpy()
+        return inner[offsets[1:]] - inner[offsets[:-1]] + 4
+    if pa.types.is_struct(kind):
+        total = np.zeros(len(arr), dtype=np.int64)
+        for i in range(kind.num_fields):
+            total += _element_bytes(arr.field(i))
+        return total
+    try:
+        width = max(kind.bit_width // 8, 1)
+    except ValueError:  # another variable-width type: count it as 8 bytes a value
+        width = 8
+    return np.full(len(arr), width, dtype=np.int64)
+
+
+def row_bytes(table: pa.Table) -> np.ndarray:
+    """Each row's uncompressed size (the measure of :data:`ROW_GROUP_BYTES`)."""
+    total = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        if column.num_chunks:
+            total += np.concatenate([_element_bytes(c) for c in column.chunks])
+    return total
 
 
 class Background:
@@ -78,7 +116,9 @@ class SplitWriter:
         self.shard_rows = shard_rows
         self.background = background
         self.buffer: list[pa.Table] = []
+        self.sizes: list[np.ndarray] = []  # row_bytes of each buffered table
         self.buffered = 0
+        self.buffered_bytes = 0
         self.rows = 0
         self.nbytes = 0  # uncompressed bytes of the written row groups
         self.parts: list[Path] = []
@@ -88,22 +128,37 @@ class SplitWriter:
     def write(self, table: pa.Table) -> None:
         if table.num_rows == 0:
             return
+        sizes = row_bytes(table)
         self.buffer.append(table)
+        self.sizes.append(sizes)
         self.buffered += table.num_rows
-        if self.buffered >= ROW_GROUP_SIZE:
+        self.buffered_bytes += int(sizes.sum())
+        if self.buffered >= ROW_GROUP_SIZE or self.buffered_bytes >= ROW_GROUP_BYTES:
             self._flush(final=False)
 
     def _flush(self, final: bool) -> None:
+        """Write every complete row group of the buffer (with ``final``, the rest too). A
+        group is complete at :data:`ROW_GROUP_SIZE` rows or when the next row would take it
+        over :data:`ROW_GROUP_BYTES` (a single larger row is a group of its own)."""
         if not self.buffer:
             return
         table = pa.concat_tables(self.buffer)
-        full = (table.num_rows // ROW_GROUP_SIZE) * ROW_GROUP_SIZE
-        cut = table.num_rows if final else full
-        for start in range(0, cut, ROW_GROUP_SIZE):
-            self._write_group(table.slice(start, min(ROW_GROUP_SIZE, cut - start)))
-        rest = table.slice(cut)
+        cum = np.concatenate(([0], np.cumsum(np.concatenate(self.sizes))))
+        n, start = table.num_rows, 0
+        while start < n:
+            end = min(start + ROW_GROUP_SIZE, n)
+            fits = int(np.searchsorted(cum, cum[start] + ROW_GROUP_BYTES, side="right")) - 1
+            end = max(start + 1, min(end, fits))
+            complete = end - start == ROW_GROUP_SIZE or end < n
+            if not complete and not final:
+                break
+            self._write_group(table.slice(start, end - start))
+            start = end
+        rest = table.slice(start)
         self.buffer = [rest] if rest.num_rows else []
+        self.sizes = [cum[start + 1:] - cum[start:-1]] if rest.num_rows else []
         self.buffered = rest.num_rows
+        self.buffered_bytes = int(cum[-1] - cum[start])
 
     def _run(self, fn: Any, *args: Any) -> None:
         if self.background is None:

@@ -28,9 +28,9 @@ class Schemas:
 
     @classmethod
     def for_labels(cls, labels: LabelSet) -> Schemas:
-        from .features import config_features
+        from .features import arrow_schema, config_features
 
-        return cls({name: f.arrow_schema for name, f in config_features(labels).items()})
+        return cls({name: arrow_schema(f) for name, f in config_features(labels).items()})
 
     def __getitem__(self, name: str) -> pa.Schema:
         return self.configs[name]
