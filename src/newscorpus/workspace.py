@@ -8,6 +8,7 @@ Layout: ``raw/`` (inputs), ``articles/`` (normalized records, JSONL), ``annotati
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -76,10 +77,13 @@ class SplitPolicy:
 class ReleaseOptions:
     """What a release contains: ``text: false`` is the copyright-safe mode (no article
     text, titles or span surfaces; ``newscorpus hydrate`` restores them from raw inputs);
-    ``annotators: true`` adds the ``annotations`` config with every annotator's labels."""
+    ``annotators: true`` adds the ``annotations`` config with every annotator's labels;
+    ``hub_repo`` (``owner/name``) is where the release is published, so that the card's load
+    example names it with ``revision="vX.Y.Z"``."""
 
     text: bool = True
     annotators: bool = False
+    hub_repo: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,12 +159,20 @@ def _time_policy(where: str, data: dict[str, Any]) -> SplitPolicy:
 
 def _release_options(where: str, data: Any) -> ReleaseOptions:
     data = data or {}
-    if not isinstance(data, dict) or set(data) - {"text", "annotators"}:
-        raise ConfigError(f"{where}: release takes only 'text' and 'annotators' (true/false)")
-    if any(not isinstance(v, bool) for v in data.values()):
+    if not isinstance(data, dict) or set(data) - {"text", "annotators", "hub_repo"}:
+        raise ConfigError(f"{where}: release takes only 'text' and 'annotators' (true/false) "
+                          "and 'hub_repo' (owner/name)")
+    flags = {k: v for k, v in data.items() if k != "hub_repo"}
+    if any(not isinstance(v, bool) for v in flags.values()):
         raise ConfigError(f"{where}: release.text and release.annotators must be true or false")
-    return ReleaseOptions(**data)
+    repo = data.get("hub_repo")
+    if repo is not None and (not isinstance(repo, str) or not HUB_REPO.fullmatch(repo)):
+        raise ConfigError(f"{where}: release.hub_repo must be a Hub dataset id 'owner/name', got {repo!r}")
+    return ReleaseOptions(**flags, hub_repo=repo)
 
+
+HUB_REPO = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
+"""A Hugging Face Hub repository id, ``owner/name``."""
 
 DATASHEET_KEYS = ("motivation", "collection", "annotation", "biases", "maintenance", "uses",
                   "out_of_scope", "limitations", "personal_information", "source_terms",

@@ -119,3 +119,30 @@ def test_built_card_with_a_licence_outside_the_old_map(spdx: str, expected: dict
     data = DatasetCard((release / "README.md").read_text(encoding="utf-8")).data.to_dict()
     assert {k: data.get(k) for k in expected} == expected
     assert verify_release(release, reload=False).valid
+
+
+def test_load_example_names_the_hub_repo_and_tag_when_configured(tmp_path: Path, card: str) -> None:
+    assert 'load_dataset("path/to/releases/0.9.0", "default")' in card  # no hub_repo: a local path
+    root = copy_sample_workspace(tmp_path / "ws")
+    cfg = root / "newscorpus.yaml"
+    data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+    data.setdefault("release", {})["hub_repo"] = "harbour-lab/newscorpus-sample"
+    cfg.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    shutil.copytree(REPO / "articles", root / "articles")
+    release = build_release(Workspace.open(root), "0.9.0", "2026-11-26", tmp_path / "out", previous=None).path
+    text = (release / "README.md").read_text(encoding="utf-8")
+    assert 'load_dataset("harbour-lab/newscorpus-sample", "default", revision="v0.9.0")' in text
+    assert "path/to/releases" not in text
+
+
+@pytest.mark.parametrize("repo", ["no-slash", "a/b/c", "owner/na me", 3])
+def test_a_bad_hub_repo_is_a_config_error(tmp_path: Path, repo: object) -> None:
+    from newscorpus.errors import ConfigError
+
+    root = copy_sample_workspace(tmp_path / "ws")
+    cfg = root / "newscorpus.yaml"
+    data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+    data.setdefault("release", {})["hub_repo"] = repo
+    cfg.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match="hub_repo"):
+        Workspace.open(root)

@@ -218,8 +218,10 @@ def dataset_card(ws: Workspace, manifest: dict[str, Any], stats: dict[str, Any],
                  "\n**Copyright-safe release**: article text, titles and span surfaces are "
                  "left out (null); ids, URLs, offsets and `text_sha256` are kept. Rebuild the "
                  "text from your own copy of the sources with `newscorpus hydrate`.\n")
-    load = "\n".join(f'ds = datasets.load_dataset("path/to/releases/{version}", "{c}")'
-                     for c in manifest["configs"])
+    repo = cfg.release.hub_repo
+    load = "\n".join(f'ds = datasets.load_dataset("{repo}", "{c}", revision="v{version}")' if repo
+                      else f'ds = datasets.load_dataset("path/to/releases/{version}", "{c}")'
+                      for c in manifest["configs"])
     parts = [
         "---\n" + yaml.safe_dump(front_matter(ws, manifest, stats, features), sort_keys=False,
                                  allow_unicode=True) + "---\n",
