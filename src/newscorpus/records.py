@@ -263,7 +263,7 @@ def _float_integers(article: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield pointer, f"{value!r} must be an integer without a fraction part"
 
 
-def _has_float(article: dict[str, Any]) -> bool:
+def has_float(article: dict[str, Any]) -> bool:
     """Fast check for :func:`_float_integers` (the common case has none)."""
     origin = article["origin"]
     if float in (type(article.get("reading_time_minutes")), type(origin.get("line")),
@@ -282,7 +282,7 @@ def article_text_problems(article: dict[str, Any]) -> list[tuple[str, str]]:
     """``(json pointer, message)`` for an article whose hash, blocks or title disagree with its
     text (checks JSON Schema cannot express). Kept tight: it runs once per article of every
     validation."""
-    if _has_float(article):
+    if has_float(article):
         return list(_float_integers(article))
     out: list[tuple[str, str]] = []
     text = article["text"]

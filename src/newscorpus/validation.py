@@ -2,12 +2,20 @@
 in (articles, annotations, gold selection). It lives beside :mod:`newscorpus.schema`, which
 checks single records; this module checks them together.
 
-Article files are validated record by record against their schema (the verdict is cached
-by file content hash, schema hash and tool version, so an unchanged file is not validated
-twice) and then streamed in column batches with ``pyarrow.json.open_json``: no whole-corpus
-table is ever held. Annotations are validated, their spans checked against the article
-text as it streams by, and their ``text_sha256`` compared with the article's: a mismatch
-is a *stale* annotation and stops the build.
+Each article file is read once (its SHA-256 is taken from the same bytes) and each line
+checked by the schema's typed decoder (:attr:`newscorpus.schema.CompiledSchema.typed`: a
+sound fast path that does not decode the text); a line it refuses gets the full
+per-record check (jsonschema-rs, explained by jsonschema). The checks JSON Schema cannot
+express (text hash, block offsets, title, credits) then run over the Arrow batches the
+build streams anyway (:mod:`newscorpus.columnar`), so the text is parsed once, by pyarrow,
+and never becomes Python strings. The report is the one the per-record path gives (same
+problems, same order). A file's valid verdict is cached by content hash, schema hash and
+tool version, so an unchanged file is not validated twice; the rows are streamed in column
+batches with ``pyarrow.json.open_json``: no whole-corpus table is ever held.
+
+Annotations are validated, their spans checked against the article text as it streams by,
+and their ``text_sha256`` compared with the article's: a mismatch is a *stale* annotation
+and stops the build.
 """
 
 from __future__ import annotations
@@ -26,8 +34,9 @@ import pyarrow.json as pajson
 from . import __version__
 from .atomic import write_text
 from .checksums import file_sha256
+from .columnar import article_batch_problems
 from .errors import InvalidRecordsError, ReleaseError
-from .records import read_jsonl
+from .records import has_float, read_jsonl
 from .report import Problem, ValidationReport
 from .schema import DEFAULT_STORE, SchemaStore, validate_jsonl
 from .workspace import Workspace
@@ -63,6 +72,7 @@ class ReleaseInputs:
     input_files: dict[str, str] = field(default_factory=dict)
     report: ValidationReport = field(default_factory=ValidationReport)
     locations: dict[str, str] = field(default_factory=dict)  # annotation id -> file:line
+    articles: ArticleChecks | None = None  # article checks left for the streaming pass
 
 
 def _load_cache(ws: Workspace, key: str) -> dict[str, Any]:
@@ -97,49 +107,206 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
                            store: SchemaStore = DEFAULT_STORE,
                            digests: dict[Path, str] | None = None) -> ValidationReport:
     """Validate article files, skipping those whose valid verdict is cached (``digests``
-    collects each file's SHA-256)."""
-    cache = _load_cache(ws, _cache_key(store)) if use_cache else {"valid": {}}
-    valid = cache["valid"]
-    report = ValidationReport()
-    todo: list[tuple[Path, str]] = []
-    for path in files:
-        digest = file_sha256(path)
-        if digests is not None:
-            digests[path] = digest
-        if use_cache and digest in valid:
-            report.records += valid[digest]
-        else:
-            todo.append((path, digest))
-    for (_path, digest), file_report in zip(todo, _validate_files([p for p, _ in todo], store),
-                                           strict=True):
-        report.merge(file_report)
-        if file_report.valid:
-            valid[digest] = file_report.records
-    if use_cache:
-        _save_cache(ws, cache)
-    return report
+    collects each file's SHA-256). The report is the per-record path's
+    (:func:`newscorpus.schema.validate_jsonl` of each file)."""
+    checks = start_article_checks(ws, files, use_cache, store, digests)
+    checks.check_files()
+    return checks.finish()
 
 
-PARALLEL_BYTES = 64 << 20  # validate in worker processes above this many bytes of JSONL
+PARALLEL_BYTES = 64 << 20  # scan in worker processes above this many bytes of JSONL
 
 
-def _validate_article_file(path: Path) -> ValidationReport:
-    return validate_jsonl(path, "article")
+@dataclass
+class FileScan:
+    """One article file, read once: its digest, its record count, and either its final
+    report (``report``: the per-record path took the file) or what the columnar checks
+    need (``linenos``: the line of each record, when the file has blank lines)."""
+
+    path: Path
+    digest: str
+    records: int
+    report: ValidationReport | None = None
+    linenos: list[int] | None = None
+
+    def location(self, row: int) -> str:
+        return f"{self.path}:{row + 1 if self.linenos is None else self.linenos[row]}"
 
 
-def _validate_files(paths: list[Path], store: SchemaStore) -> list[ValidationReport]:
-    """Validation reports of ``paths``, in order; several large files are validated in
-    parallel worker processes (one file per task)."""
+_VERSION_KEY = b'"schema_version":"'
+
+
+def scan_article_file(path: Path, store: SchemaStore = DEFAULT_STORE) -> FileScan:
+    """Read ``path`` once: SHA-256 of its bytes, and every line through the typed decoder
+    of the version it declares (the lookup only picks a decoder, which checks the version
+    itself). A line the typed decoder refuses gets :meth:`SchemaStore.problems`; when one
+    of them has problems, or the file is not UTF-8, the whole file takes the per-record
+    path, whose report is kept (the columnar checks need rows pyarrow can parse)."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    decoders = {v.encode(): store.compiled("article", v) for v in store.versions("article")}
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    records = 0
+    blank = False
+    if not _utf8(data):
+        return FileScan(path, digest, 0, validate_jsonl(path, "article", store))
+    for line in lines:
+        if not line.strip():
+            blank = True
+            continue
+        records += 1
+        at = line.find(_VERSION_KEY)
+        compiled = decoders.get(line[at + 18:line.find(b'"', at + 18)]) if at >= 0 else None
+        if compiled is not None and compiled.typed_valid(line):
+            continue
+        import orjson
+
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            record = None
+        if record is None or not _columnar_can_check(record, store.problems(record, "article")):
+            return FileScan(path, digest, 0, validate_jsonl(path, "article", store))
+    linenos = [i for i, line in enumerate(lines, 1) if line.strip()] if blank else None
+    return FileScan(path, digest, records, None, linenos)
+
+
+def _columnar_can_check(record: dict[str, Any], problems: list[Problem]) -> bool:
+    """Whether a line the typed decoder refused can still be left to the columnar checks:
+    its schema is valid and its integers are integers (so pyarrow reads it), and the
+    columnar checks will find its other problems themselves."""
+    return all(p.rule == "offsets" for p in problems) and not has_float(record)
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        pa.array([data], pa.binary()).view(pa.string()).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _scan_default(path: Path) -> FileScan:
+    return scan_article_file(path)
+
+
+def _scan_files(paths: list[Path], store: SchemaStore) -> list[FileScan]:
+    """Scans of ``paths``, in order; several large files are scanned in parallel worker
+    processes (one file per task)."""
     import os
 
     jobs = min(os.cpu_count() or 1, len(paths))
     if (jobs < 2 or store is not DEFAULT_STORE
             or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES):
-        return [validate_jsonl(p, "article", store) for p in paths]
+        return [scan_article_file(p, store) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_validate_article_file, paths))
+        return list(pool.map(_scan_default, paths))
+
+
+class ArticleChecks:
+    """The article side of validation: file scans, then the columnar checks of the files
+    whose lines all passed the typed decoder, fed batch by batch (:meth:`check`), and the
+    report in file and line order (:meth:`finish`)."""
+
+    def __init__(self, files: list[Path], scans: dict[Path, FileScan], cached: int,
+                 remember: Any = None) -> None:
+        self.files = files
+        self.scans = scans
+        self.cached = cached  # records of files whose verdict came from the cache
+        self.remember = remember  # called with the valid scans (fills the cache)
+        self.found: dict[Path, dict[int, list[Problem]]] = {p: {} for p in scans}
+        self.rows: dict[Path, int] = dict.fromkeys(scans, 0)
+
+    @property
+    def records(self) -> int:
+        return self.cached + sum(s.records if s.report is None else s.report.records
+                                 for s in self.scans.values())
+
+    @property
+    def invalid(self) -> bool:
+        """Whether a problem is already known (then the rows need not be built into tables)."""
+        return any(self.found.values()) or any(
+            scan.report is not None and not scan.report.valid for scan in self.scans.values())
+
+    def check(self, path: Path, batch: pa.RecordBatch) -> None:
+        scan = self.scans.get(path)
+        if scan is None or scan.report is not None:
+            return
+        base = self.rows[path]
+        self.rows[path] = base + batch.num_rows
+        if base + batch.num_rows > scan.records:
+            return  # pyarrow sees other rows than the lines: finish() takes the slow path
+        problems = article_batch_problems(batch)
+        if problems:
+            ids = batch.column("id")
+            for row, pointer, message in problems:
+                rid = ids[row].as_py()
+                self.found[path].setdefault(base + row, []).append(Problem(
+                    rid, pointer, message, "offsets", scan.location(base + row)))
+
+    def check_files(self) -> None:
+        """Run the columnar checks now, reading the files (when no build streams them)."""
+        for path, batch in iter_file_batches([p for p, s in self.scans.items() if s.report is None],
+                                             prefetch=0):
+            self.check(path, batch)
+
+    def finish(self) -> ValidationReport:
+        report = ValidationReport(records=self.cached)
+        valid: list[FileScan] = []
+        for path in self.files:
+            scan = self.scans.get(path)
+            if scan is None:
+                continue
+            if scan.report is None and self.rows[path] != scan.records:
+                scan.report = validate_jsonl(path, "article")
+            if scan.report is not None:
+                report.merge(scan.report)
+                if scan.report.valid:
+                    valid.append(scan)
+                continue
+            found = self.found[path]
+            report.records += scan.records
+            report.invalid_records += len(found)
+            for row in sorted(found):
+                report.problems.extend(found[row])
+            if not found:
+                valid.append(scan)
+        if self.remember is not None:
+            self.remember(valid)
+        return report
+
+
+def start_article_checks(ws: Workspace, files: list[Path], use_cache: bool = True,
+                         store: SchemaStore = DEFAULT_STORE,
+                         digests: dict[Path, str] | None = None) -> ArticleChecks:
+    """Scan the article files not cached as valid (``digests`` collects each file's
+    SHA-256); the returned checks still need the rows of the scanned files."""
+    cache = _load_cache(ws, _cache_key(store)) if use_cache else {"valid": {}}
+    valid = cache["valid"]
+    cached = 0
+    todo: list[Path] = []
+    for path in files:
+        digest = file_sha256(path) if use_cache else None
+        if digest is not None and digest in valid:
+            cached += valid[digest]
+            if digests is not None:
+                digests[path] = digest
+        else:
+            todo.append(path)
+    scans = {scan.path: scan for scan in _scan_files(todo, store)}
+    if digests is not None:
+        digests.update({p: scan.digest for p, scan in scans.items()})
+
+    def remember(ok: list[FileScan]) -> None:
+        valid.update({scan.digest: scan.records if scan.report is None else scan.report.records
+                      for scan in ok})
+        _save_cache(ws, cache)
+
+    return ArticleChecks(files, scans, cached, remember if use_cache else None)
 
 
 BLOCK_SIZE = 1 << 24  # bytes of JSONL per parsed batch
@@ -150,6 +317,12 @@ def iter_article_batches(files: list[Path], prefetch: int = 2) -> Iterator[pa.Re
 
     With ``prefetch``, a background thread parses up to that many batches ahead (pyarrow
     parses without the GIL), so parsing overlaps with the caller's work."""
+    for _path, batch in iter_file_batches(files, prefetch):
+        yield batch
+
+
+def iter_file_batches(files: list[Path], prefetch: int = 2) -> Iterator[tuple[Path, pa.RecordBatch]]:
+    """:func:`iter_article_batches` with the file each batch comes from."""
     if prefetch <= 0:
         yield from _read_batches(files)
         return
@@ -190,7 +363,7 @@ def iter_article_batches(files: list[Path], prefetch: int = 2) -> Iterator[pa.Re
         thread.join()
 
 
-def _read_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
+def _read_batches(files: list[Path]) -> Iterator[tuple[Path, pa.RecordBatch]]:
     options = pajson.ParseOptions(explicit_schema=READ_SCHEMA, unexpected_field_behavior="ignore")
     read = pajson.ReadOptions(block_size=BLOCK_SIZE)
     for path in files:
@@ -199,7 +372,7 @@ def _read_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
         with pajson.open_json(path, read_options=read, parse_options=options) as reader:
             for batch in reader:
                 if batch.num_rows:
-                    yield batch.select(READ_SCHEMA.names)
+                    yield path, batch.select(READ_SCHEMA.names)
 
 
 def _annotation_lines(path: Path) -> Iterator[tuple[int, Any]]:
@@ -218,9 +391,11 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     a :class:`BatchChecker` during the streaming pass and added to ``report``."""
     files = ws.article_files()
     digests: dict[Path, str] = {}
-    report = validate_article_files(ws, files, use_cache, digests=digests)
-    if not report.valid:
-        raise InvalidRecordsError(f"{report.invalid_records} article record(s) are invalid", report)
+    articles = start_article_checks(ws, files, use_cache, digests=digests)
+    if articles.invalid:  # report every article problem now, as the per-record path did
+        articles.check_files()
+        raise_if_invalid(articles.finish())
+    report = ValidationReport(records=articles.records)
     annotations: list[dict[str, Any]] = []
     locations: dict[str, str] = {}
     labels = ws.config.labels
@@ -242,7 +417,14 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     rel.update({f"{ws.config.paths['annotations']}/{f.name}": file_sha256(f)
                 for f in ws.annotation_files()})
     return ReleaseInputs(files, annotations, _choose_gold(annotations, report), rel, report,
-                         locations)
+                         locations, articles)
+
+
+def raise_if_invalid(articles: ValidationReport) -> None:
+    """Raise :class:`InvalidRecordsError` when the article report has problems."""
+    if not articles.valid:
+        raise InvalidRecordsError(f"{articles.invalid_records} article record(s) are invalid",
+                                  articles)
 
 
 def _choose_gold(annotations: list[dict[str, Any]], report: ValidationReport
@@ -280,8 +462,18 @@ class BatchChecker:
         for record in inputs.annotations:
             self.pending.setdefault(record["article_id"], []).append(record)
         self.ids: list[pa.Array] = []
+        self.articles = inputs.articles
 
-    def check(self, batch: pa.RecordBatch) -> None:
+    @property
+    def articles_invalid(self) -> bool:
+        """Whether an article problem was found (the build then only checks the rest)."""
+        return self.articles is not None and self.articles.invalid
+
+    def check(self, batch: pa.RecordBatch, path: Path | None = None) -> None:
+        """Check one batch of article rows (from ``path``: its article checks are done
+        here when the file still needs them)."""
+        if self.articles is not None and path is not None:
+            self.articles.check(path, batch)
         ids = batch.column("id")
         self.ids.append(ids)
         if not self.pending:
@@ -296,6 +488,11 @@ class BatchChecker:
                     record, row, self.locations[record["id"]]))
 
     def finish(self) -> ValidationReport:
+        """The report of the inputs; raises :class:`InvalidRecordsError` with the article
+        problems alone when there are any (as validation before streaming did)."""
+        if self.articles is not None:
+            raise_if_invalid(self.articles.finish())
+            self.articles = None
         for records in self.pending.values():
             for record in records:
                 self.report.problems.append(Problem(
@@ -326,9 +523,12 @@ def check_workspace(ws: Workspace, use_cache: bool = True) -> ValidationReport:
     except InvalidRecordsError as exc:
         return exc.report
     checker = BatchChecker(inputs)
-    for batch in iter_article_batches(inputs.files):
-        checker.check(batch)
-    return checker.finish()
+    for path, batch in iter_file_batches(inputs.files):
+        checker.check(batch, path)
+    try:
+        return checker.finish()
+    except InvalidRecordsError as exc:
+        return exc.report
 
 
 def _label_problems(record: dict[str, Any], labels: Any, location: str) -> list[Problem]:

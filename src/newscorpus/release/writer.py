@@ -36,7 +36,13 @@ from ..errors import (
     WorkspaceError,
 )
 from ..schema import DEFAULT_STORE
-from ..validation import BatchChecker, ReleaseInputs, iter_article_batches, prepare_inputs
+from ..validation import (
+    BatchChecker,
+    ReleaseInputs,
+    iter_article_batches,
+    iter_file_batches,
+    prepare_inputs,
+)
 from ..workspace import Workspace
 from .diff import bump_of, changelog, check_bump, diff_releases, first_entry, parse_version
 from .parquet import SHARD_ROWS, Background, ConfigWriter, sha256_file
@@ -124,8 +130,10 @@ class _Pass:
                 for aid, src, day in zip(*(batch.column(c).to_pylist() for c in
                                            ("id", "source", "published_at")), strict=True):
                     assigner.add_group_info(aid, src, day)
-        for batch in iter_article_batches(self.inputs.files):
-            self.checker.check(batch)
+        for path, batch in iter_file_batches(self.inputs.files):
+            self.checker.check(batch, path)
+            if self.checker.articles_invalid:
+                continue  # finish() reports the article problems; rows are not built
             self.article_schemas.update(pc.unique(batch.column("schema_version")).to_pylist())
             ids, sources, dates = (batch.column(c).to_pylist() for c in
                                    ("id", "source", "published_at"))
