@@ -100,9 +100,10 @@ def _title_problems(batch: Any, text: pa.Array, offsets: np.ndarray, data: memor
                     length: np.ndarray, first: np.ndarray, count: np.ndarray, items: pa.StructArray,
                     start: np.ndarray, end: np.ndarray) -> list[tuple[int, int, int, str, str]]:
     """Rows whose first block is a title that differs from the ``title`` column. A title
-    block starting at 0 (every converter's) is compared as bytes: ``text[0:e] == title``
-    holds exactly when the title's UTF-8 bytes begin the text's and the title has
-    ``min(e, len(text))`` code points; any other start is compared as Python strings."""
+    block starting at 0 (every converter's) is compared as bytes, all rows at once:
+    ``text[0:e] == title`` holds exactly when the title's UTF-8 bytes begin the text's and
+    the title has ``min(e, len(text))`` code points; any other start is compared as Python
+    strings."""
     rows = np.flatnonzero(count > 0)
     kinds = pc.take(items.field("kind"), pa.array(first[rows]))
     rows = rows[pc.fill_null(pc.equal(kinds, "title"), False).to_numpy(zero_copy_only=False)]
@@ -110,19 +111,28 @@ def _title_problems(batch: Any, text: pa.Array, offsets: np.ndarray, data: memor
         return []
     title = _plain(batch.column("title"))
     t_offsets, t_data = _string_parts(title)
-    t_length = pc.utf8_length(title).to_numpy(zero_copy_only=False)
-    out = []
+    t_length = pc.utf8_length(title).to_numpy(zero_copy_only=False).astype(np.int64)
+    j = first[rows]
+    s, e = start[j], end[j]
+    same = np.zeros(len(rows), dtype=bool)
+    at0 = s == 0
+    r0 = rows[at0]
+    if len(r0):
+        # bytes of each title against the bytes at the start of its text, all at once
+        t_from, t_to = t_offsets[r0], t_offsets[r0 + 1]
+        size = t_to - t_from
+        o, o_end = offsets[r0], offsets[r0 + 1]
+        fits = (t_length[r0] == np.minimum(e[at0], length[r0])) & (size <= o_end - o)
+        total = int(size.sum())
+        owner = np.repeat(np.arange(len(r0)), size)
+        step = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
+        title_bytes = np.frombuffer(t_data, dtype=np.uint8)[np.repeat(t_from, size) + step]
+        text_pos = np.minimum(np.repeat(o, size) + step, max(len(data) - 1, 0))
+        text_bytes = np.frombuffer(data, dtype=np.uint8)[text_pos] if total else title_bytes
+        differ = np.bincount(owner, weights=title_bytes != text_bytes, minlength=len(r0))
+        same[at0] = fits & (differ == 0)
+    for k in np.flatnonzero(~at0).tolist():  # a title block not at 0: as Python strings
+        row = int(rows[k])
+        same[k] = text[row].as_py()[int(s[k]):int(e[k])] == title[row].as_py()
     message = "differs from the text of the title block"
-    for row in rows.tolist():
-        j = int(first[row])
-        s, e = int(start[j]), int(end[j])
-        a, b = int(t_offsets[row]), int(t_offsets[row + 1])
-        if s == 0:
-            o = int(offsets[row])
-            same = (t_length[row] == min(e, length[row])
-                    and data[o:o + b - a].tobytes() == t_data[a:b].tobytes())
-        else:
-            same = text[row].as_py()[s:e] == title[row].as_py()
-        if not same:
-            out.append((row, TITLE, 0, "/title", message))
-    return out
+    return [(int(row), TITLE, 0, "/title", message) for row in rows[~same].tolist()]

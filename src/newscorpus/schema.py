@@ -80,14 +80,18 @@ class CompiledSchema:
         except TypedUnsupported:
             return None
 
-    def typed_valid(self, line: bytes) -> bool:
-        """Whether the typed decoder accepts the JSON text ``line`` (False: it does not
-        know; ask :meth:`problems`)."""
+    def typed_valid(self, data: bytes, start: int = 0, end: int | None = None,
+                    escapes: bool = True) -> bool:
+        """Whether the typed decoder accepts the JSON text ``data[start:end]`` (False: it
+        does not know; ask :meth:`problems`). Text with a ``\\u`` escape is left to the
+        full path (raw fields are not decoded, so their escapes would go unchecked);
+        ``escapes=False`` says the caller knows there is none."""
         decoder = self.typed
-        if decoder is None:
+        end = len(data) if end is None else end
+        if decoder is None or (escapes and data.find(b"\\u", start, end) >= 0):
             return False
         try:
-            record = decoder.decode(line)
+            record = decoder.decode(memoryview(data)[start:end] if start or end < len(data) else data)
         except (msgspec.ValidationError, msgspec.DecodeError):
             return False
         return raw_fields_ok(record)
@@ -227,14 +231,13 @@ def typed_decoder(schema: dict[str, Any], raw_fields: Iterable[str] = ()) -> msg
 
 
 def raw_fields_ok(record: Any) -> bool:
-    """Whether the raw fields of a typed record are non-empty JSON strings without ``\\u``
-    escapes (kept out of the typed path: the raw value is not decoded)."""
+    """Whether the raw fields of a typed record are non-empty JSON strings."""
     for name in getattr(record, "__raw_fields__", ()):
         value = getattr(record, name)
         if value is msgspec.UNSET:
             continue
-        raw = bytes(value)
-        if raw[:1] != b'"' or len(raw) < 3 or b"\\u" in raw:
+        raw = memoryview(value)
+        if len(raw) < 3 or raw[0] != 0x22:  # '"': a string, and not ""
             return False
     return True
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,13 +32,13 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from . import __version__
+from .articlefiles import ArticleChecks, FileScan, Scan, scan_article_file, scan_in_pool
 from .atomic import write_text
 from .checksums import file_sha256
-from .columnar import article_batch_problems
 from .errors import InvalidRecordsError, ReleaseError
-from .records import has_float, read_jsonl
+from .records import read_jsonl
 from .report import Problem, ValidationReport
-from .schema import DEFAULT_STORE, SchemaStore, validate_jsonl
+from .schema import DEFAULT_STORE, SchemaStore
 from .workspace import Workspace
 
 _STR = pa.string()
@@ -73,6 +73,7 @@ class ReleaseInputs:
     report: ValidationReport = field(default_factory=ValidationReport)
     locations: dict[str, str] = field(default_factory=dict)  # annotation id -> file:line
     articles: ArticleChecks | None = None  # article checks left for the streaming pass
+    articles_folder: str = "articles"  # as named in input_files
 
 
 def _load_cache(ws: Workspace, key: str) -> dict[str, Any]:
@@ -109,204 +110,60 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
     """Validate article files, skipping those whose valid verdict is cached (``digests``
     collects each file's SHA-256). The report is the per-record path's
     (:func:`newscorpus.schema.validate_jsonl` of each file)."""
-    checks = start_article_checks(ws, files, use_cache, store, digests)
-    checks.check_files()
-    return checks.finish()
+    checks = start_article_checks(ws, files, use_cache, store)
+    try:
+        checks.check_files(lambda paths: iter_file_batches(paths, on_error=checks.read_failed))
+        report = checks.finish()
+    finally:
+        checks.close()
+    if digests is not None:
+        digests.update(checks.digests())
+    return report
 
 
 PARALLEL_BYTES = 64 << 20  # scan in worker processes above this many bytes of JSONL
 
 
-@dataclass
-class FileScan:
-    """One article file, read once: its digest, its record count, and either its final
-    report (``report``: the per-record path took the file) or what the columnar checks
-    need (``linenos``: the line of each record, when the file has blank lines)."""
-
-    path: Path
-    digest: str
-    records: int
-    report: ValidationReport | None = None
-    linenos: list[int] | None = None
-
-    def location(self, row: int) -> str:
-        return f"{self.path}:{row + 1 if self.linenos is None else self.linenos[row]}"
-
-
-_VERSION_KEY = b'"schema_version":"'
-
-
-def scan_article_file(path: Path, store: SchemaStore = DEFAULT_STORE) -> FileScan:
-    """Read ``path`` once: SHA-256 of its bytes, and every line through the typed decoder
-    of the version it declares (the lookup only picks a decoder, which checks the version
-    itself). A line the typed decoder refuses gets :meth:`SchemaStore.problems`; when one
-    of them has problems, or the file is not UTF-8, the whole file takes the per-record
-    path, whose report is kept (the columnar checks need rows pyarrow can parse)."""
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    decoders = {v.encode(): store.compiled("article", v) for v in store.versions("article")}
-    lines = data.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    records = 0
-    blank = False
-    if not _utf8(data):
-        return FileScan(path, digest, 0, validate_jsonl(path, "article", store))
-    for line in lines:
-        if not line.strip():
-            blank = True
-            continue
-        records += 1
-        at = line.find(_VERSION_KEY)
-        compiled = decoders.get(line[at + 18:line.find(b'"', at + 18)]) if at >= 0 else None
-        if compiled is not None and compiled.typed_valid(line):
-            continue
-        import orjson
-
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            record = None
-        if record is None or not _columnar_can_check(record, store.problems(record, "article")):
-            return FileScan(path, digest, 0, validate_jsonl(path, "article", store))
-    linenos = [i for i, line in enumerate(lines, 1) if line.strip()] if blank else None
-    return FileScan(path, digest, records, None, linenos)
-
-
-def _columnar_can_check(record: dict[str, Any], problems: list[Problem]) -> bool:
-    """Whether a line the typed decoder refused can still be left to the columnar checks:
-    its schema is valid and its integers are integers (so pyarrow reads it), and the
-    columnar checks will find its other problems themselves."""
-    return all(p.rule == "offsets" for p in problems) and not has_float(record)
-
-
-def _utf8(data: bytes) -> bool:
-    try:
-        pa.array([data], pa.binary()).view(pa.string()).validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
-def _scan_default(path: Path) -> FileScan:
-    return scan_article_file(path)
-
-
-def _scan_files(paths: list[Path], store: SchemaStore) -> list[FileScan]:
-    """Scans of ``paths``, in order; several large files are scanned in parallel worker
-    processes (one file per task)."""
+def _start_scans(paths: list[Path], store: SchemaStore) -> tuple[dict[Path, Scan], Any]:
+    """Scans of ``paths``: done here for small inputs, else started in worker processes
+    (one file per task; the pool is returned to be shut down when they are done)."""
     import os
 
     jobs = min(os.cpu_count() or 1, len(paths))
     if (jobs < 2 or store is not DEFAULT_STORE
             or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES):
-        return [scan_article_file(p, store) for p in paths]
+        return {p: scan_article_file(p, store) for p in paths}, None
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_scan_default, paths))
-
-
-class ArticleChecks:
-    """The article side of validation: file scans, then the columnar checks of the files
-    whose lines all passed the typed decoder, fed batch by batch (:meth:`check`), and the
-    report in file and line order (:meth:`finish`)."""
-
-    def __init__(self, files: list[Path], scans: dict[Path, FileScan], cached: int,
-                 remember: Any = None) -> None:
-        self.files = files
-        self.scans = scans
-        self.cached = cached  # records of files whose verdict came from the cache
-        self.remember = remember  # called with the valid scans (fills the cache)
-        self.found: dict[Path, dict[int, list[Problem]]] = {p: {} for p in scans}
-        self.rows: dict[Path, int] = dict.fromkeys(scans, 0)
-
-    @property
-    def records(self) -> int:
-        return self.cached + sum(s.records if s.report is None else s.report.records
-                                 for s in self.scans.values())
-
-    @property
-    def invalid(self) -> bool:
-        """Whether a problem is already known (then the rows need not be built into tables)."""
-        return any(self.found.values()) or any(
-            scan.report is not None and not scan.report.valid for scan in self.scans.values())
-
-    def check(self, path: Path, batch: pa.RecordBatch) -> None:
-        scan = self.scans.get(path)
-        if scan is None or scan.report is not None:
-            return
-        base = self.rows[path]
-        self.rows[path] = base + batch.num_rows
-        if base + batch.num_rows > scan.records:
-            return  # pyarrow sees other rows than the lines: finish() takes the slow path
-        problems = article_batch_problems(batch)
-        if problems:
-            ids = batch.column("id")
-            for row, pointer, message in problems:
-                rid = ids[row].as_py()
-                self.found[path].setdefault(base + row, []).append(Problem(
-                    rid, pointer, message, "offsets", scan.location(base + row)))
-
-    def check_files(self) -> None:
-        """Run the columnar checks now, reading the files (when no build streams them)."""
-        for path, batch in iter_file_batches([p for p, s in self.scans.items() if s.report is None],
-                                             prefetch=0):
-            self.check(path, batch)
-
-    def finish(self) -> ValidationReport:
-        report = ValidationReport(records=self.cached)
-        valid: list[FileScan] = []
-        for path in self.files:
-            scan = self.scans.get(path)
-            if scan is None:
-                continue
-            if scan.report is None and self.rows[path] != scan.records:
-                scan.report = validate_jsonl(path, "article")
-            if scan.report is not None:
-                report.merge(scan.report)
-                if scan.report.valid:
-                    valid.append(scan)
-                continue
-            found = self.found[path]
-            report.records += scan.records
-            report.invalid_records += len(found)
-            for row in sorted(found):
-                report.problems.extend(found[row])
-            if not found:
-                valid.append(scan)
-        if self.remember is not None:
-            self.remember(valid)
-        return report
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    return scan_in_pool(pool, paths), pool
 
 
 def start_article_checks(ws: Workspace, files: list[Path], use_cache: bool = True,
-                         store: SchemaStore = DEFAULT_STORE,
-                         digests: dict[Path, str] | None = None) -> ArticleChecks:
-    """Scan the article files not cached as valid (``digests`` collects each file's
-    SHA-256); the returned checks still need the rows of the scanned files."""
+                         store: SchemaStore = DEFAULT_STORE) -> ArticleChecks:
+    """Start scanning the article files not cached as valid; the returned checks still
+    need the rows of the scanned files (:meth:`ArticleChecks.check`), then
+    :meth:`ArticleChecks.finish` (which waits for the scans) and :meth:`ArticleChecks.close`."""
     cache = _load_cache(ws, _cache_key(store)) if use_cache else {"valid": {}}
     valid = cache["valid"]
     cached = 0
     todo: list[Path] = []
+    digests: dict[Path, str] = {}
     for path in files:
         digest = file_sha256(path) if use_cache else None
         if digest is not None and digest in valid:
             cached += valid[digest]
-            if digests is not None:
-                digests[path] = digest
+            digests[path] = digest
         else:
             todo.append(path)
-    scans = {scan.path: scan for scan in _scan_files(todo, store)}
-    if digests is not None:
-        digests.update({p: scan.digest for p, scan in scans.items()})
+    scans, pool = _start_scans(todo, store)
 
     def remember(ok: list[FileScan]) -> None:
-        valid.update({scan.digest: scan.records if scan.report is None else scan.report.records
-                      for scan in ok})
+        valid.update({scan.digest: scan.total for scan in ok})
         _save_cache(ws, cache)
 
-    return ArticleChecks(files, scans, cached, remember if use_cache else None)
+    return ArticleChecks(files, scans, cached, remember if use_cache else None, store, pool,
+                         digests)
 
 
 BLOCK_SIZE = 1 << 24  # bytes of JSONL per parsed batch
@@ -321,10 +178,16 @@ def iter_article_batches(files: list[Path], prefetch: int = 2) -> Iterator[pa.Re
         yield batch
 
 
-def iter_file_batches(files: list[Path], prefetch: int = 2) -> Iterator[tuple[Path, pa.RecordBatch]]:
-    """:func:`iter_article_batches` with the file each batch comes from."""
+ReadFailed = Callable[[Path], bool]
+
+
+def iter_file_batches(files: list[Path], prefetch: int = 2, on_error: ReadFailed | None = None
+                      ) -> Iterator[tuple[Path, pa.RecordBatch]]:
+    """:func:`iter_article_batches` with the file each batch comes from. When pyarrow cannot
+    read a file, ``on_error(path)`` may take it (return True: the rest of the file is
+    skipped and the next file read; records it could not read are explained elsewhere)."""
     if prefetch <= 0:
-        yield from _read_batches(files)
+        yield from _read_batches(files, on_error)
         return
     import queue
     import threading
@@ -344,7 +207,7 @@ def iter_file_batches(files: list[Path], prefetch: int = 2) -> Iterator[tuple[Pa
 
     def produce() -> None:
         try:
-            for batch in _read_batches(files):
+            for batch in _read_batches(files, on_error):
                 if not put(batch):
                     return
             put(done)
@@ -363,16 +226,21 @@ def iter_file_batches(files: list[Path], prefetch: int = 2) -> Iterator[tuple[Pa
         thread.join()
 
 
-def _read_batches(files: list[Path]) -> Iterator[tuple[Path, pa.RecordBatch]]:
+def _read_batches(files: list[Path], on_error: ReadFailed | None = None
+                  ) -> Iterator[tuple[Path, pa.RecordBatch]]:
     options = pajson.ParseOptions(explicit_schema=READ_SCHEMA, unexpected_field_behavior="ignore")
     read = pajson.ReadOptions(block_size=BLOCK_SIZE)
     for path in files:
         if path.stat().st_size == 0:
             continue
-        with pajson.open_json(path, read_options=read, parse_options=options) as reader:
-            for batch in reader:
-                if batch.num_rows:
-                    yield path, batch.select(READ_SCHEMA.names)
+        try:
+            with pajson.open_json(path, read_options=read, parse_options=options) as reader:
+                for batch in reader:
+                    if batch.num_rows:
+                        yield path, batch.select(READ_SCHEMA.names)
+        except pa.ArrowInvalid:
+            if on_error is None or not on_error(path):
+                raise
 
 
 def _annotation_lines(path: Path) -> Iterator[tuple[int, Any]]:
@@ -390,12 +258,19 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     the article text (offsets, stale hashes, unknown articles, duplicate ids) are found by
     a :class:`BatchChecker` during the streaming pass and added to ``report``."""
     files = ws.article_files()
-    digests: dict[Path, str] = {}
-    articles = start_article_checks(ws, files, use_cache, digests=digests)
-    if articles.invalid:  # report every article problem now, as the per-record path did
-        articles.check_files()
-        raise_if_invalid(articles.finish())
-    report = ValidationReport(records=articles.records)
+    articles = start_article_checks(ws, files, use_cache)
+    try:
+        if articles.invalid:  # report every article problem now, as the per-record path did
+            articles.check_files(lambda paths: iter_file_batches(paths, on_error=articles.read_failed))
+            raise_if_invalid(articles.finish())
+        return _prepare_annotations(ws, files, articles)
+    except BaseException:
+        articles.close()
+        raise
+
+
+def _prepare_annotations(ws: Workspace, files: list[Path], articles: ArticleChecks) -> ReleaseInputs:
+    report = ValidationReport()
     annotations: list[dict[str, Any]] = []
     locations: dict[str, str] = {}
     labels = ws.config.labels
@@ -413,11 +288,10 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
             if not problems:
                 locations[record["id"]] = location
                 annotations.append(record)
-    rel = {f"{ws.config.paths['articles']}/{f.name}": digests[f] for f in files}
-    rel.update({f"{ws.config.paths['annotations']}/{f.name}": file_sha256(f)
-                for f in ws.annotation_files()})
+    rel = {f"{ws.config.paths['annotations']}/{f.name}": file_sha256(f)
+           for f in ws.annotation_files()}  # the articles' are added when their scans are done
     return ReleaseInputs(files, annotations, _choose_gold(annotations, report), rel, report,
-                         locations, articles)
+                         locations, articles, ws.config.paths["articles"])
 
 
 def raise_if_invalid(articles: ValidationReport) -> None:
@@ -463,6 +337,18 @@ class BatchChecker:
             self.pending.setdefault(record["article_id"], []).append(record)
         self.ids: list[pa.Array] = []
         self.articles = inputs.articles
+        self.input_files = inputs.input_files
+        self.articles_folder = inputs.articles_folder
+
+    def read_failed(self, path: Path) -> bool:
+        """For :func:`iter_file_batches`: a scanned file pyarrow cannot read is explained
+        by the article checks."""
+        return self.articles is not None and self.articles.read_failed(path)
+
+    def close(self) -> None:
+        """Stop what the article checks still run (after a failure)."""
+        if self.articles is not None:
+            self.articles.close()
 
     @property
     def articles_invalid(self) -> bool:
@@ -490,9 +376,16 @@ class BatchChecker:
     def finish(self) -> ValidationReport:
         """The report of the inputs; raises :class:`InvalidRecordsError` with the article
         problems alone when there are any (as validation before streaming did)."""
-        if self.articles is not None:
-            raise_if_invalid(self.articles.finish())
-            self.articles = None
+        articles, self.articles = self.articles, None
+        if articles is not None:
+            try:
+                found = articles.finish()
+                self.report.records += found.records
+                raise_if_invalid(found)
+                self.input_files.update({f"{self.articles_folder}/{p.name}": d
+                                         for p, d in articles.digests().items()})
+            finally:
+                articles.close()
         for records in self.pending.values():
             for record in records:
                 self.report.problems.append(Problem(
@@ -523,12 +416,14 @@ def check_workspace(ws: Workspace, use_cache: bool = True) -> ValidationReport:
     except InvalidRecordsError as exc:
         return exc.report
     checker = BatchChecker(inputs)
-    for path, batch in iter_file_batches(inputs.files):
-        checker.check(batch, path)
     try:
+        for path, batch in iter_file_batches(inputs.files, on_error=checker.read_failed):
+            checker.check(batch, path)
         return checker.finish()
     except InvalidRecordsError as exc:
         return exc.report
+    finally:
+        checker.close()
 
 
 def _label_problems(record: dict[str, Any], labels: Any, location: str) -> list[Problem]:
