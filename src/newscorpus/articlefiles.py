@@ -55,41 +55,76 @@ _VERSION_KEY = b'"schema_version":"'
 _WHITESPACE = frozenset(b" \t\r\x0b\x0c")
 
 
+SCAN_CHUNK = 32 << 20  # bytes read at a time (whole lines), so a scan's memory stays flat
+
+
+class _SlowPath(Exception):
+    """The file takes the per-record path."""
+
+
 def scan_article_file(path: Path, store: SchemaStore = DEFAULT_STORE) -> FileScan:
-    """Read ``path`` once: its SHA-256, and every line through the typed decoder of the
-    version it declares (the lookup only picks a decoder, which checks the version itself).
-    Lines are split as :func:`~newscorpus.schema.validate_jsonl` splits them."""
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if not _utf8(data):
-        return FileScan(path, digest, 0, validate_jsonl(path, "article", store))
+    """Read ``path`` once, in chunks of whole lines: its SHA-256, and every line through the
+    typed decoder of the version it declares (the lookup only picks a decoder, which checks
+    the version itself). Lines are split as :func:`~newscorpus.schema.validate_jsonl`
+    splits them."""
     versions = store.versions("article")
     decoders = {v.encode(): store.compiled("article", v) for v in versions}
     latest = store.compiled("article", versions[-1])
-    escapes = data.find(b"\\u") >= 0
-    records, pos, end_of_data = 0, 0, len(data)
+    h = hashlib.sha256()
+    records, lineno = 0, 0
     linenos: list[int] = []
     blank = False
     key = len(_VERSION_KEY)
-    while pos < end_of_data:
-        end = data.find(b"\n", pos)
-        if end < 0:
-            end = end_of_data
-        linenos.append(-1)
-        if (data[pos] in _WHITESPACE or end == pos) and not data[pos:end].strip():
-            blank = True
+
+    def lines(data: bytes) -> None:
+        nonlocal records, lineno, blank
+        if not _utf8(data):
+            raise _SlowPath
+        escapes = data.find(b"\\u") >= 0
+        pos, end_of_data = 0, len(data)
+        while pos < end_of_data:
+            end = data.find(b"\n", pos)
+            if end < 0:
+                end = end_of_data
+            lineno += 1
+            if (data[pos] in _WHITESPACE or end == pos) and not data[pos:end].strip():
+                blank = True
+                pos = end + 1
+                continue
+            linenos.append(lineno)
+            records += 1
+            if not latest.typed_valid(data, pos, end, escapes):  # else: the version it declares
+                at = data.find(_VERSION_KEY, pos, end)
+                compiled = (decoders.get(data[at + key:data.find(b'"', at + key, end)])
+                            if at >= 0 else None)
+                if (compiled is None or compiled is latest
+                        or not compiled.typed_valid(data, pos, end, escapes)
+                        ) and not _still_columnar(data[pos:end], store):
+                    raise _SlowPath
             pos = end + 1
-            continue
-        linenos[-1] = len(linenos)
-        records += 1
-        if not latest.typed_valid(data, pos, end, escapes):  # else: the version it declares
-            at = data.find(_VERSION_KEY, pos, end)
-            compiled = decoders.get(data[at + key:data.find(b'"', at + key, end)]) if at >= 0 else None
-            if (compiled is None or compiled is latest or not compiled.typed_valid(data, pos, end, escapes)
-                    ) and not _still_columnar(data[pos:end], store):
-                return FileScan(path, digest, 0, validate_jsonl(path, "article", store))
-        pos = end + 1
-    return FileScan(path, digest, records, None, [n for n in linenos if n > 0] if blank else None)
+
+    slow = False
+    with path.open("rb") as fh:
+        carry = b""
+        while chunk := fh.read(SCAN_CHUNK):
+            h.update(chunk)
+            if slow:
+                continue
+            data = carry + chunk if carry else chunk
+            cut = data.rfind(b"\n") + 1
+            carry = data[cut:]
+            try:
+                lines(data[:cut] if cut < len(data) else data)
+            except _SlowPath:
+                slow = True
+        if carry and not slow:
+            try:
+                lines(carry)
+            except _SlowPath:
+                slow = True
+    if slow:
+        return FileScan(path, h.hexdigest(), 0, validate_jsonl(path, "article", store))
+    return FileScan(path, h.hexdigest(), records, None, linenos if blank else None)
 
 
 def _still_columnar(line: bytes, store: SchemaStore) -> bool:

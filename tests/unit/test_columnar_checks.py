@@ -222,11 +222,14 @@ def test_workspace_article_report_is_the_per_record_report(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, damage: bool,
         parallel: bool) -> None:
     """Also with the scans in worker processes while the build streams the same files
-    (``parallel``), where pyarrow meets the damaged files before their scans are done."""
-    from newscorpus import validation
+    (``parallel``), where pyarrow meets the damaged files before their scans are done, and
+    with files scanned in small chunks."""
+    from newscorpus import articlefiles, validation
 
     if parallel:
         monkeypatch.setattr(validation, "PARALLEL_BYTES", 0)
+    if seed == 1:
+        monkeypatch.setattr(articlefiles, "SCAN_CHUNK", 5_000)  # lines cross chunk ends
     ws = _workspace(tmp_path / "ws", seed, damage)
     expected = _per_record(ws)
     assert expected.invalid_records > 20
