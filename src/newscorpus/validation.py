@@ -126,11 +126,12 @@ PARALLEL_BYTES = 64 << 20  # scan in worker processes above this many bytes of J
 
 def _start_scans(paths: list[Path], store: SchemaStore) -> tuple[dict[Path, Scan], Any]:
     """Scans of ``paths``: done here for small inputs, else started in worker processes
-    (one file per task; the pool is returned to be shut down when they are done)."""
+    (one file per task, even a single file: the scan then overlaps with the caller's
+    streaming of the rows; the pool is returned to be shut down when they are done)."""
     import os
 
     jobs = min(os.cpu_count() or 1, len(paths))
-    if (jobs < 2 or store is not DEFAULT_STORE
+    if (jobs < 1 or (os.cpu_count() or 1) < 2 or store is not DEFAULT_STORE
             or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES):
         return {p: scan_article_file(p, store) for p in paths}, None
     from concurrent.futures import ProcessPoolExecutor
