@@ -263,7 +263,7 @@ def _float_integers(article: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield pointer, f"{value!r} must be an integer without a fraction part"
 
 
-def _has_float(article: dict[str, Any]) -> bool:
+def has_float(article: dict[str, Any]) -> bool:
     """Fast check for :func:`_float_integers` (the common case has none)."""
     origin = article["origin"]
     if float in (type(article.get("reading_time_minutes")), type(origin.get("line")),
@@ -278,23 +278,37 @@ def _has_float(article: dict[str, Any]) -> bool:
     return any(type(m.get("block")) is float for m in article.get("images", ()))
 
 
+def _other_floats(article: dict[str, Any]) -> bool:
+    """:func:`has_float` outside the blocks."""
+    origin = article["origin"]
+    if float in (type(article.get("reading_time_minutes")), type(origin.get("line")),
+                 type(origin.get("offset"))):
+        return True
+    for c in article.get("credits", ()):
+        if type(c.get("block")) is float:
+            return True
+    return any(type(m.get("block")) is float for m in article.get("images", ()))
+
+
 def article_text_problems(article: dict[str, Any]) -> list[tuple[str, str]]:
     """``(json pointer, message)`` for an article whose hash, blocks or title disagree with its
     text (checks JSON Schema cannot express). Kept tight: it runs once per article of every
-    validation."""
-    if _has_float(article):
-        return list(_float_integers(article))
+    validation (the float check rides on the block loop)."""
     out: list[tuple[str, str]] = []
     text = article["text"]
-    if sha256_text(text) != article["text_sha256"]:
-        out.append(("/text_sha256", "does not match the SHA-256 of text"))
     pos, length = 0, len(text)
     blocks = article["blocks"]
     for i, b in enumerate(blocks):
         start, end = b["start"], b["end"]
+        if start.__class__ is float or end.__class__ is float:
+            return list(_float_integers(article))
         if start < pos or end <= start or end > length:
             out.append((f"/blocks/{i}", f"block {start}..{end} out of order or out of range"))
         pos = end
+    if _other_floats(article):
+        return list(_float_integers(article))
+    if sha256_text(text) != article["text_sha256"]:
+        out.insert(0, ("/text_sha256", "does not match the SHA-256 of text"))
     if blocks and blocks[0]["kind"] == "title" and (
             text[blocks[0]["start"]:blocks[0]["end"]] != article["title"]):
         out.append(("/title", "differs from the text of the title block"))

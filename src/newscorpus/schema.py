@@ -9,6 +9,15 @@ measured against fastjsonschema and jsonschema in ``bench/run.py``). Verdicts ar
 (a differential test checks it); the schemas keep to keywords both implement the same way,
 and end every pattern with ``(?!\n)$`` so that ECMA-262's / Rust's ``$`` (jsonschema-rs) and
 Python's ``$`` (jsonschema, which also matches before a final newline) agree.
+
+Bulk validation (article files) first tries a typed decoder compiled from the same schema
+(:func:`typed_decoder`, msgspec structs): it checks a JSONL line while decoding it, without
+building a dict, and skips decoding the large fields named in ``raw_fields`` (kept as raw
+JSON, checked to be non-empty strings). It is sound, not complete: it only uses keywords
+whose meaning it reproduces exactly, and is stricter where in doubt (integers must be JSON
+integers within int64; strings with ``\\u`` escapes in a raw field are not taken), so a line
+it accepts is valid, and a line it refuses goes to jsonschema-rs and jsonschema as before
+(the differential test checks both directions on every mutant).
 """
 
 from __future__ import annotations
@@ -18,10 +27,11 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import jsonschema
 import jsonschema_rs
+import msgspec
 
 from .errors import MigrationError, SchemaNotFoundError
 from .migrations import register_builtin
@@ -62,6 +72,31 @@ class CompiledSchema:
         self.is_valid: Callable[[Any], bool] = self._fast.is_valid
 
     @cached_property
+    def typed(self) -> msgspec.json.Decoder[Any] | None:
+        """A typed decoder that accepts only valid records (None when the schema uses a
+        keyword :func:`typed_decoder` does not reproduce), with ``text`` kept raw."""
+        try:
+            return typed_decoder(self.schema, raw_fields=TYPED_RAW_FIELDS.get(self.kind, ()))
+        except TypedUnsupported:
+            return None
+
+    def typed_valid(self, data: bytes, start: int = 0, end: int | None = None,
+                    escapes: bool = True) -> bool:
+        """Whether the typed decoder accepts the JSON text ``data[start:end]`` (False: it
+        does not know; ask :meth:`problems`). Text with a ``\\u`` escape is left to the
+        full path (raw fields are not decoded, so their escapes would go unchecked);
+        ``escapes=False`` says the caller knows there is none."""
+        decoder = self.typed
+        end = len(data) if end is None else end
+        if decoder is None or (escapes and data.find(b"\\u", start, end) >= 0):
+            return False
+        try:
+            record = decoder.decode(memoryview(data)[start:end] if start or end < len(data) else data)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return False
+        return raw_fields_ok(record)
+
+    @cached_property
     def _reference(self) -> jsonschema.protocols.Validator:
         return jsonschema.Draft202012Validator(self.schema)
 
@@ -81,6 +116,130 @@ class CompiledSchema:
             )
             for e in errors
         ] or [Problem(rid, "", "invalid (no detail from the reference validator)", "schema", location)]
+
+
+# --- typed decoding (a sound fast path for bulk validation) ------------------------------------
+
+TYPED_RAW_FIELDS = {"article": ("text",)}  # top-level string fields not decoded by the typed path
+_INT64 = (-(2**63), 2**63 - 1)
+_RAW_STRING = {"type": "string", "minLength": 1}
+_IGNORED = {"description", "title", "$comment", "examples", "$schema", "$id", "$defs", "default"}
+
+
+class TypedUnsupported(ValueError):
+    """The schema uses a keyword the typed decoder does not reproduce exactly."""
+
+
+def typed_decoder(schema: dict[str, Any], raw_fields: Iterable[str] = ()) -> msgspec.json.Decoder[Any]:
+    """A msgspec decoder whose type accepts a subset of what ``schema`` accepts (raises
+    :class:`TypedUnsupported` for keywords outside: type/properties/required/
+    additionalProperties/items/minItems/maxItems/minLength/maxLength/pattern/minimum/maximum/
+    enum and const of strings, local ``$ref``). Top-level ``raw_fields`` (plain non-empty
+    strings) are kept as :class:`msgspec.Raw`; check them with :func:`raw_fields_ok`."""
+    raw = set(raw_fields)
+    counter = iter(range(1, 1 << 30))
+
+    def resolve(s: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in s:
+            ref = s["$ref"]
+            if not ref.startswith("#/"):
+                raise TypedUnsupported(f"$ref {ref!r}")
+            target: Any = schema
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            s = {**target, **{k: v for k, v in s.items() if k != "$ref"}}
+        return s
+
+    def only(s: dict[str, Any], allowed: set[str], where: str) -> None:
+        extra = set(s) - _IGNORED - allowed
+        if extra:
+            raise TypedUnsupported(f"{where or '/'}: {', '.join(sorted(extra))}")
+
+    def convert(s: dict[str, Any], where: str) -> Any:
+        s = resolve(s)
+        if "const" in s or "enum" in s:
+            only(s, {"const", "enum", "type"}, where)
+            values = [s["const"]] if "const" in s else list(s["enum"])
+            strings = all(isinstance(v, str) for v in values)
+            if not values or not strings or s.get("type", "string") != "string":
+                raise TypedUnsupported(f"{where}: non-string enum")
+            return Literal[tuple(values)]
+        types = s.get("type")
+        if types is None:
+            raise TypedUnsupported(f"{where}: no type")
+        types = [types] if isinstance(types, str) else list(types)
+        rest = [t for t in types if t != "null"]
+        if len(rest) != 1:
+            raise TypedUnsupported(f"{where}: type {types}")
+        out = _convert_one(rest[0], s, where)
+        return out | None if "null" in types else out
+
+    def _convert_one(kind: str, s: dict[str, Any], where: str) -> Any:
+        if kind == "string":
+            only(s, {"type", "minLength", "maxLength", "pattern"}, where)
+            meta = {k: s[j] for k, j in (("min_length", "minLength"), ("max_length", "maxLength"),
+                                          ("pattern", "pattern")) if j in s}
+            return Annotated[str, msgspec.Meta(**meta)] if meta else str
+        if kind == "integer":
+            only(s, {"type", "minimum", "maximum"}, where)
+            low = max(s.get("minimum", _INT64[0]), _INT64[0])
+            high = min(s.get("maximum", _INT64[1]), _INT64[1])
+            if not (isinstance(low, int) and isinstance(high, int)):
+                raise TypedUnsupported(f"{where}: non-integer bound")
+            return Annotated[int, msgspec.Meta(ge=low, le=high)]
+        if kind == "array":
+            only(s, {"type", "items", "minItems", "maxItems"}, where)
+            if not isinstance(s.get("items"), dict):
+                raise TypedUnsupported(f"{where}: items")
+            item = convert(s["items"], f"{where}/items")
+            meta = {k: s[j] for k, j in (("min_length", "minItems"), ("max_length", "maxItems")) if j in s}
+            return Annotated[list[item], msgspec.Meta(**meta)] if meta else list[item]  # type: ignore[valid-type]
+        if kind == "object":
+            only(s, {"type", "properties", "required", "additionalProperties"}, where)
+            props: dict[str, Any] = s.get("properties", {})
+            extra = s.get("additionalProperties", True)
+            required = set(s.get("required", ()))
+            if isinstance(extra, dict):
+                if props or required:
+                    raise TypedUnsupported(f"{where}: properties with additionalProperties")
+                return dict[str, convert(extra, f"{where}/*")]  # type: ignore[misc]
+            if not isinstance(extra, bool) or required - set(props):
+                raise TypedUnsupported(f"{where}: required keys without properties")
+            fields: list[Any] = []
+            for i, (key, sub) in enumerate(props.items()):
+                if where == "" and key in raw:
+                    if {k: v for k, v in resolve(sub).items() if k not in _IGNORED} != _RAW_STRING:
+                        raise TypedUnsupported(f"/{key}: a raw field must be a plain non-empty string")
+                    typ: Any = msgspec.Raw
+                else:
+                    typ = convert(sub, f"{where}/{key}")
+                fields.append((f"f{i}", typ) if key in required
+                              else (f"f{i}", typ | msgspec.UnsetType, msgspec.UNSET))
+            struct = msgspec.defstruct(
+                f"Typed{next(counter)}", fields, kw_only=True, forbid_unknown_fields=not extra,
+                rename={f"f{i}": key for i, key in enumerate(props)})
+            if where == "":
+                raw_names = tuple(f"f{i}" for i, key in enumerate(props) if key in raw)
+                struct.__raw_fields__ = raw_names  # type: ignore[attr-defined]
+            return struct
+        raise TypedUnsupported(f"{where}: type {kind!r}")
+
+    top = convert(schema, "")
+    if not isinstance(top, type):
+        raise TypedUnsupported("the top level must be an object")
+    return msgspec.json.Decoder(top)
+
+
+def raw_fields_ok(record: Any) -> bool:
+    """Whether the raw fields of a typed record are non-empty JSON strings."""
+    for name in getattr(record, "__raw_fields__", ()):
+        value = getattr(record, name)
+        if value is msgspec.UNSET:
+            continue
+        raw = memoryview(value)
+        if len(raw) < 3 or raw[0] != 0x22:  # '"': a string, and not ""
+            return False
+    return True
 
 
 class SchemaStore:

@@ -2,19 +2,27 @@
 in (articles, annotations, gold selection). It lives beside :mod:`newscorpus.schema`, which
 checks single records; this module checks them together.
 
-Article files are validated record by record against their schema (the verdict is cached
-by file content hash, schema hash and tool version, so an unchanged file is not validated
-twice) and then streamed in column batches with ``pyarrow.json.open_json``: no whole-corpus
-table is ever held. Annotations are validated, their spans checked against the article
-text as it streams by, and their ``text_sha256`` compared with the article's: a mismatch
-is a *stale* annotation and stops the build.
+Each article file is read once (its SHA-256 is taken from the same bytes) and each line
+checked by the schema's typed decoder (:attr:`newscorpus.schema.CompiledSchema.typed`: a
+sound fast path that does not decode the text); a line it refuses gets the full
+per-record check (jsonschema-rs, explained by jsonschema). The checks JSON Schema cannot
+express (text hash, block offsets, title, credits) then run over the Arrow batches the
+build streams anyway (:mod:`newscorpus.columnar`), so the text is parsed once, by pyarrow,
+and never becomes Python strings. The report is the one the per-record path gives (same
+problems, same order). A file's valid verdict is cached by content hash, schema hash and
+tool version, so an unchanged file is not validated twice; the rows are streamed in column
+batches with ``pyarrow.json.open_json``: no whole-corpus table is ever held.
+
+Annotations are validated, their spans checked against the article text as it streams by,
+and their ``text_sha256`` compared with the article's: a mismatch is a *stale* annotation
+and stops the build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +32,13 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from . import __version__
+from .articlefiles import ArticleChecks, FileScan, Scan, scan_article_file, scan_in_pool
 from .atomic import write_text
 from .checksums import file_sha256
 from .errors import InvalidRecordsError, ReleaseError
 from .records import read_jsonl
 from .report import Problem, ValidationReport
-from .schema import DEFAULT_STORE, SchemaStore, validate_jsonl
+from .schema import DEFAULT_STORE, SchemaStore
 from .workspace import Workspace
 
 _STR = pa.string()
@@ -64,6 +73,8 @@ class ReleaseInputs:
     input_files: dict[str, str] = field(default_factory=dict)
     report: ValidationReport = field(default_factory=ValidationReport)
     locations: dict[str, str] = field(default_factory=dict)  # annotation id -> file:line
+    articles: ArticleChecks | None = None  # article checks left for the streaming pass
+    articles_folder: str = "articles"  # as named in input_files
 
 
 def _load_cache(ws: Workspace, key: str) -> dict[str, Any]:
@@ -98,49 +109,63 @@ def validate_article_files(ws: Workspace, files: list[Path], use_cache: bool = T
                            store: SchemaStore = DEFAULT_STORE,
                            digests: dict[Path, str] | None = None) -> ValidationReport:
     """Validate article files, skipping those whose valid verdict is cached (``digests``
-    collects each file's SHA-256)."""
-    cache = _load_cache(ws, _cache_key(store)) if use_cache else {"valid": {}}
-    valid = cache["valid"]
-    report = ValidationReport()
-    todo: list[tuple[Path, str]] = []
-    for path in files:
-        digest = file_sha256(path)
-        if digests is not None:
-            digests[path] = digest
-        if use_cache and digest in valid:
-            report.records += valid[digest]
-        else:
-            todo.append((path, digest))
-    for (_path, digest), file_report in zip(todo, _validate_files([p for p, _ in todo], store),
-                                           strict=True):
-        report.merge(file_report)
-        if file_report.valid:
-            valid[digest] = file_report.records
-    if use_cache:
-        _save_cache(ws, cache)
+    collects each file's SHA-256). The report is the per-record path's
+    (:func:`newscorpus.schema.validate_jsonl` of each file)."""
+    checks = start_article_checks(ws, files, use_cache, store)
+    try:
+        checks.check_files(lambda paths: iter_file_batches(paths, on_error=checks.read_failed))
+        report = checks.finish()
+    finally:
+        checks.close()
+    if digests is not None:
+        digests.update(checks.digests())
     return report
 
 
-PARALLEL_BYTES = 64 << 20  # validate in worker processes above this many bytes of JSONL
+PARALLEL_BYTES = 64 << 20  # scan in worker processes above this many bytes of JSONL
 
 
-def _validate_article_file(path: Path) -> ValidationReport:
-    return validate_jsonl(path, "article")
-
-
-def _validate_files(paths: list[Path], store: SchemaStore) -> list[ValidationReport]:
-    """Validation reports of ``paths``, in order; several large files are validated in
-    parallel worker processes (one file per task)."""
+def _start_scans(paths: list[Path], store: SchemaStore) -> tuple[dict[Path, Scan], Any]:
+    """Scans of ``paths``: done here for small inputs, else started in worker processes
+    (one file per task, even a single file: the scan then overlaps with the caller's
+    streaming of the rows; the pool is returned to be shut down when they are done)."""
     import os
 
     jobs = min(os.cpu_count() or 1, len(paths))
-    if (jobs < 2 or store is not DEFAULT_STORE
+    if (jobs < 1 or (os.cpu_count() or 1) < 2 or store is not DEFAULT_STORE
             or sum(p.stat().st_size for p in paths) < PARALLEL_BYTES):
-        return [validate_jsonl(p, "article", store) for p in paths]
+        return {p: scan_article_file(p, store) for p in paths}, None
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_validate_article_file, paths))
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    return scan_in_pool(pool, paths), pool
+
+
+def start_article_checks(ws: Workspace, files: list[Path], use_cache: bool = True,
+                         store: SchemaStore = DEFAULT_STORE) -> ArticleChecks:
+    """Start scanning the article files not cached as valid; the returned checks still
+    need the rows of the scanned files (:meth:`ArticleChecks.check`), then
+    :meth:`ArticleChecks.finish` (which waits for the scans) and :meth:`ArticleChecks.close`."""
+    cache = _load_cache(ws, _cache_key(store)) if use_cache else {"valid": {}}
+    valid = cache["valid"]
+    cached = 0
+    todo: list[Path] = []
+    digests: dict[Path, str] = {}
+    for path in files:
+        digest = file_sha256(path) if use_cache else None
+        if digest is not None and digest in valid:
+            cached += valid[digest]
+            digests[path] = digest
+        else:
+            todo.append(path)
+    scans, pool = _start_scans(todo, store)
+
+    def remember(ok: list[FileScan]) -> None:
+        valid.update({scan.digest: scan.total for scan in ok})
+        _save_cache(ws, cache)
+
+    return ArticleChecks(files, scans, cached, remember if use_cache else None, store, pool,
+                         digests)
 
 
 BLOCK_SIZE = 1 << 24  # bytes of JSONL per parsed batch
@@ -151,8 +176,20 @@ def iter_article_batches(files: list[Path], prefetch: int = 2) -> Iterator[pa.Re
 
     With ``prefetch``, a background thread parses up to that many batches ahead (pyarrow
     parses without the GIL), so parsing overlaps with the caller's work."""
+    for _path, batch in iter_file_batches(files, prefetch):
+        yield batch
+
+
+ReadFailed = Callable[[Path], bool]
+
+
+def iter_file_batches(files: list[Path], prefetch: int = 2, on_error: ReadFailed | None = None
+                      ) -> Iterator[tuple[Path, pa.RecordBatch]]:
+    """:func:`iter_article_batches` with the file each batch comes from. When pyarrow cannot
+    read a file, ``on_error(path)`` may take it (return True: the rest of the file is
+    skipped and the next file read; records it could not read are explained elsewhere)."""
     if prefetch <= 0:
-        yield from _read_batches(files)
+        yield from _read_batches(files, on_error)
         return
     import queue
     import threading
@@ -172,7 +209,7 @@ def iter_article_batches(files: list[Path], prefetch: int = 2) -> Iterator[pa.Re
 
     def produce() -> None:
         try:
-            for batch in _read_batches(files):
+            for batch in _read_batches(files, on_error):
                 if not put(batch):
                     return
             put(done)
@@ -191,16 +228,21 @@ def iter_article_batches(files: list[Path], prefetch: int = 2) -> Iterator[pa.Re
         thread.join()
 
 
-def _read_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
+def _read_batches(files: list[Path], on_error: ReadFailed | None = None
+                  ) -> Iterator[tuple[Path, pa.RecordBatch]]:
     options = pajson.ParseOptions(explicit_schema=READ_SCHEMA, unexpected_field_behavior="ignore")
     read = pajson.ReadOptions(block_size=BLOCK_SIZE)
     for path in files:
         if path.stat().st_size == 0:
             continue
-        with pajson.open_json(path, read_options=read, parse_options=options) as reader:
-            for batch in reader:
-                if batch.num_rows:
-                    yield batch.select(READ_SCHEMA.names)
+        try:
+            with pajson.open_json(path, read_options=read, parse_options=options) as reader:
+                for batch in reader:
+                    if batch.num_rows:
+                        yield path, batch.select(READ_SCHEMA.names)
+        except pa.ArrowInvalid:
+            if on_error is None or not on_error(path):
+                raise
 
 
 def _annotation_lines(path: Path) -> Iterator[tuple[int, Any]]:
@@ -218,10 +260,19 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
     the article text (offsets, stale hashes, unknown articles, duplicate ids) are found by
     a :class:`BatchChecker` during the streaming pass and added to ``report``."""
     files = ws.article_files()
-    digests: dict[Path, str] = {}
-    report = validate_article_files(ws, files, use_cache, digests=digests)
-    if not report.valid:
-        raise InvalidRecordsError(f"{report.invalid_records} article record(s) are invalid", report)
+    articles = start_article_checks(ws, files, use_cache)
+    try:
+        if articles.invalid:  # report every article problem now, as the per-record path did
+            articles.check_files(lambda paths: iter_file_batches(paths, on_error=articles.read_failed))
+            raise_if_invalid(articles.finish())
+        return _prepare_annotations(ws, files, articles)
+    except BaseException:
+        articles.close()
+        raise
+
+
+def _prepare_annotations(ws: Workspace, files: list[Path], articles: ArticleChecks) -> ReleaseInputs:
+    report = ValidationReport()
     annotations: list[dict[str, Any]] = []
     locations: dict[str, str] = {}
     labels = ws.config.labels
@@ -239,11 +290,17 @@ def prepare_inputs(ws: Workspace, use_cache: bool = True) -> ReleaseInputs:
             if not problems:
                 locations[record["id"]] = location
                 annotations.append(record)
-    rel = {f"{ws.config.paths['articles']}/{f.name}": digests[f] for f in files}
-    rel.update({f"{ws.config.paths['annotations']}/{f.name}": file_sha256(f)
-                for f in ws.annotation_files()})
+    rel = {f"{ws.config.paths['annotations']}/{f.name}": file_sha256(f)
+           for f in ws.annotation_files()}  # the articles' are added when their scans are done
     return ReleaseInputs(files, annotations, _choose_gold(annotations, report), rel, report,
-                         locations)
+                         locations, articles, ws.config.paths["articles"])
+
+
+def raise_if_invalid(articles: ValidationReport) -> None:
+    """Raise :class:`InvalidRecordsError` when the article report has problems."""
+    if not articles.valid:
+        raise InvalidRecordsError(f"{articles.invalid_records} article record(s) are invalid",
+                                  articles)
 
 
 def _choose_gold(annotations: list[dict[str, Any]], report: ValidationReport
@@ -281,8 +338,30 @@ class BatchChecker:
         for record in inputs.annotations:
             self.pending.setdefault(record["article_id"], []).append(record)
         self.ids: list[pa.Array] = []
+        self.articles = inputs.articles
+        self.input_files = inputs.input_files
+        self.articles_folder = inputs.articles_folder
 
-    def check(self, batch: pa.RecordBatch) -> None:
+    def read_failed(self, path: Path) -> bool:
+        """For :func:`iter_file_batches`: a scanned file pyarrow cannot read is explained
+        by the article checks."""
+        return self.articles is not None and self.articles.read_failed(path)
+
+    def close(self) -> None:
+        """Stop what the article checks still run (after a failure)."""
+        if self.articles is not None:
+            self.articles.close()
+
+    @property
+    def articles_invalid(self) -> bool:
+        """Whether an article problem was found (the build then only checks the rest)."""
+        return self.articles is not None and self.articles.invalid
+
+    def check(self, batch: pa.RecordBatch, path: Path | None = None) -> None:
+        """Check one batch of article rows (from ``path``: its article checks are done
+        here when the file still needs them)."""
+        if self.articles is not None and path is not None:
+            self.articles.check(path, batch)
         ids = batch.column("id")
         self.ids.append(ids)
         if not self.pending:
@@ -297,6 +376,18 @@ class BatchChecker:
                     record, row, self.locations[record["id"]]))
 
     def finish(self) -> ValidationReport:
+        """The report of the inputs; raises :class:`InvalidRecordsError` with the article
+        problems alone when there are any (as validation before streaming did)."""
+        articles, self.articles = self.articles, None
+        if articles is not None:
+            try:
+                found = articles.finish()
+                self.report.records += found.records
+                raise_if_invalid(found)
+                self.input_files.update({f"{self.articles_folder}/{p.name}": d
+                                         for p, d in articles.digests().items()})
+            finally:
+                articles.close()
         for records in self.pending.values():
             for record in records:
                 self.report.problems.append(Problem(
@@ -327,9 +418,14 @@ def check_workspace(ws: Workspace, use_cache: bool = True) -> ValidationReport:
     except InvalidRecordsError as exc:
         return exc.report
     checker = BatchChecker(inputs)
-    for batch in iter_article_batches(inputs.files):
-        checker.check(batch)
-    return checker.finish()
+    try:
+        for path, batch in iter_file_batches(inputs.files, on_error=checker.read_failed):
+            checker.check(batch, path)
+        return checker.finish()
+    except InvalidRecordsError as exc:
+        return exc.report
+    finally:
+        checker.close()
 
 
 def _label_problems(record: dict[str, Any], labels: Any, location: str) -> list[Problem]:

@@ -36,7 +36,12 @@ from ..errors import (
     WorkspaceError,
 )
 from ..schema import DEFAULT_STORE
-from ..validation import BatchChecker, ReleaseInputs, iter_article_batches, prepare_inputs
+from ..validation import (
+    BatchChecker,
+    ReleaseInputs,
+    iter_file_batches,
+    prepare_inputs,
+)
 from ..workspace import Workspace
 from .diff import (
     bump_of,
@@ -133,13 +138,16 @@ class _Pass:
 
     def run(self) -> None:
         assigner = self.assigner
+        read_failed = self.checker.read_failed
         if assigner.needs_group_info:
-            for batch in iter_article_batches(self.inputs.files):
+            for _path, batch in iter_file_batches(self.inputs.files, on_error=read_failed):
                 for aid, src, day in zip(*(batch.column(c).to_pylist() for c in
                                            ("id", "source", "published_at")), strict=True):
                     assigner.add_group_info(aid, src, day)
-        for batch in iter_article_batches(self.inputs.files):
-            self.checker.check(batch)
+        for path, batch in iter_file_batches(self.inputs.files, on_error=read_failed):
+            self.checker.check(batch, path)
+            if self.checker.articles_invalid:
+                continue  # finish() reports the article problems; rows are not built
             self.article_schemas.update(pc.unique(batch.column("schema_version")).to_pylist())
             self.formats.update(pc.drop_null(pc.unique(pc.struct_field(batch.column("origin"),
                                                                        "format"))).to_pylist())
@@ -212,17 +220,17 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
                              "run `newscorpus convert` first")
     say = progress or (lambda _msg: None)
     say("validating inputs")
-    inputs = prepare_inputs(ws, use_cache)
-    groups = load_groups(ws.articles_dir)
-    kept = previous_assignments(prev) if prev is not None and not reshuffle else {}
-    assigner = SplitAssigner(ws.config.splits, groups, kept)
-    root.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(root)
+    inputs = prepare_inputs(ws, use_cache)  # article scans may go on while the rows stream
     tmp = root / f".tmp-{version}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
     run: _Pass | None = None
     try:
+        groups = load_groups(ws.articles_dir)
+        kept = previous_assignments(prev) if prev is not None and not reshuffle else {}
+        assigner = SplitAssigner(ws.config.splits, groups, kept)
+        root.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(root)
+        if tmp.exists():
+            shutil.rmtree(tmp)
         say(f"streaming articles into {', '.join(assigner.names)}")
         run = _Pass(ws, inputs, assigner, tmp, shard_rows)
         run.run()
@@ -250,6 +258,9 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
     finally:
         if run is not None:
             run.background.shutdown()
+            run.checker.close()
+        elif inputs.articles is not None:
+            inputs.articles.close()
         if tmp.exists():
             shutil.rmtree(tmp)
     return BuildResult(target, manifest)

@@ -1,0 +1,261 @@
+"""The columnar article checks give the per-record path's problem records.
+
+``newscorpus.columnar.article_batch_problems`` (over pyarrow batches) must find exactly what
+``newscorpus.records.article_text_problems`` finds record by record, and the workspace
+validation built on it (typed scan + columnar checks) must give the report of
+``schema.validate_jsonl`` on every file: same problems, same order, same counts. The corpora
+are synthetic articles (``bench/synth.py``) with every kind of semantic damage, schema
+damage, blank lines, lines that are not JSON and escaped text mixed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.json as pajson
+import pytest
+
+from newscorpus.columnar import article_batch_problems
+from newscorpus.errors import InvalidRecordsError
+from newscorpus.records import article_text_problems, dumps
+from newscorpus.release import writer
+from newscorpus.report import ValidationReport
+from newscorpus.schema import validate_jsonl
+from newscorpus.validation import (
+    READ_SCHEMA,
+    check_workspace,
+    start_article_checks,
+    validate_article_files,
+)
+from newscorpus.workspace import Workspace
+
+from .test_validator_differential import ARTICLES, ARTICLES_1_0_0, synth
+
+Mutation = Callable[[dict[str, Any], random.Random], None]
+
+
+def _rehash(a: dict[str, Any]) -> None:
+    a["text_sha256"] = hashlib.sha256(a["text"].encode()).hexdigest()
+
+
+def _wrong_hash(a: dict[str, Any], r: random.Random) -> None:
+    a["text_sha256"] = hashlib.sha256(str(r.random()).encode()).hexdigest()
+
+
+def _text_edited(a: dict[str, Any], r: random.Random) -> None:
+    i = r.randrange(len(a["text"]))
+    a["text"] = a["text"][:i] + ("x" if a["text"][i] != "x" else "y") + a["text"][i + 1:]
+
+
+def _block(a: dict[str, Any], r: random.Random) -> dict[str, Any]:
+    return a["blocks"][r.randrange(len(a["blocks"]))]
+
+
+def _end_past_text(a: dict[str, Any], r: random.Random) -> None:
+    a["blocks"][-1]["end"] = len(a["text"]) + r.choice((1, 1000))
+
+
+def _end_at_text(a: dict[str, Any], r: random.Random) -> None:
+    a["blocks"][-1]["end"] = len(a["text"])
+
+
+def _empty_block(a: dict[str, Any], r: random.Random) -> None:
+    b = _block(a, r)
+    b["end"] = b["start"]
+
+
+def _swapped(a: dict[str, Any], r: random.Random) -> None:
+    if len(a["blocks"]) > 2:
+        i = r.randrange(1, len(a["blocks"]) - 1)
+        a["blocks"][i], a["blocks"][i + 1] = a["blocks"][i + 1], a["blocks"][i]
+
+
+def _overlap(a: dict[str, Any], r: random.Random) -> None:
+    if len(a["blocks"]) > 1:
+        a["blocks"][1]["start"] = a["blocks"][0]["end"] - 1
+
+
+def _title_changed(a: dict[str, Any], r: random.Random) -> None:
+    a["title"] = r.choice((a["title"] + "!", a["title"][:-1], "Ünïcode " + a["title"][8:],
+                           a["title"].upper()))
+
+
+def _title_block_moved(a: dict[str, Any], r: random.Random) -> None:
+    a["blocks"][0]["start"] = r.choice((1, 2))
+
+
+def _title_block_short(a: dict[str, Any], r: random.Random) -> None:
+    a["blocks"][0]["end"] -= 1
+
+
+def _first_block_not_title(a: dict[str, Any], r: random.Random) -> None:
+    a["blocks"][0]["kind"] = "dek"
+    a["title"] = "Something else entirely"
+
+
+def _non_ascii_title(a: dict[str, Any], r: random.Random) -> None:
+    title = "Ελληνικά 🌊 Café " + a["title"]
+    rest = a["text"][a["blocks"][0]["end"]:]
+    shift = len(title) - a["blocks"][0]["end"]
+    a["text"], a["title"] = title + rest, title
+    for i, b in enumerate(a["blocks"]):
+        b["start"] = 0 if i == 0 else b["start"] + shift
+        b["end"] += shift
+    for c in a["credits"]:
+        c.pop("block", None)
+    _rehash(a)
+    if r.random() < 0.5:
+        a["title"] = title[:-1] + "é"
+
+
+def _credit_past_blocks(a: dict[str, Any], r: random.Random) -> None:
+    a["credits"].append({"role": "photo", "name": "Agency", "block": len(a["blocks"]) + r.randrange(3)})
+
+
+def _credit_last_block(a: dict[str, Any], r: random.Random) -> None:
+    a["credits"].append({"role": "photo", "name": "Agency", "block": len(a["blocks"]) - 1})
+
+
+def _many(a: dict[str, Any], r: random.Random) -> None:
+    for mutate in r.sample(SEMANTIC, 3):
+        mutate(a, r)
+
+
+SEMANTIC: list[Mutation] = [_wrong_hash, _text_edited, _end_past_text, _end_at_text, _empty_block,
+                            _swapped, _overlap, _title_changed, _title_block_moved,
+                            _title_block_short, _first_block_not_title, _non_ascii_title,
+                            _credit_past_blocks, _credit_last_block]
+
+
+def _mutated(records: list[dict[str, Any]], seed: int, share: float = 0.5) -> list[dict[str, Any]]:
+    r = random.Random(seed)
+    out = []
+    for record in records:
+        a = json.loads(json.dumps(record))
+        if r.random() < share:
+            r.choice([*SEMANTIC, _many])(a, r)
+        out.append(a)
+    return out
+
+
+def _batch(records: list[dict[str, Any]]) -> pa.Table:
+    data = b"".join(dumps(a) for a in records)
+    options = pajson.ParseOptions(explicit_schema=READ_SCHEMA, unexpected_field_behavior="ignore")
+    return pajson.read_json(pa.BufferReader(data), parse_options=options)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_columnar_problems_are_the_per_record_problems(seed: int) -> None:
+    records = _mutated(ARTICLES + ARTICLES_1_0_0, seed)
+    expected = [(row, pointer, message) for row, a in enumerate(records)
+                for pointer, message in article_text_problems(a)]
+    assert len({row for row, _p, _m in expected}) > 0.3 * len(records)  # not vacuous
+    assert article_batch_problems(_batch(records)) == expected
+
+
+def test_columnar_problems_of_a_slice_and_of_clean_rows() -> None:
+    records = _mutated(ARTICLES, 99)
+    table = _batch(records)
+    expected = [(row - 50, pointer, message) for row, a in enumerate(records) if 50 <= row < 120
+                for pointer, message in article_text_problems(a)]
+    assert article_batch_problems(table.slice(50, 70)) == expected
+    assert article_batch_problems(_batch(ARTICLES)) == []
+
+
+# --- whole files: the workspace report is the per-record report -----------------------------
+
+
+def _schema_damage(a: dict[str, Any], r: random.Random) -> None:
+    r.choice([lambda: a.pop("url"), lambda: a.update(url=None, extra=1),
+              lambda: a["blocks"][0].update(start="0"), lambda: a.update(language="EN"),
+              lambda: a["blocks"][0].update(end=float(a["blocks"][0]["end"]))])()
+
+
+def _file_lines(records: list[dict[str, Any]], r: random.Random, damage: bool) -> bytes:
+    lines = [json.dumps(a, ensure_ascii=False, separators=(",", ":")).encode() for a in records]
+    if damage:
+        for i in r.sample(range(len(lines)), 3):
+            a = json.loads(lines[i])
+            _schema_damage(a, r)
+            lines[i] = json.dumps(a, ensure_ascii=False).encode()
+    if r.random() < 0.5:
+        i = r.randrange(len(lines))
+        lines[i] = json.dumps(json.loads(lines[i]), ensure_ascii=True).encode()  # \u escapes
+    if r.random() < 0.5:
+        lines.insert(r.randrange(len(lines)), b"   ")
+        lines.insert(r.randrange(len(lines)), b"")
+    if damage and r.random() < 0.5:
+        lines.insert(r.randrange(len(lines)), b'{"truncated": ')
+    return b"\n".join(lines) + b"\n"
+
+
+def _workspace(root: Path, seed: int, damage: bool) -> Workspace:
+    r = random.Random(seed)
+    (root / "articles").mkdir(parents=True)
+    (root / "newscorpus.yaml").write_text(synth.workspace_config("columnar-test", "test"),
+                                          encoding="utf-8")
+    records = _mutated(ARTICLES[:200] + ARTICLES_1_0_0[:60], seed, share=0.2 if damage else 0.3)
+    r.shuffle(records)
+    for k in range(4):
+        part = records[k * 65:(k + 1) * 65]
+        (root / "articles" / f"part-{k}.jsonl").write_bytes(_file_lines(part, r, damage and k % 2 == 1))
+    return Workspace.open(root)
+
+
+def _per_record(ws: Workspace) -> ValidationReport:
+    report = ValidationReport()
+    for path in ws.article_files():
+        report.merge(validate_jsonl(path, "article"))
+    return report
+
+
+@pytest.mark.parametrize(("seed", "damage", "parallel"),
+                         [(s, d, s == 2) for s in range(3) for d in (False, True)])
+def test_workspace_article_report_is_the_per_record_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, damage: bool,
+        parallel: bool) -> None:
+    """Also with the scans in worker processes while the build streams the same files
+    (``parallel``), where pyarrow meets the damaged files before their scans are done, and
+    with files scanned in small chunks."""
+    from newscorpus import articlefiles, validation
+
+    if parallel:
+        monkeypatch.setattr(validation, "PARALLEL_BYTES", 0)
+    if seed == 1:
+        monkeypatch.setattr(articlefiles, "SCAN_CHUNK", 5_000)  # lines cross chunk ends
+    ws = _workspace(tmp_path / "ws", seed, damage)
+    expected = _per_record(ws)
+    assert expected.invalid_records > 20
+    scans = start_article_checks(ws, ws.article_files(), use_cache=False).scans
+    columnar = [scans[p].report is None for p in ws.article_files()]
+    assert columnar == [True, not damage, True, not damage]  # both paths are exercised
+    assert validate_article_files(ws, ws.article_files(), use_cache=False) == expected
+    assert check_workspace(ws, use_cache=False) == expected
+    with pytest.raises(InvalidRecordsError) as info:
+        writer.build_release(ws, "0.1.0", "2026-12-01")
+    assert info.value.report == expected  # type: ignore[attr-defined]
+    assert str(info.value) == f"{expected.invalid_records} article record(s) are invalid"
+    assert not (ws.releases_dir / "0.1.0").exists()
+
+
+def test_a_valid_workspace_builds_and_fills_the_cache(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    (root / "articles").mkdir(parents=True)
+    (root / "newscorpus.yaml").write_text(synth.workspace_config("columnar-test", "test"),
+                                          encoding="utf-8")
+    (root / "articles" / "a.jsonl").write_bytes(b"".join(dumps(a) for a in ARTICLES[:100]))
+    (root / "articles" / "b.jsonl").write_bytes(b"\n".join(dumps(a) for a in ARTICLES_1_0_0[:50]))
+    ws = Workspace.open(root)
+    assert check_workspace(ws, use_cache=True) == ValidationReport(records=150)
+    cache = json.loads((root / ".newscorpus" / "validated.json").read_text())
+    assert sorted(cache["valid"].values()) == [50, 100]
+    result = writer.build_release(ws, "0.1.0", "2026-12-01", use_cache=False)
+    assert result.manifest["counts"]["articles"] == 150
+    shutil.rmtree(result.path)
