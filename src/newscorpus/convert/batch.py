@@ -13,17 +13,19 @@ the same bytes as with one job.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write, write_text
 from ..checksums import file_sha256
-from ..dedup import find_duplicates, signature
+from ..dedup import signature
 from ..errors import NewscorpusError
 from ..language import add_language
 from ..records import dumps, read_jsonl, write_jsonl
@@ -32,6 +34,7 @@ from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
+from .shardgroups import batch_groups, stage_kept, stage_signatures
 
 Progress = Callable[[str], None]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -79,11 +82,28 @@ def _special(path: Path) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Task:
+    """One shard: an input file. ``key`` names its staged results (see :func:`_task`)."""
+
     path: Path
     name: str
     fmt: str | None
     options: ConvertOptions
     steps: tuple[RecordStep, ...]
+    key: str = ""
+
+
+def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
+          steps: tuple[RecordStep, ...]) -> _Task:
+    """The shard of ``path`` with its stable key: its input (path, size, modification time),
+    recorded name, forced format, options and record steps."""
+    try:
+        st = path.stat()
+        where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
+    except OSError:
+        where = (str(path), "", "")
+    names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
+    ident = "\x1f".join((*where, name, str(fmt), repr(options), names))
+    return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32])
 
 
 _converters: dict[tuple[str, ConvertOptions], Converter] = {}
@@ -99,7 +119,7 @@ def _converter_for(task: _Task, head: bytes) -> Converter | None:
     return _converters[key]
 
 
-Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature
+Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature (or row)
 
 
 def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
@@ -159,6 +179,11 @@ def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
     return _run(task, task.path.read_bytes())
 
 
+def _run_shard(task: _Task, staging: str) -> list[Any]:
+    """Convert one shard; its signatures stay in ``staging`` (the records carry their row)."""
+    return stage_signatures(_run_file(task), Path(staging), task.key)
+
+
 def _previous(output: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
     """Records already in ``output``, by (input path, input SHA-256)."""
     kept: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
@@ -205,7 +230,7 @@ def convert_paths(
         load_mapping(options.mapping)
     report = ConvertReport()
     articles: dict[str, dict[str, Any]] = {}
-    signatures: dict[str, Any] = {}
+    where: dict[str, tuple[int, int]] = {}  # id -> (shard, row of its staged signature)
     previous = _previous(output) if resume else {}
     tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
@@ -219,16 +244,24 @@ def convert_paths(
                 if progress:
                     progress(name)
                 continue
-        tasks.append(_Task(path, name, fmt, options, steps))
+        tasks.append(_task(path, name, fmt, options, steps))
     run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
-    _collect(tasks, run_by.map(_run_file, tasks, staging_dir(output)), articles, signatures, report,
-             progress)
+    staging = staging_dir(output).resolve()
+    with run_by.session():
+        _collect(tasks, run_by.map(partial(_run_shard, staging=str(staging)), tasks, staging), articles,
+                 where, report, progress)
+        ordered = [articles[k] for k in sorted(articles)]
+        sources = [t.key for t in tasks]
+        kept_ids = [r for r in ordered if r["id"] not in where]
+        if kept_ids:  # records kept from the previous output: their signatures made here
+            for record, row in zip(kept_ids, stage_kept(kept_ids, staging, "kept"), strict=True):
+                where[record["id"]] = (len(sources), row)
+            sources.append("kept")
+        groups = batch_groups(ordered, where, sources, staging, run_by)
     output.parent.mkdir(parents=True, exist_ok=True)
-    ordered = [articles[k] for k in sorted(articles)]
     report.written = write_jsonl(output, ordered)
     report.outputs.append(str(output))
     groups_path = output.with_name(output.stem + ".groups.json")
-    groups = find_duplicates(ordered, signatures=signatures)
     write_text(groups_path, json.dumps({"groups": groups}, indent=1, sort_keys=True) + "\n")
     report.outputs.append(str(groups_path))
     quarantine.parent.mkdir(parents=True, exist_ok=True)
@@ -240,9 +273,9 @@ def convert_paths(
 
 
 def _collect(tasks: list[_Task], results: Iterator[list[Any]],
-             articles: dict[str, dict[str, Any]], signatures: dict[str, Any],
+             articles: dict[str, dict[str, Any]], where: dict[str, tuple[int, int]],
              report: ConvertReport, progress: Progress | None) -> None:
-    for task, outcomes in zip(tasks, results, strict=True):
+    for shard, (task, outcomes) in enumerate(zip(tasks, results, strict=True)):
         if progress:
             progress(task.name)
         for outcome in outcomes:
@@ -251,11 +284,11 @@ def _collect(tasks: list[_Task], results: Iterator[list[Any]],
             elif isinstance(outcome, Skip):
                 report.skips.append(outcome)
             else:
-                record, sig = outcome
+                record, row = outcome
                 if record["id"] in articles:
                     first = articles[record["id"]]["origin"]["path"]
                     report.skips.append(Skip(task.name, f"duplicate of {first} (same id {record['id']})"))
                 else:
                     articles[record["id"]] = record
-                    signatures[record["id"]] = sig
+                    where[record["id"]] = (shard, row)
                     report.converted += 1
