@@ -48,9 +48,10 @@ def _inputs(shared: Path, extra: Path) -> list[Path]:
     return [SAMPLE / "raw", shared / "feeds" / "gofeed-jsonfeed", shared / "newsml" / "nitf-examples", extra]
 
 
-def _run(paths: list[Path], out_dir: Path, engine: DaskEngine | None = None) -> Outputs:
+def _run(paths: list[Path], out_dir: Path, engine: DaskEngine | None = None, **kw: int) -> Outputs:
     out, quarantine = out_dir / "articles.jsonl", out_dir / "quarantine.jsonl"
-    report = convert_paths(paths, out, quarantine, engine=engine)
+    report = convert_paths(paths, out, quarantine, engine=engine, **kw)  # type: ignore[arg-type]
+    assert report.inputs == report.converted + report.rejected + report.skipped
     assert not staging_dir(out).exists()  # removed once the output is written
     return Outputs(out.read_bytes(), out.with_name("articles.groups.json").read_bytes(),
                    quarantine.read_bytes(), report.summary())
@@ -156,6 +157,9 @@ def test_groups_over_many_shards_equal_the_reference_search(tmp_path: Path) -> N
     groups = orjson.loads(local.groups)["groups"]
     assert groups == find_duplicates(records)  # the in-process search of every record
     assert len(groups) >= 5 and sum(len(g["members"]) for g in groups) > 200
+    ranges = DaskEngine(workers=2)  # each file in byte ranges: three shards per file
+    assert _run(corpus, tmp_path / "ranges", ranges, shard_bytes=8000) == local
+    assert ranges.submitted == 3 * 12
 
 
 def test_scheduler_and_two_worker_processes_give_the_local_bytes(corpus: list[Path], local: Outputs,

@@ -18,7 +18,7 @@ import json
 import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
+from .ranges import RANGED_FORMATS, SHARD_BYTES, Span, plan_spans
 from .shardgroups import batch_groups, stage_kept, stage_signatures
 
 Progress = Callable[[str], None]
@@ -90,20 +91,42 @@ class _Task:
     options: ConvertOptions
     steps: tuple[RecordStep, ...]
     key: str = ""
+    span: Span | None = None  # a byte range of the file (see :mod:`.ranges`), or the whole file
 
 
 def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
-          steps: tuple[RecordStep, ...]) -> _Task:
-    """The shard of ``path`` with its stable key: its input (path, size, modification time),
-    recorded name, forced format, options and record steps."""
+          steps: tuple[RecordStep, ...], span: Span | None = None) -> _Task:
+    """The shard of ``path`` (or of its byte range ``span``) with its stable key: its input
+    (path, size, modification time), recorded name, forced format, options, record steps
+    and range."""
     try:
         st = path.stat()
         where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
     except OSError:
         where = (str(path), "", "")
     names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
-    ident = "\x1f".join((*where, name, str(fmt), repr(options), names))
-    return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32])
+    ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span)))
+    return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32], span)
+
+
+def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
+            steps: tuple[RecordStep, ...], shard_bytes: int) -> list[_Task]:
+    """The shards of one input: byte ranges of a JSONL file over ``shard_bytes`` (and within
+    ``--max-bytes``), else the file."""
+    whole = [_task(path, name, fmt, options, steps)]
+    try:
+        size = path.stat().st_size
+        if _special(path) or not shard_bytes < size <= options.max_bytes:
+            return whole
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        name_of = fmt or registry.detect(path, head)
+    except (OSError, NewscorpusError):
+        return whole  # reported when the task runs
+    if name_of not in RANGED_FORMATS:
+        return whole
+    spans = plan_spans(path, shard_bytes)
+    return [_task(path, name, name_of, options, steps, span) for span in spans]
 
 
 _converters: dict[tuple[str, ConvertOptions], Converter] = {}
@@ -122,7 +145,7 @@ def _converter_for(task: _Task, head: bytes) -> Converter | None:
 Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature (or row)
 
 
-def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
+def _run(task: _Task, data: bytes, inp: Input | None = None) -> list[Converted | Rejection | Skip]:
     """Convert one input: article records (validated dicts, with their duplicate-detection
     signature, computed here so that workers share the work), rejections and skips."""
     name = task.name
@@ -138,7 +161,7 @@ def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
                           f"(known formats: {known})")]
     out: list[Converted | Rejection | Skip] = []
     try:
-        for outcome in converter.records(Input(task.path, name, data), task.steps):
+        for outcome in converter.records(inp or Input(task.path, name, data), task.steps):
             out.append(outcome if isinstance(outcome, Rejection | Skip) else
                        (outcome, signature(outcome["text"])))
     except NewscorpusError:
@@ -176,7 +199,27 @@ def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
     if size > task.options.max_bytes:
         return [Rejection(task.name, f"file is {size / 2**20:.1f} MiB, over the "
                           f"{task.options.max_bytes / 2**20:.0f} MiB limit (raise it with --max-bytes)")]
+    if task.span is not None:
+        return _run_range(task, task.span)
     return _run(task, task.path.read_bytes())
+
+
+def _run_range(task: _Task, span: Span) -> list[Converted | Rejection | Skip]:
+    """Convert a byte range of a file: its outcomes carry the file's hash and line numbers."""
+    with task.path.open("rb") as fh:
+        fh.seek(span.start)
+        data = fh.read(span.end - span.start)
+    if not data.strip():
+        return []
+    shift = span.first_line - 1
+    out: list[Converted | Rejection | Skip] = []
+    for outcome in _run(task, data, Input(task.path, task.name, data, [span.sha256])):
+        if isinstance(outcome, Rejection) and outcome.line is not None:
+            outcome = replace(outcome, line=outcome.line + shift)
+        elif isinstance(outcome, tuple) and isinstance(outcome[0].get("origin", {}).get("line"), int):
+            outcome[0]["origin"]["line"] += shift
+        out.append(outcome)
+    return out
 
 
 def _run_shard(task: _Task, staging: str) -> list[Any]:
@@ -208,6 +251,7 @@ def convert_paths(
     resume: bool = False,
     steps: tuple[RecordStep, ...] = RECORD_STEPS,
     engine: Engine | None = None,
+    shard_bytes: int = SHARD_BYTES,
 ) -> ConvertReport:
     """Convert every input under ``paths`` into ``output`` (JSONL, sorted by id).
 
@@ -216,7 +260,9 @@ def convert_paths(
     that fails the schema is rejected, never written. ``fmt`` forces a converter (an unknown
     name raises :class:`~newscorpus.errors.UnknownFormatError`). With ``resume``, inputs
     unchanged since the previous output keep their records and count as skipped. ``engine``
-    runs the conversions (default: the local engine with ``jobs`` processes)."""
+    runs the conversions (default: the local engine with ``jobs`` processes); a JSONL input
+    over ``shard_bytes`` is converted in byte ranges (shards) of about that size, with the
+    same output."""
     options = options or ConvertOptions()
     if fmt is not None:
         registry.get(fmt)
@@ -244,7 +290,7 @@ def convert_paths(
                 if progress:
                     progress(name)
                 continue
-        tasks.append(_task(path, name, fmt, options, steps))
+        tasks.extend(_shards(path, name, fmt, options, steps, shard_bytes))
     run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
     staging = staging_dir(output).resolve()
     with run_by.session():
@@ -276,7 +322,7 @@ def _collect(tasks: list[_Task], results: Iterator[list[Any]],
              articles: dict[str, dict[str, Any]], where: dict[str, tuple[int, int]],
              report: ConvertReport, progress: Progress | None) -> None:
     for shard, (task, outcomes) in enumerate(zip(tasks, results, strict=True)):
-        if progress:
+        if progress and (task.span is None or task.span.last):
             progress(task.name)
         for outcome in outcomes:
             if isinstance(outcome, Rejection):
