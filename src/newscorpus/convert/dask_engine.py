@@ -1,9 +1,11 @@
 """The Dask engine (``--engine dask``, optional extra ``newscorpus[dask]``).
 
-One Dask task per input file (a *shard*). A worker converts its shard (records, their
-MinHash signatures, rejections, skips) and writes the outcomes to the staging folder: a
-pickle written to a temporary name, fsynced and renamed, then a ``.done`` completion marker.
-The driver reads the shards back in task order, so the merge is the local engine's.
+One Dask task per shard (an input file, or a byte range of a large JSONL file). A worker
+converts its shard (records, rejections, skips; the records' MinHash signatures and band
+keys go to ``<key>.sig.npy``/``<key>.band.npy``) and writes the outcomes to the staging
+folder: a pickle written to a temporary name, fsynced and renamed, then a ``.done``
+completion marker. The driver reads the shards back in task order, so the merge is the local
+engine's; the duplicate search's band partitions then run as tasks too (:meth:`DaskEngine.run`).
 
 - A shard whose marker exists (the same input path, size, modification time, format and
   options) is not converted again: a driver interrupted mid-run resumes where it stopped.
