@@ -293,17 +293,22 @@ def convert_paths(
         tasks.extend(_shards(path, name, fmt, options, steps, shard_bytes))
     run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
     staging = staging_dir(output).resolve()
-    with run_by.session():
-        _collect(tasks, run_by.map(partial(_run_shard, staging=str(staging)), tasks, staging), articles,
-                 where, report, progress)
-        ordered = [articles[k] for k in sorted(articles)]
-        sources = [t.key for t in tasks]
-        kept_ids = [r for r in ordered if r["id"] not in where]
-        if kept_ids:  # records kept from the previous output: their signatures made here
-            for record, row in zip(kept_ids, stage_kept(kept_ids, staging, "kept"), strict=True):
-                where[record["id"]] = (len(sources), row)
-            sources.append("kept")
-        groups = batch_groups(ordered, where, sources, staging, run_by)
+    try:
+        with run_by.session():
+            _collect(tasks, run_by.map(partial(_run_shard, staging=str(staging)), tasks, staging), articles,
+                     where, report, progress)
+            ordered = [articles[k] for k in sorted(articles)]
+            sources = [t.key for t in tasks]
+            kept_ids = [r for r in ordered if r["id"] not in where]
+            if kept_ids:  # records kept from the previous output: their signatures made here
+                for record, row in zip(kept_ids, stage_kept(kept_ids, staging, "kept"), strict=True):
+                    where[record["id"]] = (len(sources), row)
+                sources.append("kept")
+            groups = batch_groups(ordered, where, sources, staging, run_by)
+    except BaseException:
+        if run_by.name == "local":  # nothing to resume from: leave no staging behind
+            clear_staging(output)
+        raise
     output.parent.mkdir(parents=True, exist_ok=True)
     report.written = write_jsonl(output, ordered)
     report.outputs.append(str(output))
