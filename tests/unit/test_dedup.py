@@ -21,7 +21,9 @@ def _record(rid: str, text: str) -> dict[str, Any]:
 
 def _reference(records: list[dict[str, Any]], threshold: float = dedup.THRESHOLD) -> list[dict[str, Any]]:
     """datasketch's MinHashLSH queried record by record (the search before the banded one)."""
-    groups, by_hash, hashes = DuplicateGroups(), {}, {}
+    groups = DuplicateGroups()
+    by_hash: dict[str, str] = {}
+    hashes: dict[str, MinHash] = {}
     lsh = MinHashLSH(threshold=threshold, num_perm=dedup.NUM_PERM)
     for record in records:
         rid, digest = record["id"], record["text_sha256"]
@@ -64,7 +66,8 @@ def test_banding_and_signatures_are_datasketchs() -> None:
     text = "The council met on Tuesday to discuss the budget and the new school"
     mh = MinHash(num_perm=dedup.NUM_PERM, seed=1)
     mh.update_batch([g.encode() for g in dedup.shingles(text)])
-    assert np.array_equal(signature(text), mh.hashvalues)
+    sig = signature(text)
+    assert sig is not None and np.array_equal(sig, mh.hashvalues)
     assert signature("... !!") is None
 
 
