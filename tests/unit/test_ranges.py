@@ -60,3 +60,13 @@ def test_byte_ranges_give_the_bytes_of_the_whole_file(tmp_path: Path, shard_byte
     whole = _convert(src, tmp_path / "whole")
     assert b"not an object" in whole[2] and b"near" in whole[1] and "skipped 0" not in whole[3]
     assert _convert(src, tmp_path / "ranges", shard_bytes=shard_bytes, jobs=jobs) == whole
+
+
+def test_a_file_over_max_bytes_is_one_rejection_in_ranges_too(tmp_path: Path) -> None:
+    from newscorpus.convert.base import ConvertOptions
+
+    src = _jsonl(tmp_path / "big.jsonl")
+    options = ConvertOptions(max_bytes=src.stat().st_size - 1)
+    whole = _convert(src, tmp_path / "whole", options=options)
+    assert whole[3] == "inputs 1 = converted 0 + rejected 1 + skipped 0"
+    assert _convert(src, tmp_path / "ranges", options=options, shard_bytes=2000) == whole

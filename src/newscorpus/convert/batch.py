@@ -116,15 +116,17 @@ def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
     whole = [_task(path, name, fmt, options, steps)]
     try:
         size = path.stat().st_size
-        if _special(path) or not shard_bytes < size <= options.max_bytes:
+        if _special(path) or size <= shard_bytes:
             return whole
         with path.open("rb") as fh:
             head = fh.read(4096)
         name_of = fmt or registry.detect(path, head)
+        # a converter that reads its input whole limits the file (one rejection for it)
+        if name_of not in RANGED_FORMATS or (size > options.max_bytes and not getattr(
+                registry.get(name_of), "streams", False)):
+            return whole
     except (OSError, NewscorpusError):
         return whole  # reported when the task runs
-    if name_of not in RANGED_FORMATS:
-        return whole
     spans = plan_spans(path, shard_bytes)
     return [_task(path, name, name_of, options, steps, span) for span in spans]
 
@@ -145,7 +147,7 @@ def _converter_for(task: _Task, head: bytes) -> Converter | None:
 Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature (or row)
 
 
-def _run(task: _Task, data: bytes, inp: Input | None = None) -> list[Converted | Rejection | Skip]:
+def _run(task: _Task, data: bytes) -> list[Converted | Rejection | Skip]:
     """Convert one input: article records (validated dicts, with their duplicate-detection
     signature, computed here so that workers share the work), rejections and skips."""
     name = task.name
@@ -161,7 +163,7 @@ def _run(task: _Task, data: bytes, inp: Input | None = None) -> list[Converted |
                           f"(known formats: {known})")]
     out: list[Converted | Rejection | Skip] = []
     try:
-        for outcome in converter.records(inp or Input(task.path, name, data), task.steps):
+        for outcome in converter.records(Input(task.path, name, data), task.steps):
             out.append(outcome if isinstance(outcome, Rejection | Skip) else
                        (outcome, signature(outcome["text"])))
     except NewscorpusError:
@@ -213,11 +215,13 @@ def _run_range(task: _Task, span: Span) -> list[Converted | Rejection | Skip]:
         return []
     shift = span.first_line - 1
     out: list[Converted | Rejection | Skip] = []
-    for outcome in _run(task, data, Input(task.path, task.name, data, [span.sha256])):
+    for outcome in _run(task, data):
         if isinstance(outcome, Rejection) and outcome.line is not None:
             outcome = replace(outcome, line=outcome.line + shift)
-        elif isinstance(outcome, tuple) and isinstance(outcome[0].get("origin", {}).get("line"), int):
-            outcome[0]["origin"]["line"] += shift
+        elif isinstance(outcome, tuple) and isinstance(origin := outcome[0].get("origin"), dict):
+            origin["sha256"] = span.sha256  # the file's, not the range's
+            if isinstance(origin.get("line"), int):
+                origin["line"] += shift
         out.append(outcome)
     return out
 
