@@ -102,7 +102,7 @@ def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
     try:
         st = path.stat()
         where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
-    except OSError:
+    except (OSError, AttributeError, ValueError):  # unreadable, or not a local path
         where = (str(path), "", "")
     names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
     ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span)))
@@ -125,8 +125,8 @@ def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
         if name_of not in RANGED_FORMATS or (size > options.max_bytes and not getattr(
                 registry.get(name_of), "streams", False)):
             return whole
-    except (OSError, NewscorpusError):
-        return whole  # reported when the task runs
+    except (OSError, AttributeError, ValueError, NewscorpusError):
+        return whole  # reported when the task runs (or not a local path)
     spans = plan_spans(path, shard_bytes)
     return [_task(path, name, name_of, options, steps, span) for span in spans]
 
