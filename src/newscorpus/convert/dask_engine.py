@@ -63,6 +63,12 @@ def run_shard(fn: Callable[[Any], Outcomes], task: Any, staging: str, key: str) 
     return key
 
 
+def run_shards(fn: Callable[[Any], Outcomes], tasks: list[Any], staging: str, keys: list[str]) -> list[str]:
+    """Several shards in one Dask task (fewer round trips to the scheduler); each shard is
+    staged with its own marker as soon as it is converted."""
+    return [run_shard(fn, task, staging, key) for task, key in zip(tasks, keys, strict=True)]
+
+
 def read_shard(staging: Path, key: str) -> Outcomes:
     data, _ = _paths(staging, key)
     with data.open("rb") as fh:
@@ -130,14 +136,19 @@ class DaskEngine:
             for key in keys:
                 yield read_shard(staging, key)
             return
+        order = list(pending)
+        size = max(1, min(4, len(order) // (self.parallelism * 8)))  # shards per Dask task
+        batches = [order[at:at + size] for at in range(0, len(order), size)]
         with self.session():
             client = self._session
-            futures = {i: client.submit(run_shard, fn, tasks[i], str(staging), key, key=f"shard-{key}",
-                                        retries=RETRIES, pure=False)
-                       for i, key in pending.items()}
+            futures = [client.submit(run_shards, fn, [tasks[i] for i in batch], str(staging),
+                                     [keys[i] for i in batch], key=f"shards-{keys[batch[0]]}-{len(batch)}",
+                                     retries=RETRIES, pure=False) for batch in batches]
+            of = {i: n for n, batch in enumerate(batches) for i in batch}
             for i, key in enumerate(keys):
-                if i in futures:
-                    _result(futures.pop(i), tasks[i].name)
+                if i in of and futures[of[i]] is not None:
+                    _result(futures[of[i]], tasks[i].name)
+                    futures[of[i]] = None  # done: its shards are staged
                 yield read_shard(staging, key)
 
     def run(self, fn: Callable[[Any], R], tasks: Sequence[Any]) -> list[R]:
