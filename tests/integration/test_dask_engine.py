@@ -19,13 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import pytest
 from click.testing import CliRunner
 
 from newscorpus.cli.main import cli
 from newscorpus.convert.batch import convert_paths
-from newscorpus.convert.dask_engine import DaskEngine
+from newscorpus.convert.dask_engine import DaskEngine, read_shard
 from newscorpus.convert.engine import make_engine, staging_dir
+from newscorpus.dedup import find_duplicates
 from newscorpus.errors import ConfigError, MissingDependencyError, NewscorpusError
 from tests.conftest import REPO, SAMPLE
 
@@ -46,9 +48,10 @@ def _inputs(shared: Path, extra: Path) -> list[Path]:
     return [SAMPLE / "raw", shared / "feeds" / "gofeed-jsonfeed", shared / "newsml" / "nitf-examples", extra]
 
 
-def _run(paths: list[Path], out_dir: Path, engine: DaskEngine | None = None) -> Outputs:
+def _run(paths: list[Path], out_dir: Path, engine: DaskEngine | None = None, **kw: int) -> Outputs:
     out, quarantine = out_dir / "articles.jsonl", out_dir / "quarantine.jsonl"
-    report = convert_paths(paths, out, quarantine, engine=engine)
+    report = convert_paths(paths, out, quarantine, engine=engine, **kw)  # type: ignore[arg-type]
+    assert report.inputs == report.converted + report.rejected + report.skipped
     assert not staging_dir(out).exists()  # removed once the output is written
     return Outputs(out.read_bytes(), out.with_name("articles.groups.json").read_bytes(),
                    quarantine.read_bytes(), report.summary())
@@ -127,6 +130,38 @@ def test_local_cluster_of_processes_gives_the_local_bytes(corpus: list[Path], lo
     assert engine.submitted > 0 and engine.resumed == 0
 
 
+def _near_copies(folder: Path, files: int = 12, rows: int = 40) -> Path:
+    """JSONL files of lightly edited copies of a few stories, the copies of one story spread
+    over every file (so each group's members come from many shards)."""
+    folder.mkdir()
+    stories = [" ".join(f"s{s}w{(k * 7 + s) % 53}" for k in range(90)) for s in range(5)]
+    for f in range(files):
+        with (folder / f"part-{f:02d}.jsonl").open("w", encoding="utf-8") as fh:
+            for r in range(rows):
+                n = f * rows + r
+                words = stories[n % 5].split()
+                for j in range(n % 4):  # 0 to 3 words changed
+                    words[(j * 13 + n) % len(words)] = f"edit{n}x{j}"
+                fh.write(orjson.dumps({"url": f"https://example.org/{n}", "title": f"Story {n}",
+                                       "text": " ".join(words)}).decode() + "\n")
+    return folder
+
+
+def test_groups_over_many_shards_equal_the_reference_search(tmp_path: Path) -> None:
+    corpus = [_near_copies(tmp_path / "corpus")]
+    local = _run(corpus, tmp_path / "local")
+    engine = DaskEngine(workers=2)
+    assert _run(corpus, tmp_path / "dask", engine) == local
+    assert engine.submitted == 12 and engine.parallelism >= 2
+    records = [orjson.loads(line) for line in local.articles.splitlines()]
+    groups = orjson.loads(local.groups)["groups"]
+    assert groups == find_duplicates(records)  # the in-process search of every record
+    assert len(groups) >= 5 and sum(len(g["members"]) for g in groups) > 200
+    ranges = DaskEngine(workers=2)  # each file in byte ranges: three shards per file
+    assert _run(corpus, tmp_path / "ranges", ranges, shard_bytes=8000) == local
+    assert ranges.submitted == 3 * 12
+
+
 def test_scheduler_and_two_worker_processes_give_the_local_bytes(corpus: list[Path], local: Outputs,
                                                                  cluster: Cluster, tmp_path: Path) -> None:
     assert _run(corpus, tmp_path, DaskEngine(scheduler=cluster.address)) == local
@@ -186,7 +221,8 @@ _DRIVER = """
 import sys
 from pathlib import Path
 from newscorpus.convert.batch import convert_paths
-from newscorpus.convert.dask_engine import DaskEngine
+from newscorpus.convert.dask_engine import DaskEngine, read_shard
+from newscorpus.dedup import find_duplicates
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     convert_paths([Path(p) for p in sys.argv[2:]], out, out.with_name("quarantine.jsonl"),
@@ -205,6 +241,10 @@ def test_a_driver_killed_mid_run_resumes_from_the_staged_shards(corpus: list[Pat
     assert driver.returncode == -signal.SIGKILL and not out.exists()
     done = len(list(staging_dir(out).glob("*.done")))
     assert done >= 10
+    for marker in staging_dir(out).glob("*.done"):  # signatures stay with the shard's worker
+        key = marker.name.removesuffix(".done")
+        assert all((staging_dir(out) / f"{key}.{kind}.npy").is_file() for kind in ("sig", "band"))
+        assert all(isinstance(o[1], int) for o in read_shard(staging_dir(out), key) if isinstance(o, tuple))
     engine = DaskEngine(workers=1)
     assert _run(corpus, tmp_path, engine) == local
     assert engine.resumed >= done and engine.submitted > 0

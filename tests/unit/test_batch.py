@@ -146,3 +146,15 @@ def test_resume_reconverts_when_kept_records_were_tampered_with(inputs: Path, tm
     again = convert_paths([inputs], out, q, resume=True)
     assert again.converted == 1
     assert orjson.loads(out.read_bytes().splitlines()[0])["language"] != "not a language tag"
+
+
+def test_an_interrupted_local_run_leaves_no_staging(inputs: Path, tmp_path: Path) -> None:
+    from newscorpus.convert.engine import staging_dir
+
+    def interrupt(name: str) -> None:
+        assert staging_dir(tmp_path / "a.jsonl").is_dir()  # the shards' signatures are staged
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        convert_paths([inputs], tmp_path / "a.jsonl", tmp_path / "q.jsonl", progress=interrupt)
+    assert not staging_dir(tmp_path / "a.jsonl").exists() and not (tmp_path / "a.jsonl").exists()

@@ -13,17 +13,19 @@ the same bytes as with one job.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import re
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write, write_text
 from ..checksums import file_sha256
-from ..dedup import find_duplicates, signature
+from ..dedup import signature
 from ..errors import NewscorpusError
 from ..language import add_language
 from ..records import dumps, read_jsonl, write_jsonl
@@ -33,6 +35,8 @@ from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
 from .completion import Held, join_feed_pages, joinable
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
+from .ranges import RANGED_FORMATS, SHARD_BYTES, Span, plan_spans
+from .shardgroups import batch_groups, stage_kept, stage_signatures
 from .sources import is_url, url_inputs
 
 Progress = Callable[[str], None]
@@ -86,11 +90,52 @@ def _special(path: Path) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class _Task:
+    """One shard: an input file. ``key`` names its staged results (see :func:`_task`)."""
+
     path: Path
     name: str
     fmt: str | None
     options: ConvertOptions
     steps: tuple[RecordStep, ...]
+    key: str = ""
+    span: Span | None = None  # a byte range of the file (see :mod:`.ranges`), or the whole file
+
+
+def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
+          steps: tuple[RecordStep, ...], span: Span | None = None) -> _Task:
+    """The shard of ``path`` (or of its byte range ``span``) with its stable key: its input
+    (path, size, modification time), recorded name, forced format, options, record steps
+    and range."""
+    try:
+        st = path.stat()
+        where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
+    except (OSError, AttributeError, ValueError):  # unreadable, or not a local path
+        where = (str(path), "", "")
+    names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
+    ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span)))
+    return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32], span)
+
+
+def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
+            steps: tuple[RecordStep, ...], shard_bytes: int) -> list[_Task]:
+    """The shards of one input: byte ranges of a JSONL file over ``shard_bytes`` (and within
+    ``--max-bytes``), else the file."""
+    whole = [_task(path, name, fmt, options, steps)]
+    try:
+        size = path.stat().st_size
+        if _special(path) or size <= shard_bytes:
+            return whole
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        name_of = fmt or registry.detect(path, head)
+        # a converter that reads its input whole limits the file (one rejection for it)
+        if name_of not in RANGED_FORMATS or (size > options.max_bytes and not getattr(
+                registry.get(name_of), "streams", False)):
+            return whole
+    except (OSError, AttributeError, ValueError, NewscorpusError):
+        return whole  # reported when the task runs (or not a local path)
+    spans = plan_spans(path, shard_bytes)
+    return [_task(path, name, name_of, options, steps, span) for span in spans]
 
 
 _converters: dict[tuple[str, ConvertOptions], Converter] = {}
@@ -106,7 +151,7 @@ def _converter_for(task: _Task, head: bytes) -> Converter | None:
     return _converters[key]
 
 
-Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature
+Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature (or row)
 
 
 def _run(task: _Task, inp: Input) -> list[Converted | Rejection | Skip]:
@@ -163,7 +208,34 @@ def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
     special = _special(task.path)
     if special:  # never opened: reading a FIFO would block
         return [Skip(task.name, f"special file ({special}), not a regular file: not read")]
+    if task.span is not None:
+        return _run_range(task, task.span)
     return _run(task, Input(task.path, task.name))
+
+
+def _run_range(task: _Task, span: Span) -> list[Converted | Rejection | Skip]:
+    """Convert a byte range of a file: its outcomes carry the file's hash and line numbers."""
+    with task.path.open("rb") as fh:
+        fh.seek(span.start)
+        data = fh.read(span.end - span.start)
+    if not data.strip():
+        return []
+    shift = span.first_line - 1
+    out: list[Converted | Rejection | Skip] = []
+    for outcome in _run(task, Input(task.path, task.name, data)):
+        if isinstance(outcome, Rejection) and outcome.line is not None:
+            outcome = replace(outcome, line=outcome.line + shift)
+        elif isinstance(outcome, tuple) and isinstance(origin := outcome[0].get("origin"), dict):
+            origin["sha256"] = span.sha256  # the file's, not the range's
+            if isinstance(origin.get("line"), int):
+                origin["line"] += shift
+        out.append(outcome)
+    return out
+
+
+def _run_shard(task: _Task, staging: str) -> list[Any]:
+    """Convert one shard; its signatures stay in ``staging`` (the records carry their row)."""
+    return stage_signatures(_run_file(task), Path(staging), task.key)
 
 
 def _previous(output: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
@@ -190,6 +262,7 @@ def convert_paths(
     resume: bool = False,
     steps: tuple[RecordStep, ...] = RECORD_STEPS,
     engine: Engine | None = None,
+    shard_bytes: int = SHARD_BYTES,
 ) -> ConvertReport:
     """Convert every input under ``paths`` into ``output`` (JSONL, sorted by id).
 
@@ -198,7 +271,9 @@ def convert_paths(
     that fails the schema is rejected, never written. ``fmt`` forces a converter (an unknown
     name raises :class:`~newscorpus.errors.UnknownFormatError`). With ``resume``, inputs
     unchanged since the previous output keep their records and count as skipped. ``engine``
-    runs the conversions (default: the local engine with ``jobs`` processes)."""
+    runs the conversions (default: the local engine with ``jobs`` processes); a JSONL input
+    over ``shard_bytes`` is converted in byte ranges (shards) of about that size, with the
+    same output."""
     options = options or ConvertOptions()
     if fmt is not None:
         registry.get(fmt)
@@ -212,7 +287,7 @@ def convert_paths(
         load_mapping(options.mapping)
     report = ConvertReport()
     articles: dict[str, dict[str, Any]] = {}
-    signatures: dict[str, Any] = {}
+    where: dict[str, tuple[int, int]] = {}  # id -> (shard, row of its staged signature)
     previous = _previous(output) if resume else {}
     tasks: list[_Task] = []
     for path, name in iter_inputs(paths):
@@ -226,16 +301,29 @@ def convert_paths(
                 if progress:
                     progress(name)
                 continue
-        tasks.append(_Task(path, name, fmt, options, steps))
+        tasks.extend(_shards(path, name, fmt, options, steps, shard_bytes))
     run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
-    _collect(tasks, run_by.map(_run_file, tasks, staging_dir(output)), articles, signatures, report,
-             progress, kept=frozenset(articles))
+    staging = staging_dir(output).resolve()
+    try:
+        with run_by.session():
+            _collect(tasks, run_by.map(partial(_run_shard, staging=str(staging)), tasks, staging), articles,
+                     where, report, progress, kept=frozenset(articles))
+            ordered = [articles[k] for k in sorted(articles)]
+            sources = [t.key for t in tasks]
+            kept_ids = [r for r in ordered if r["id"] not in where]
+            if kept_ids:  # kept from the previous output, or joined (feed item + page): signatures made here
+                for record, row in zip(kept_ids, stage_kept(kept_ids, staging, "kept"), strict=True):
+                    where[record["id"]] = (len(sources), row)
+                sources.append("kept")
+            groups = batch_groups(ordered, where, sources, staging, run_by)
+    except BaseException:
+        if run_by.name == "local":  # nothing to resume from: leave no staging behind
+            clear_staging(output)
+        raise
     output.parent.mkdir(parents=True, exist_ok=True)
-    ordered = [articles[k] for k in sorted(articles)]
     report.written = write_jsonl(output, ordered)
     report.outputs.append(str(output))
     groups_path = output.with_name(output.stem + ".groups.json")
-    groups = find_duplicates(ordered, signatures=signatures)
     write_text(groups_path, json.dumps({"groups": groups}, indent=1, sort_keys=True) + "\n")
     report.outputs.append(str(groups_path))
     quarantine.parent.mkdir(parents=True, exist_ok=True)
@@ -247,14 +335,14 @@ def convert_paths(
 
 
 def _collect(tasks: list[_Task], results: Iterator[list[Any]],
-             articles: dict[str, dict[str, Any]], signatures: dict[str, Any],
+             articles: dict[str, dict[str, Any]], where: dict[str, tuple[int, int]],
              report: ConvertReport, progress: Progress | None,
              kept: frozenset[str] = frozenset()) -> None:
     """Place every outcome (record, rejection, skip); then make each feed item and the page
     of its story one article (:func:`~newscorpus.convert.completion.join_feed_pages`)."""
     held: list[Held] = []
-    for task, outcomes in zip(tasks, results, strict=True):
-        if progress:
+    for shard, (task, outcomes) in enumerate(zip(tasks, results, strict=True)):
+        if progress and (task.span is None or task.span.last):
             progress(task.name)
         for outcome in outcomes:
             if isinstance(outcome, Rejection):
@@ -262,16 +350,16 @@ def _collect(tasks: list[_Task], results: Iterator[list[Any]],
             elif isinstance(outcome, Skip):
                 report.skips.append(outcome)
             else:
-                record, sig = outcome
+                record, row = outcome
                 if record["id"] in articles and joinable(articles[record["id"]], record):
-                    held.append((task.name, record, sig))  # a feed item and its page: joined below
+                    held.append((task.name, record, row))  # a feed item and its page: joined below
                 elif record["id"] in articles:
                     first = articles[record["id"]]["origin"]["path"]
                     report.skips.append(Skip(task.name, f"duplicate of {first} (same id {record['id']})"))
                 else:
                     articles[record["id"]] = record
-                    signatures[record["id"]] = sig
+                    where[record["id"]] = (shard, row)
                     report.converted += 1
-    skips, delta = join_feed_pages(articles, held, signatures, kept)
+    skips, delta = join_feed_pages(articles, held, where, kept)
     report.skips.extend(skips)
     report.converted += delta

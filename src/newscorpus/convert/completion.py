@@ -185,7 +185,7 @@ FEED_FORMATS = frozenset({"feed"})
 PAGE_FORMATS = frozenset({"html", "warc"})
 """``origin.format`` of records that are story pages (saved HTML, or a WARC response)."""
 Held = tuple[str, dict[str, Any], Any]
-"""A record not yet placed: ``(input name, record, duplicate-detection signature)``."""
+"""A record not yet placed: ``(input name, record, where its signature is)``."""
 
 
 def _kind(record: dict[str, Any]) -> str | None:
@@ -209,7 +209,7 @@ def _where(record: dict[str, Any]) -> str:
 
 
 def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
-                    signatures: dict[str, Any], kept: frozenset[str] = frozenset()
+                    located: dict[str, Any], kept: frozenset[str] = frozenset()
                     ) -> tuple[list[Skip], int]:
     """Make each feed item and the page of its story, converted in one run, one article.
 
@@ -219,23 +219,24 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
     completed by its page (:func:`merge_page`: the page's full body, the feed's clean title,
     the item's id and URL); a full-content item keeps its own text. Either way the page
     becomes a skip naming the item, so ``inputs = converted + rejected + skipped`` still
-    holds. ``articles`` (id → record, each counted as converted) is updated in place, with
-    ``signatures``; ``held`` are records whose id collided with a record of the other kind.
-    Records in ``held`` that join nothing are skipped as duplicates, as before. Records
-    whose ids are in ``kept`` (kept unchanged from a previous run, already counted as
-    skips) are not joined again.
+    holds. ``articles`` (id → record, each counted as converted) is updated in place;
+    ``located`` (id → where the record's duplicate-detection signature is staged) loses the
+    entries of joined records, whose signatures are then made again from their text.
+    ``held`` are records whose id collided with a record of the other kind. Records in
+    ``held`` that join nothing are skipped as duplicates, as before. Records whose ids are
+    in ``kept`` (kept unchanged from a previous run, already counted as skips) are not
+    joined again.
 
     Returns the skips and the change to the converted count. The result does not depend on
     the order of the inputs."""
-    from ..dedup import signature
     from ..ids import url_match_key
     from ..schema import DEFAULT_STORE
 
     if not held and not any(_kind(r) == "feed" for r in articles.values()):
         return [], 0  # no feed item in this run: nothing to join
     counted = {id(r) for k, r in articles.items() if k not in kept}
-    pool = [(name, r, sig) for name, r, sig in held] + [
-        (_where(r), r, signatures.get(r["id"])) for r in articles.values() if _kind(r) and id(r) in counted]
+    pool = [(name, r, loc) for name, r, loc in held] + [
+        (_where(r), r, None) for r in articles.values() if _kind(r) and id(r) in counted]
     pages: dict[str, list[Held]] = {}
     for entry in pool:
         if _kind(entry[1]) == "page" and entry[1].get("url"):
@@ -253,24 +254,21 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
         if not candidates:
             continue
         page_name, page, _ = candidates[0]
-        record, sig = item, signatures.get(item["id"]) if id(item) in counted else None
+        record = item
         if item.get("content_kind") == "summary":
-            merged = merge_page(Article.from_dict(item), Article.from_dict(page),
+            record = merge_page(Article.from_dict(item), Article.from_dict(page),
                                 f"summary {_where(item)}").to_dict()
-            if DEFAULT_STORE.problems(merged, "article"):
+            if DEFAULT_STORE.problems(record, "article"):
                 continue  # never trade two valid records for an invalid one
-            record, sig = merged, signature(merged["text"])
-        elif sig is None:
-            sig = next((s for _n, r, s in held if r is item), None)
         used.update((id(item), id(page)))
         for other in (item, page):  # both leave their places; the joined record takes the item's
             key = other["id"]
             if id(other) in counted and articles.get(key) is other:
                 del articles[key]
-                signatures.pop(key, None)
+                located.pop(key, None)
                 delta -= 1
         articles[record["id"]] = record
-        signatures[record["id"]] = sig
+        located.pop(record["id"], None)  # its signature is made again, from the joined text
         delta += 1
         how = "completes" if record is not item else "is the page of"
         skips.append(Skip(page_name if id(page) not in counted else _where(page),

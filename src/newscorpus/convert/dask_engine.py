@@ -1,9 +1,11 @@
 """The Dask engine (``--engine dask``, optional extra ``newscorpus[dask]``).
 
-One Dask task per input file (a *shard*). A worker converts its shard (records, their
-MinHash signatures, rejections, skips) and writes the outcomes to the staging folder: a
-pickle written to a temporary name, fsynced and renamed, then a ``.done`` completion marker.
-The driver reads the shards back in task order, so the merge is the local engine's.
+One Dask task per shard (an input file, or a byte range of a large JSONL file). A worker
+converts its shard (records, rejections, skips; the records' MinHash signatures and band
+keys go to ``<key>.sig.npy``/``<key>.band.npy``) and writes the outcomes to the staging
+folder: a pickle written to a temporary name, fsynced and renamed, then a ``.done``
+completion marker. The driver reads the shards back in task order, so the merge is the local
+engine's; the duplicate search's band partitions then run as tasks too (:meth:`DaskEngine.run`).
 
 - A shard whose marker exists (the same input path, size, modification time, format and
   options) is not converted again: a driver interrupted mid-run resumes where it stopped.
@@ -17,19 +19,19 @@ a cluster; any folder on one machine). It is removed once the output is written.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ConfigError, MissingDependencyError, NewscorpusError
 from .engine import Outcomes
 
 RETRIES = 2
+R = TypeVar("R")
 EXTRA_HINT = "the dask engine needs the optional extra: pip install 'newscorpus[dask]'"
 
 
@@ -39,16 +41,6 @@ def _client_modules() -> Any:
     except ImportError as exc:
         raise MissingDependencyError(f"{EXTRA_HINT} ({exc.name} is not installed)") from None
     return distributed
-
-
-def shard_key(task: Any) -> str:
-    """A stable name for the shard of ``task``: its input (path, size, modification time),
-    recorded name, forced format, options and record steps."""
-    st = task.path.stat()
-    steps = ",".join(f"{s.__module__}.{s.__qualname__}" for s in task.steps)
-    ident = "\x1f".join((str(Path(task.path).resolve()), str(st.st_size), str(st.st_mtime_ns),
-                         task.name, str(task.fmt), repr(task.options), steps))
-    return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
 
 def _paths(staging: Path, key: str) -> tuple[Path, Path]:
@@ -71,6 +63,12 @@ def run_shard(fn: Callable[[Any], Outcomes], task: Any, staging: str, key: str) 
     return key
 
 
+def run_shards(fn: Callable[[Any], Outcomes], tasks: list[Any], staging: str, keys: list[str]) -> list[str]:
+    """Several shards in one Dask task (fewer round trips to the scheduler); each shard is
+    staged with its own marker as soon as it is converted."""
+    return [run_shard(fn, task, staging, key) for task, key in zip(tasks, keys, strict=True)]
+
+
 def read_shard(staging: Path, key: str) -> Outcomes:
     data, _ = _paths(staging, key)
     with data.open("rb") as fh:
@@ -89,6 +87,8 @@ class DaskEngine:
         self.scheduler = scheduler
         self.connect_timeout = connect_timeout
         self.workers = max(1, workers)
+        self.parallelism = max(2, self.workers)  # band partitions: at least two, any cluster
+        self._session: Any = None  # the client of the open session
         self.resumed = 0  # shards of the last run read back from the staging folder
         self.submitted = 0  # shards of the last run sent to the workers
 
@@ -110,30 +110,62 @@ class DaskEngine:
                 distributed.Client(cluster, set_as_default=False) as client:
             yield client
 
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """One cluster client (and local cluster) for every task of the run."""
+        if self._session is not None:
+            yield
+            return
+        with self._client() as client:
+            self._session = client
+            try:
+                yield
+            finally:
+                self._session = None
+
     def map(self, fn: Callable[[Any], Outcomes], tasks: Sequence[Any], staging: Path) -> Iterator[Outcomes]:
+        """Shards by their ``key``: staged outcomes with a completion marker (resume)."""
         staging = staging.resolve()
         staging.mkdir(parents=True, exist_ok=True)
         # Workers may run in another folder: they get absolute paths (records keep the names).
         tasks = [replace(t, path=Path(t.path).resolve()) for t in tasks]
-        keys = [shard_key(t) for t in tasks]
+        keys = [t.key for t in tasks]
         pending = {i: k for i, k in enumerate(keys) if not _paths(staging, k)[1].is_file()}
         self.resumed, self.submitted = len(keys) - len(pending), len(pending)
         if not pending:
             for key in keys:
                 yield read_shard(staging, key)
             return
-        with self._client() as client:
-            futures = {i: client.submit(run_shard, fn, tasks[i], str(staging), key, key=f"shard-{key}",
-                                        retries=RETRIES, pure=False)
-                       for i, key in pending.items()}
+        order = list(pending)
+        size = max(1, min(4, len(order) // (self.parallelism * 8)))  # shards per Dask task
+        batches = [order[at:at + size] for at in range(0, len(order), size)]
+        with self.session():
+            client = self._session
+            futures = [client.submit(run_shards, fn, [tasks[i] for i in batch], str(staging),
+                                     [keys[i] for i in batch], key=f"shards-{keys[batch[0]]}-{len(batch)}",
+                                     retries=RETRIES, pure=False) for batch in batches]
+            of = {i: n for n, batch in enumerate(batches) for i in batch}
             for i, key in enumerate(keys):
-                if i in futures:
-                    try:
-                        futures.pop(i).result()
-                    except (NewscorpusError, OSError):
-                        raise  # what the local engine raises too
-                    except Exception as exc:  # the cluster gave up on the task (e.g. KilledWorker)
-                        raise NewscorpusError(f"{tasks[i].name}: the Dask task failed ({type(exc).__name__}: "
-                                              f"{str(exc).splitlines()[0] if str(exc) else ''}); "
-                                              "run again to resume from the staged shards") from None
+                if i in of and futures[of[i]] is not None:
+                    _result(futures[of[i]], tasks[i].name)
+                    futures[of[i]] = None  # done: its shards are staged
                 yield read_shard(staging, key)
+
+    def run(self, fn: Callable[[Any], R], tasks: Sequence[Any]) -> list[R]:
+        """Small tasks (the band partitions of the duplicate search) on the cluster."""
+        with self.session():
+            futures = [self._session.submit(fn, t, retries=RETRIES, pure=False) for t in tasks]
+            return [_result(f, f"{getattr(fn, '__name__', 'task')} {i + 1}/{len(tasks)}")
+                    for i, f in enumerate(futures)]
+
+
+def _result(future: Any, name: str) -> Any:
+    """The result of ``future``; a task the cluster gave up on is a one-line error."""
+    try:
+        return future.result()
+    except (NewscorpusError, OSError):
+        raise  # what the local engine raises too
+    except Exception as exc:  # the cluster gave up on the task (e.g. KilledWorker)
+        raise NewscorpusError(f"{name}: the Dask task failed ({type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else ''}); "
+                              "run again to resume from the staged shards") from None

@@ -17,45 +17,87 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from ..errors import ConfigError
 
 T = TypeVar("T")
+R = TypeVar("R")
 Outcomes = list[Any]
 ENGINES = ("local", "dask")
 
 
 class Engine(Protocol):
-    """Runs ``fn`` over ``tasks`` and yields ``fn(task)`` for each task, in task order.
+    """Runs the tasks of a batch.
 
-    ``staging`` is a folder the engine may keep per-task results in (beside the output);
-    the batch never reads it."""
+    :meth:`map` runs ``fn`` over ``tasks`` (conversion shards, each with a stable ``key``)
+    and yields ``fn(task)`` for each task, in task order; ``staging`` is a folder the engine
+    may keep per-task results in (beside the output). :meth:`run` runs small tasks (the
+    duplicate search's band partitions) and returns their results in task order.
+    :meth:`session` keeps the engine's workers (processes, a cluster client) for both.
+    ``parallelism`` is how many tasks it runs at once (the number of band partitions)."""
 
     name: str
+    parallelism: int
+
+    def session(self) -> AbstractContextManager[None]:
+        ...
 
     def map(self, fn: Callable[[T], Outcomes], tasks: Sequence[T], staging: Path) -> Iterator[Outcomes]:
         ...
 
+    def run(self, fn: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        ...
+
 
 class LocalEngine:
-    """This process (``jobs == 1``) or ``jobs`` worker processes of this machine."""
+    """This process (``jobs == 1``) or ``jobs`` worker processes of this machine, started
+    once per session (conversion shards and band partitions share them)."""
 
     name = "local"
 
     def __init__(self, jobs: int = 1, prepare: Callable[[Any], None] | None = None) -> None:
         self.jobs = jobs
+        self.parallelism = max(1, jobs)
         self.prepare = prepare  # run before the workers fork (e.g. import the converters once)
+        self._pool: ProcessPoolExecutor | None = None
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        if self.jobs <= 1 or self._pool is not None:
+            yield
+            return
+        # workers start at the first submit, after ``prepare``: they inherit what it loaded
+        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+            self._pool = pool
+            try:
+                yield
+            finally:
+                self._pool = None
 
     def map(self, fn: Callable[[T], Outcomes], tasks: Sequence[T], staging: Path) -> Iterator[Outcomes]:
         if self.jobs > 1 and len(tasks) > 1:
             if self.prepare is not None:
                 self.prepare(tasks)
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                yield from pool.map(fn, tasks, chunksize=4)
+            with self.session():
+                assert self._pool is not None
+                yield from self._pool.map(fn, tasks, chunksize=_chunksize(len(tasks), self.jobs))
         else:
             yield from map(fn, tasks)
+
+    def run(self, fn: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+        if self.jobs > 1 and len(tasks) > 1:
+            with self.session():
+                assert self._pool is not None
+                return list(self._pool.map(fn, tasks))
+        return [fn(t) for t in tasks]
+
+
+def _chunksize(tasks: int, jobs: int) -> int:
+    """Tasks sent to a worker at once: few round trips, yet enough chunks to balance."""
+    return max(1, min(4, tasks // (jobs * 8)))
 
 
 def make_engine(name: str = "local", *, jobs: int = 1, scheduler: str | None = None,
