@@ -16,6 +16,12 @@ CASES = [
     ("By ASHOK SHARMA", ["Ashok Sharma"], []),
     ("BY ASHOK SHARMA Associated Press", ["Ashok Sharma"], ["Associated Press"]),
     ("Von Marco Krefting und Sunrita Sen, dpa", ["Marco Krefting", "Sunrita Sen"], ["dpa"]),
+    ("Von Max Mustermann · Fotos: Anna Beispiel", ["Max Mustermann"], []),
+    ("Text: Ana Lima, Photos: Jonas Berg", ["Ana Lima"], []),
+    ("Von Ana Lima (Text) und Jonas Berg (Foto), dpa", ["Ana Lima"], ["dpa"]),
+    ("dpa/AFP", [], ["dpa", "AFP"]),
+    ("Mit Material von dpa", [], ["dpa"]),
+    ("Von Christina Sticht, dpa, und Nils Sonnenberg", ["Christina Sticht", "Nils Sonnenberg"], ["dpa"]),
     ("Jan Kowalski Reuters", ["Jan Kowalski"], ["Reuters"]),
     ("The Associated Press", [], ["The Associated Press"]),
     ("Lima, Ana", ["Lima, Ana"], []),
@@ -132,3 +138,8 @@ def test_creators_and_contributors_by_role() -> None:
     assert [(c.role, c.name) for c in got.credits] == [
         ("contributor", "The Sports Network, Inc."), ("wire", "Thomson Reuters"),
         ("photo", "Spencer Platt"), ("editor", "Ana Lima"), ("translator", "Jonas Berg")]
+
+
+def test_photographers_in_a_byline_are_photo_credits() -> None:
+    byline = parse_byline("Von Max Mustermann · Fotos: Anna Beispiel")
+    assert [(c.role, c.name) for c in byline.credits()] == [("photo", "Anna Beispiel")]

@@ -42,12 +42,17 @@ WIRE_AGENCIES = {name.casefold(): name for name in (
 _ROLE_WORDS = re.compile(
     r"\b(?:staff|desk|newsroom|editorial|editors?|team|bureau|correspondents?|reporters?|"
     r"contributors?|writers?|admin|administrator|webmaster|redaktion|rédaction|redacción|"
-    r"redazione|redação|agenc(?:y|ies)|wires?|online|news service|press release|sponsored)\b",
+    r"redazione|redação|agenc(?:y|ies)|wires?|online|news service|press release|sponsored|"
+    r"material|reporting)\b",
     re.IGNORECASE)
-_BY_PREFIX = re.compile(r"^(?:by|par|por|von|di|door|przez|av|af|written by|posted by)\s*:?\s+",
-                        re.IGNORECASE)
-_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\s+(?:and|&|und|et|y|e)\s+|,\s*(?:and|&)\s+|\s*&\s*)\s*",
+_BY_PREFIX = re.compile(r"^(?:(?:by|par|por|von|di|door|przez|av|af|written by|posted by)\s*:?\s+|"
+                        r"(?:text|texto|words|story)\s*:\s*)", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||[·•]|\s+(?:and|&|und|et|y|e)\s+|,\s*(?:and|&|und|et)\s+|"
+                           r"\s*&\s*)\s*", re.IGNORECASE)
+# "Fotos: Anna Beispiel", "Photo by Ana Lima", "Daniel Reinhardt (Foto)": a photographer.
+_PHOTO_PREFIX = re.compile(r"^(?:fotos?|photos?|photography|bilder?|images?)(?:\s+by|\s+von|\s*:)\s*",
                            re.IGNORECASE)
+_PHOTO_NOTE = re.compile(r"\s*\((?:fotos?|photos?|bilder?)\)\s*$", re.IGNORECASE)
 _EMAIL_NAME = re.compile(r"^\s*[^@\s()]+@[^@\s()]+\s*\((?P<name>[^)]+)\)\s*$")
 _EMAIL_IN_PARENS = re.compile(r"\s*[(<][^()<>@\s]+@[^()<>\s]+[)>]")
 _AFFILIATION = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=\w)")
@@ -67,6 +72,7 @@ class Byline:
 
     authors: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
 
     def add(self, other: Byline) -> None:
         seen = {a.casefold() for a in self.authors}
@@ -75,6 +81,11 @@ class Byline:
                 seen.add(name.casefold())
                 self.authors.append(name)
         self.agencies += [a for a in other.agencies if a not in self.agencies]
+        self.photographers += [p for p in other.photographers if p not in self.photographers]
+
+    def credits(self) -> list[Credit]:
+        """The agencies as ``wire`` credits and the photographers as ``photo`` credits."""
+        return [Credit("wire", a) for a in self.agencies] + [Credit("photo", p) for p in self.photographers]
 
 
 def wire_agency(name: str) -> str | None:
@@ -101,9 +112,16 @@ def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
                 and all(p[:1].isupper() for p in pieces)
                 and not any(wire_agency(p) for p in pieces)):
             pieces = [f"{pieces[0]}, {pieces[1]}"]  # "Lima, Ana": one name, surname first
+        photo = bool(_PHOTO_PREFIX.match(part))
         for i, piece in enumerate(pieces):
             piece = _BY_PREFIX.sub("", piece).strip(" :-–—")
             piece = piece if _SUFFIX_DOT.search(piece) else piece.strip(" .")
+            if _PHOTO_PREFIX.match(piece) or _PHOTO_NOTE.search(piece):
+                photo, piece = True, _PHOTO_NOTE.sub("", _PHOTO_PREFIX.sub("", piece))
+            agencies = [wire_agency(a) for a in piece.split("/")] if "/" in piece else []
+            if agencies and all(agencies):  # "dpa/AFP"
+                people.add(Byline([], [a for a in agencies if a]))
+                continue
             agency = wire_agency(piece)
             if agency is None:
                 piece, agency = _split_trailing_agency(piece)
@@ -115,7 +133,7 @@ def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
             elif i > 0 and len(piece.split()) == 1 and len(pieces[0].split()) > 1:
                 continue  # "Ana Lima, Washington": a place or role after the name
             elif (name := person_name(piece, publisher)) is not None:
-                people.add(Byline([name]))
+                people.add(Byline([], [], [name]) if photo else Byline([name]))
     return people
 
 

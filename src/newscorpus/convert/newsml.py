@@ -130,7 +130,7 @@ def _people(cmeta: etree._Element, story: Story, language: str | None) -> None:
     if by.authors:
         story.set("authors", by.authors, "contentMeta/by")
     story.set("authors", sorted_parties.authors, "contentMeta/creator")
-    credits = [Credit("wire", a) for a in by.agencies] + sorted_parties.credits
+    credits = by.credits() + sorted_parties.credits
     story.credits += [c for c in credits if c not in story.credits]
 
 

@@ -143,7 +143,7 @@ def read_nitf(nitf: etree._Element) -> Story:
         for byline in body_head.xpath(q("byline")):
             people.add(_byline_people(byline))
         story.set("authors", people.authors, "byline")
-        story.credits += [Credit("wire", a) for a in people.agencies]
+        story.credits += people.credits()
         distributor = _text(body_head, q("distributor"))
         story.set("published", norm_date(_attr(body_head, f".//{q('story.date')}", "norm")),
                   "dateline/story.date")

@@ -386,7 +386,7 @@ def record_article(record: Mapping[str, Any], mapping: FieldMapping, origin: dic
     return Article(
         id=article_id, source=source, title=title, text=text, blocks=blocks, origin=origin,
         url=url, subtitle=subtitle if mapping.title_in_text else None,
-        authors=byline.authors, credits=[Credit("wire", a) for a in byline.agencies],
+        authors=byline.authors, credits=byline.credits(),
         published_at=v.get("published_at"),
         modified_at=v.get("modified_at"), section=v.get("section"),
         language=language or v.get("language"), provenance=provenance,
