@@ -46,7 +46,7 @@ from ..dates import parse_date
 from ..errors import ConfigError
 from ..ids import article_id as make_id
 from ..ids import canonical_url
-from ..records import Article, Credit, Image
+from ..records import Article, Image
 from ..report import Rejection, Skip
 from .base import Converter, ConvertOptions, Input, Outcome, json_problem
 from .blocks import Part, drop_repeated, html_blocks, text_paragraphs
