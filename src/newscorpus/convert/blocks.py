@@ -51,7 +51,7 @@ class BlockReader:
     kinds; ``containers`` only group blocks (loose text in them becomes ``loose_kind``
     parts); ``skip`` elements are dropped with their content (their tail is kept);
     ``handlers`` take over an element entirely (e.g. NITF ``media`` → caption + image);
-    elements with a ``class`` in ``skip_classes`` are dropped like ``skip`` ones (the
+    elements with a ``class`` in ``skip_classes`` (lower case, matched in any case) are dropped like ``skip`` ones (the
     dateline a wire service prints before the first sentence, "Berlin (dpa) - ")."""
 
     kinds: Mapping[str, str]
@@ -85,7 +85,7 @@ class BlockReader:
         name = local_name(el)
         if name is None or name in self.skip:
             return
-        if self.skip_classes and not self.skip_classes.isdisjoint((el.get("class") or "").split()):
+        if self.skip_classes and not self.skip_classes.isdisjoint((el.get("class") or "").lower().split()):
             return
         if name == "br":
             buf.append(_BR)

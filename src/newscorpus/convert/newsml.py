@@ -51,9 +51,10 @@ FRAGMENTS = frozenset({"contentSet", "contentMeta", "itemMeta", "groupSet", "ite
                        "rightsInfo", "partMeta"})
 _TEXT_TYPES = ("nitf", "xhtml", "html", "text/plain", "text")
 # An XHTML body's <header> and slugline/byline holds the item's metadata (headline, kicker,
-# byline, subjects and keywords), which contentMeta gives: not body text.
+# byline, subjects and keywords), which contentMeta gives: not body text; nor is an infobox
+# (links and background the wire's JSON rendering carries beside the body).
 _XHTML_READER = replace(HTML_READER, skip=HTML_READER.skip | {"header"},
-                        skip_classes=HTML_READER.skip_classes | {"slugline", "byline"})
+                        skip_classes=HTML_READER.skip_classes | {"slugline", "byline", "infobox"})
 
 
 def _q(name: str) -> str:
