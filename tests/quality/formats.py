@@ -211,7 +211,7 @@ def _warc(pages: list[tuple[str, bytes]]) -> bytes:
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
                                    protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(data),
-                                                      http_headers=headers))
+                                                      length=len(data), http_headers=headers))
     return buf.getvalue()
 
 
