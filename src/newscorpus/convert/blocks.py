@@ -51,8 +51,9 @@ class BlockReader:
     kinds; ``containers`` only group blocks (loose text in them becomes ``loose_kind``
     parts); ``skip`` elements are dropped with their content (their tail is kept);
     ``handlers`` take over an element entirely (e.g. NITF ``media`` → caption + image);
-    elements with a ``class`` in ``skip_classes`` (lower case, matched in any case) are dropped like ``skip`` ones (the
-    dateline a wire service prints before the first sentence, "Berlin (dpa) - ")."""
+    elements with a ``class`` in ``skip_classes`` (lower case, matched in any case) are
+    dropped like ``skip`` ones (the dateline a wire service prints before the first
+    sentence, "Berlin (dpa) - ")."""
 
     kinds: Mapping[str, str]
     containers: frozenset[str]
