@@ -34,6 +34,7 @@ class FieldScores:
     right: dict[str, int] = field(default_factory=dict)
     checked: dict[str, int] = field(default_factory=dict)
     misses: dict[str, list[tuple[str, object, object]]] = field(default_factory=dict)
+    values: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
     def score(self, fld: str, page: str, expected: object, got: object, ok: bool) -> None:
         self.checked[fld] = self.checked.get(fld, 0) + 1
@@ -41,12 +42,25 @@ class FieldScores:
         if not ok:
             self.misses.setdefault(fld, []).append((page, expected, got))
 
+    def measure(self, fld: str, page: str, value: float) -> None:
+        """A measured value (an F1, a precision) of one page; its rate is the mean."""
+        self.checked[fld] = self.checked.get(fld, 0) + 1
+        self.values.setdefault(fld, []).append((page, value))
+
     def rate(self, fld: str) -> float:
+        if fld in self.values:
+            return sum(v for _, v in self.values[fld]) / len(self.values[fld])
         return self.right[fld] / self.checked[fld]
 
     def report(self, misses: int = 3) -> str:
         lines = [f"{self.name}:"]
         for fld in sorted(self.checked):
+            if fld in self.values:
+                lines.append(f"  {fld:<18} mean of {self.checked[fld]:<3} {self.rate(fld):.4f}")
+                for page, value in sorted(self.values[fld], key=lambda pv: pv[1])[:misses]:
+                    if value < 1.0:
+                        lines.append(f"      {page[:12]}: {value:.4f}")
+                continue
             lines.append(f"  {fld:<18} {self.right[fld]:>3}/{self.checked[fld]:<3} {self.rate(fld):.4f}")
             for page, want, got in self.misses.get(fld, [])[:misses]:
                 lines.append(f"      {page[:12]}: expected {want!r}, got {got!r}")
@@ -71,8 +85,12 @@ def as_written(outcome: object) -> dict | None:
 def score_article(scores: FieldScores, page: str, want: dict, outcome: object) -> None:
     """Score one converted page, as written, against its expectations (keys absent in
     ``want`` are not checked)."""
-    rec = as_written(outcome)
-    scores.score("converts", page, True, None if rec else str(outcome), rec is not None)
+    score_record(scores, page, want, as_written(outcome), str(outcome))
+
+
+def score_record(scores: FieldScores, page: str, want: dict, rec: dict | None, why: str = "") -> None:
+    """Score one written record (None: rejected, ``why``) against its expectations."""
+    scores.score("converts", page, True, None if rec else why, rec is not None)
     if "title" in want:
         title = rec["title"] if rec else None
         scores.score("title_exact", page, want["title"], title, title == normalize(want["title"]))
@@ -97,6 +115,9 @@ def score_article(scores: FieldScores, page: str, want: dict, outcome: object) -
     if "authors" in want:
         authors = rec["authors"] if rec else None
         scores.score("authors_exact", page, want["authors"], authors, authors == want["authors"])
+    if want.get("section"):
+        section = rec["section"] if rec else None
+        scores.score("section", page, want["section"], section, section == want["section"])
     if want.get("url"):
         url = rec["url"] if rec else None
         scores.score("url", page, want["url"], url, url == want["url"])
@@ -169,8 +190,14 @@ SUITES = {"html_extraction_dev": html_extraction_dev, "wikinews_fr": wikinews_fr
           "feed_examples": _feeds, "newsml_examples": _newsml, "nitf_examples": _nitf}
 
 
+def all_suites() -> dict:
+    from .formats import FORMAT_SUITES  # per-format sheets (wire pairs, feeds, completion)
+
+    return {**SUITES, **FORMAT_SUITES}
+
+
 def main() -> None:
-    for suite in SUITES.values():
+    for suite in all_suites().values():
         print(suite().report())
 
 

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.quality.fields import SUITES, FieldScores
+from tests.quality.fields import FieldScores, all_suites
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 FIELDS = json.loads((Path(__file__).parent / "baseline.json").read_text())["fields"]
+
+
+SUITES = all_suites()
 
 
 @pytest.mark.parametrize("suite", sorted(SUITES))

@@ -13,8 +13,15 @@ from newscorpus.convert.bylines import parse_authors, parse_byline
 CASES = [
     ("By Ana Lima and Jonas Berg, Reuters", ["Ana Lima", "Jonas Berg"], ["Reuters"]),
     ("Sunrita Sen, dpa", ["Sunrita Sen"], ["dpa"]),
-    ("By ASHOK SHARMA", ["ASHOK SHARMA"], []),
-    ("BY ASHOK SHARMA Associated Press", ["ASHOK SHARMA"], ["Associated Press"]),
+    ("By ASHOK SHARMA", ["Ashok Sharma"], []),
+    ("BY ASHOK SHARMA Associated Press", ["Ashok Sharma"], ["Associated Press"]),
+    ("Von Marco Krefting und Sunrita Sen, dpa", ["Marco Krefting", "Sunrita Sen"], ["dpa"]),
+    ("Von Max Mustermann · Fotos: Anna Beispiel", ["Max Mustermann"], []),
+    ("Text: Ana Lima, Photos: Jonas Berg", ["Ana Lima"], []),
+    ("Von Ana Lima (Text) und Jonas Berg (Foto), dpa", ["Ana Lima"], ["dpa"]),
+    ("dpa/AFP", [], ["dpa", "AFP"]),
+    ("Mit Material von dpa", [], ["dpa"]),
+    ("Von Christina Sticht, dpa, und Nils Sonnenberg", ["Christina Sticht", "Nils Sonnenberg"], ["dpa"]),
     ("Jan Kowalski Reuters", ["Jan Kowalski"], ["Reuters"]),
     ("The Associated Press", [], ["The Associated Press"]),
     ("Lima, Ana", ["Lima, Ana"], []),
@@ -95,3 +102,44 @@ def test_every_format_gives_the_same_authors(tmp_path: Path) -> None:
 def test_byline_splitting(raw: str, authors: list[str], wires: list[str]) -> None:
     byline = parse_byline(raw, "Lakeshore Courier")
     assert (byline.authors, byline.agencies) == (authors, wires)
+
+
+@pytest.mark.parametrize(("raw", "name"), [
+    ("By ASHOK SHARMA", "Ashok Sharma"),
+    ("BY JUAN DE LA CRUZ", "Juan de la Cruz"),
+    ("By LUDWIG VAN DER BERG", "Ludwig van der Berg"),
+    ("By MARY MCDONALD", "Mary McDonald"),
+    ("By IAN MACDONALD", "Ian MacDonald"),
+    ("By ANA MACHADO", "Ana Machado"),
+    ("By JEAN-PIERRE O'NEIL", "Jean-Pierre O'Neil"),
+    ("By GIULIA D'ALESSANDRO", "Giulia D'Alessandro"),
+    ("By JOHN F. SMITH JR.", "John F. Smith Jr."),
+    ("By HENRY FORD III", "Henry Ford III"),
+    ("By DEVIKA VON BISMARCK", "Devika von Bismarck"),
+    ("By Ana DE LIMA", "Ana DE LIMA"),  # mixed case is kept as written
+    ("By Ludwig van Beethoven", "Ludwig van Beethoven"),
+])
+def test_all_caps_bylines_are_capitalised_as_names(raw: str, name: str) -> None:
+    assert parse_byline(raw).authors == [name]
+
+
+def test_creators_and_contributors_by_role() -> None:
+    """NewsML-G2/NITF parties: editors' login names are no authors, organisations become
+    credits, contributors are credited, never authors."""
+    from newscorpus.convert.bylines import Party, sort_parties
+
+    got = sort_parties(
+        [Party("loening.meyel"), Party("The Sports Network, Inc.", kind="organisation"),
+         Party("Thomson Reuters"), Party("MEREDITH JAMESON", role="crol:author"),
+         Party("Spencer Platt", role="crol:photographer")],
+        [Party("armborst.matthias"), Party("Ana Lima", role="ctrol:editor"),
+         Party("Jonas Berg", role="ctrol:translator"), Party("sp/lrc", role="ctrol:descrWriter")])
+    assert got.authors == ["Meredith Jameson"]
+    assert [(c.role, c.name) for c in got.credits] == [
+        ("contributor", "The Sports Network, Inc."), ("wire", "Thomson Reuters"),
+        ("photo", "Spencer Platt"), ("editor", "Ana Lima"), ("translator", "Jonas Berg")]
+
+
+def test_photographers_in_a_byline_are_photo_credits() -> None:
+    byline = parse_byline("Von Max Mustermann · Fotos: Anna Beispiel")
+    assert [(c.role, c.name) for c in byline.credits()] == [("photo", "Anna Beispiel")]

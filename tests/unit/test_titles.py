@@ -78,3 +78,26 @@ def test_h1_needs_a_declared_headline_to_agree_not_only_the_title_element() -> N
     cands = [("Take Action: Wikipedia Blackout", "opengraph"), ("SOPA/Blackoutpage - Wikimedia", "html")]
     assert choose_headline(cands, ["SOPA/Blackoutpage"], ["Wikimedia"], None) == \
         ("Take Action: Wikipedia Blackout", "opengraph")
+
+
+def test_a_word_of_the_site_name_is_not_the_site_name() -> None:
+    """"Brazil" opens the headline; the site is "Brazil Daily": nothing to remove."""
+    assert strip_site_name("Brazil – Protests grow", ["Brazil Daily"], None)[0] == "Brazil – Protests grow"
+    assert names_site("CBS Sports", ["CBSSports.com"], None)  # most of the name: still the site
+
+
+def test_rubric_between_headline_and_site_name_goes_with_it() -> None:
+    got, notes = strip_site_name("Brazil: Protests grow | World news | The Guardian", ["the Guardian"], None)
+    assert got == "Brazil: Protests grow"
+    assert notes == ["suffix 'The Guardian'", "rubric 'World news' before the site name"]
+    # a long last part is headline, not rubric
+    title = "Brazil: Protests grow | Thousands march in Rio and Sao Paulo | The Guardian"
+    assert strip_site_name(title, ["the Guardian"], None)[0] == \
+        "Brazil: Protests grow | Thousands march in Rio and Sao Paulo"
+
+
+def test_site_name_followed_by_its_tagline() -> None:
+    got, notes = strip_site_name("Brazil: Protests grow | Lakeshore Courier - Local news, weather",
+                                 ["Lakeshore Courier"], None)
+    assert got == "Brazil: Protests grow"
+    assert notes == ["suffix 'Lakeshore Courier - Local news, weather'"]

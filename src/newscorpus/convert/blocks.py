@@ -50,13 +50,17 @@ class BlockReader:
     """Walks a tree into ``(kind, text)`` parts. ``kinds`` maps block element names to part
     kinds; ``containers`` only group blocks (loose text in them becomes ``loose_kind``
     parts); ``skip`` elements are dropped with their content (their tail is kept);
-    ``handlers`` take over an element entirely (e.g. NITF ``media`` → caption + image)."""
+    ``handlers`` take over an element entirely (e.g. NITF ``media`` → caption + image);
+    elements with a ``class`` in ``skip_classes`` (lower case, matched in any case) are
+    dropped like ``skip`` ones (the dateline a wire service prints before the first
+    sentence, "Berlin (dpa) - ")."""
 
     kinds: Mapping[str, str]
     containers: frozenset[str]
     skip: frozenset[str] = frozenset()
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     loose_kind: str = "paragraph"
+    skip_classes: frozenset[str] = frozenset()
 
     def read(self, root: etree._Element, include_root: bool = True) -> list[Part]:
         """Parts of ``root`` (``include_root``: ``root`` itself may be a block element)."""
@@ -81,6 +85,8 @@ class BlockReader:
             return
         name = local_name(el)
         if name is None or name in self.skip:
+            return
+        if self.skip_classes and not self.skip_classes.isdisjoint((el.get("class") or "").lower().split()):
             return
         if name == "br":
             buf.append(_BR)
@@ -137,7 +143,10 @@ def element_text(el: etree._Element, skip: frozenset[str] = frozenset()) -> str:
     return normalize(_WS.sub(" ", "".join(parts)))
 
 
-HTML_READER = BlockReader(HTML_KINDS, HTML_CONTAINERS, HTML_SKIP)
+# Marked-up datelines are metadata, not body text: the same wire story carries them in one
+# rendering and not in another.
+HTML_SKIP_CLASSES = frozenset({"dateline"})
+HTML_READER = BlockReader(HTML_KINDS, HTML_CONTAINERS, HTML_SKIP, skip_classes=HTML_SKIP_CLASSES)
 
 
 def html_blocks(markup: str, reader: BlockReader = HTML_READER) -> list[Part]:

@@ -481,6 +481,8 @@ def extract_meta(tree: Any, url: str | None = None, learned: SiteTitles | None =
     hit = _first(tags, "article:section", "parsely-section", "section", "sailthru.section")
     if hit:
         meta.put("section", clean(hit[1]), _tag_rule(hit[0]))
+    for el in tree.xpath("//*[@itemprop='articleSection']")[:1]:  # microdata on any element
+        meta.put("section", clean(el.get("content") or el.text_content()), "microdata articleSection")
     keywords = art.get("keywords")
     values: list[str] = []
     rule = "jsonld"

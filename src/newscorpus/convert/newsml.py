@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,7 @@ from ..records import Credit
 from ..report import Skip
 from .base import Converter, Input, Outcome, line_numbers
 from .blocks import HTML_READER, element_text, text_paragraphs
+from .bylines import Party, parse_byline, sort_parties, wire_agency
 from .fields import language_tag, unique_strings
 from .nitf import XML_LANG, Story, norm_date, read_nitf, story_article
 from .xmlsafe import XmlProblem, local_name, parse, safe_parser, sniff_root
@@ -48,6 +50,11 @@ _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:" + _ITEM_NAMES.encode() + rb")\s*>|
 FRAGMENTS = frozenset({"contentSet", "contentMeta", "itemMeta", "groupSet", "itemSet",
                        "rightsInfo", "partMeta"})
 _TEXT_TYPES = ("nitf", "xhtml", "html", "text/plain", "text")
+# An XHTML body's <header> and slugline/byline holds the item's metadata (headline, kicker,
+# byline, subjects and keywords), which contentMeta gives: not body text; nor is an infobox
+# (links and background the wire's JSON rendering carries beside the body).
+_XHTML_READER = replace(HTML_READER, skip=HTML_READER.skip | {"header"},
+                        skip_classes=HTML_READER.skip_classes | {"slugline", "byline", "infobox"})
 
 
 def _q(name: str) -> str:
@@ -102,6 +109,32 @@ def _party(el: etree._Element | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+def _party_kind(el: etree._Element) -> str:
+    """``person``/``organisation`` where a creator or contributor says which it is (details
+    element, ``related`` isA, a QCode of the ``web:`` scheme naming a site), else ``""``."""
+    if _first(el, _q("personDetails")) is not None:
+        return "person"
+    if _first(el, _q("organisationDetails")) is not None or el.get("qcode", "").startswith("web:"):
+        return "organisation"
+    return ""
+
+
+def _people(cmeta: etree._Element, story: Story, language: str | None) -> None:
+    """Authors from the item's ``by`` line, else from its creators whose roles make them
+    writers; the other creators and the contributors as credits (:func:`sort_parties`)."""
+    def parties(tag: str) -> list[Party]:
+        return [Party(name, el.get("role") or "", _party_kind(el))
+                for el in cmeta.xpath(_q(tag)) if (name := _name(el, language))]
+
+    sorted_parties = sort_parties(parties("creator"), parties("contributor"))
+    by = parse_byline(_text(cmeta, _q("by")))
+    if by.authors:
+        story.set("authors", by.authors, "contentMeta/by")
+    story.set("authors", sorted_parties.authors, "contentMeta/creator")
+    credits = by.credits() + sorted_parties.credits
+    story.credits += [c for c in credits if c not in story.credits]
+
+
 def _content(item: etree._Element, story: Story) -> Story | str | None:
     """Fill ``story`` from the item's ``contentSet``; a new story when it carries NITF;
     a reason string when its content is not text newscorpus reads; None when empty."""
@@ -117,7 +150,7 @@ def _content(item: etree._Element, story: Story) -> Story | str | None:
                 return read_nitf(nitf)
             if ctype and not any(t in ctype for t in _TEXT_TYPES):
                 return f"inline content of type {ctype}, not article text"
-            story.body = HTML_READER.read(part, include_root=False)
+            story.body = _XHTML_READER.read(part, include_root=False)
             if story.body:
                 story.rules["text"] = f"contentSet/inlineXML ({ctype or 'xhtml'})"
                 return story
@@ -149,17 +182,11 @@ def _metadata(item: etree._Element, story: Story) -> None:
                 story.rules["title"] = "contentMeta/headline"
             story.title = headline
             story.rules.setdefault("title", "contentMeta/headline")
-        creators = [_name(c, language) for c in cmeta.xpath(_q("creator"))]
-        story.set("authors", unique_strings(creators), "contentMeta/creator")
-        for contributor in cmeta.xpath(_q("contributor")):
-            name = _name(contributor, language)
-            role = (contributor.get("role") or "").lower()
-            if name:
-                story.credits.append(Credit("editor" if "edit" in role else "contributor", name))
+        _people(cmeta, story, language)
         for source in cmeta.xpath(_q("infoSource")):
             name = _party(source)
             if name:
-                story.credits.append(Credit("wire", name))
+                story.credits.append(Credit("wire", wire_agency(name) or name))
         subjects = [_name(s, language) or _text(s, f"{_q('mainConcept')}/{_q('name')}")
                     for s in cmeta.xpath(_q("subject"))]
         keywords = [element_text(k) for k in cmeta.xpath(_q("keyword"))]
@@ -171,7 +198,7 @@ def _metadata(item: etree._Element, story: Story) -> None:
                   "contentMeta/contentModified")
         if not story.subtitle and not story.deks:
             summary = [d for d in cmeta.xpath(_q("description"))
-                       if "summary" in (d.get("role") or "") or "abstract" in (d.get("role") or "")]
+                       if any(r in (d.get("role") or "") for r in ("summary", "abstract", "teaser"))]
             story.set("deks", [element_text(d) for d in summary[:1] if element_text(d)],
                       "contentMeta/description")
     if meta is not None:

@@ -25,7 +25,7 @@ from ..ids import article_id as make_id
 from ..records import Article, Credit, Image
 from .base import Converter, Input, Outcome
 from .blocks import BlockReader, Part, drop_repeated, element_text
-from .bylines import parse_byline
+from .bylines import Byline, parse_byline, person_name
 from .fields import language_tag, unique_strings
 from .xmlsafe import XmlProblem, local_name, parse, sniff_root
 
@@ -98,11 +98,13 @@ def _text(root: etree._Element, path: str) -> str | None:
     return (element_text(el) or None) if el is not None else None
 
 
-def _byline_authors(byline: etree._Element) -> list[str]:
+def _byline_people(byline: etree._Element) -> Byline:
+    """The people of an NITF byline (its ``person`` elements, else its text without the
+    ``byttl`` title) and the agencies it names."""
+    text = parse_byline(element_text(byline, skip=frozenset({"byttl"})))
     persons = [element_text(p) for p in byline.xpath(".//*[local-name()='person']")]
-    if any(persons):
-        return [p for p in persons if p]
-    return parse_byline(element_text(byline, skip=frozenset({"byttl"}))).authors
+    people = [name for p in persons if p and (name := person_name(p))]
+    return Byline(people, text.agencies) if people else text
 
 
 def _body_reader(images: list[tuple[int | None, Image]]) -> BlockReader:
@@ -137,10 +139,11 @@ def read_nitf(nitf: etree._Element) -> Story:
         if abstract is not None:
             story.set("deks", [t for _, t in _ABSTRACT.read(abstract, include_root=False)],
                       "abstract")
-        authors: list[str] = []
+        people = Byline()
         for byline in body_head.xpath(q("byline")):
-            authors += [a for a in _byline_authors(byline) if a not in authors]
-        story.set("authors", authors, "byline")
+            people.add(_byline_people(byline))
+        story.set("authors", people.authors, "byline")
+        story.credits += people.credits()
         distributor = _text(body_head, q("distributor"))
         story.set("published", norm_date(_attr(body_head, f".//{q('story.date')}", "norm")),
                   "dateline/story.date")

@@ -50,7 +50,7 @@ from ..records import Article, Image
 from ..report import Rejection, Skip
 from .base import Converter, ConvertOptions, Input, Outcome, json_problem
 from .blocks import Part, drop_repeated, html_blocks, text_paragraphs
-from .bylines import parse_authors, parse_byline
+from .bylines import Byline, parse_authors, parse_byline
 from .fields import language_tag, single_line_text, unique_strings
 from .nitf import norm_date
 
@@ -91,8 +91,18 @@ def _paragraph_list(value: Any, split: Callable[[str], list[Part]]) -> list[Part
     return []
 
 
+_MARKUP = re.compile(r"^\s*<(?:p|div|section|article|h[1-6]|ul|ol|blockquote|figure|span|br|table)\b",
+                     re.IGNORECASE)
+
+
+def _text_or_markup(text: str) -> list[Part]:
+    """Paragraphs of plain text, or the blocks of an HTML fragment when the value is one
+    (wire JSON bodies such as ``article_html``)."""
+    return html_blocks(text) if _MARKUP.match(text) else text_paragraphs(text)
+
+
 def _t_paragraphs(value: Any, spec: FieldSpec) -> list[Part]:
-    return _paragraph_list(value, text_paragraphs)
+    return _paragraph_list(value, _text_or_markup)
 
 
 def _t_lines(value: Any, spec: FieldSpec) -> list[Part]:
@@ -103,12 +113,13 @@ def _t_html(value: Any, spec: FieldSpec) -> list[Part]:
     return _paragraph_list(value, html_blocks)
 
 
-def _t_authors(value: Any, spec: FieldSpec) -> list[str]:
+def _t_authors(value: Any, spec: FieldSpec) -> Byline:
+    """The people of an author field, and the agencies it names (credited as ``wire``)."""
     if isinstance(value, list):
-        return parse_authors(value).authors
+        return parse_authors(value)
     if isinstance(value, dict):
-        return parse_authors([value]).authors
-    return parse_byline(_scalar(value)).authors
+        return parse_authors([value])
+    return parse_byline(_scalar(value))
 
 
 def _t_split(value: Any, spec: FieldSpec) -> list[str]:
@@ -368,11 +379,15 @@ def record_article(record: Mapping[str, Any], mapping: FieldMapping, origin: dic
     rules.pop("ref", None)
     if language:
         rules["language"] = "option"
+    byline: Byline = v.get("authors") or Byline()
+    if not byline.authors:
+        rules.pop("authors", None)
     provenance = {k: {"converter": converter, "rule": r} for k, r in sorted(rules.items())}
     return Article(
         id=article_id, source=source, title=title, text=text, blocks=blocks, origin=origin,
         url=url, subtitle=subtitle if mapping.title_in_text else None,
-        authors=v.get("authors", []), published_at=v.get("published_at"),
+        authors=byline.authors, credits=byline.credits(),
+        published_at=v.get("published_at"),
         modified_at=v.get("modified_at"), section=v.get("section"),
         language=language or v.get("language"), provenance=provenance,
         images=v.get("images", []), content_kind=v.get("content_kind"),

@@ -71,9 +71,31 @@ def names_site(fragment: str, names: list[str], host: str | None) -> bool:
         if key == other:
             return True
         short, long_ = sorted((key, other), key=len)
-        if len(short) >= 4 and long_.startswith(short):
+        # the fragment may add to the name ("Global Voices Online") or shorten it a little
+        # ("CBS Sports" for "CBSSports.com"), never be one word of it ("Brazil" for "Brazil Daily")
+        if len(short) >= 4 and long_.startswith(short) and (
+                short == other or len(short) >= MIN_SHARE * len(long_)):
             return True
     return False
+
+
+MIN_SHARE = 0.6  # a fragment shorter than the site name holds at least this much of it
+MAX_RUBRIC_WORDS = 3
+
+
+def _tagline_cut(title: str, names: list[str]) -> tuple[str, str] | None:
+    """``(headline, fragment)`` when a declared site name follows a separator and a tagline
+    follows it ("... | Lakeshore Courier - Local news, weather")."""
+    for m in SEPARATORS.finditer(title):
+        fragment = title[m.end():]
+        if len(fragment.split()) > 2 * MAX_FRAGMENT_WORDS or len(title[: m.start()]) < 3:
+            continue
+        folded = fold(fragment)
+        for name in names:
+            name_f = fold(name)
+            if name_f and folded.startswith(name_f) and SEPARATORS.match(fragment[len(name):] or "x"):
+                return title[: m.start()], fragment
+    return None
 
 
 _OPEN, _CLOSE = "([{（【「『〈《", ")]}）】」』〉》"
@@ -107,9 +129,18 @@ def strip_site_name(title: str, names: list[str], host: str | None) -> tuple[str
     notes: list[str] = []
     for _ in range(3):
         prefix, suffix = _ends(title)
+        cut = _tagline_cut(title, names)
         if suffix and names_site(suffix[1], names, host) and len(suffix[2]) >= 3 \
                 and _balanced(suffix[2]):
             title, note = suffix[2], f"suffix {suffix[1]!r}"
+            rubric = _ends(title)[1]
+            if rubric and rubric[0] == suffix[0] and len(rubric[1].split()) <= MAX_RUBRIC_WORDS \
+                    and 2 * len(rubric[1]) <= len(rubric[2]) and _balanced(rubric[2]):
+                title = rubric[2]  # "Headline | World news | The Guardian"
+                notes.append(note)
+                note = f"rubric {rubric[1]!r} before the site name"
+        elif cut is not None and _balanced(cut[0]):
+            title, note = cut[0], f"suffix {cut[1]!r}"
         elif prefix and names_site(prefix[1], names, host) and len(prefix[2]) >= 3 \
                 and _balanced(prefix[2]):
             title, note = prefix[2], f"prefix {prefix[1]!r}"
