@@ -65,3 +65,23 @@ def test_feed_item_joins_its_page_in_a_warc(tmp_path: Path) -> None:
     assert "North." in records[0]["text"] and "content_kind" not in records[0]
     assert [s.path for s in result.report.skips if "completes feed item feed.xml" in s.reason] == \
         ["crawl.warc.gz@0"]
+
+
+def test_wire_json_urn_identifies_the_story_like_its_newsml_guid(tmp_path: Path) -> None:
+    """A wire JSON row without URL is identified by its URN (the id NewsML-G2 gives the same
+    story from its guid); a local row id such as "17" is never taken for a global one."""
+    import json
+
+    from newscorpus.ids import article_id_from_guid
+
+    rows = [{"urn": "urn:newsml:wire.example:20261103:261103-99-000417", "title": "Budget agreed",
+             "text": PARA, "date": "2026-11-03T09:15:00+01:00", "source": "Wire Example"},
+            {"id": "17", "title": "Budget agreed", "text": PARA + " Second edition.",
+             "date": "2026-11-03T09:15:00+01:00", "source": "Town Export"}]
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    newscorpus.convert([tmp_path / "wire.jsonl"], tmp_path / "out.jsonl")
+    records = {r["source"]: r for _, r in read_jsonl(tmp_path / "out.jsonl")}
+    assert records["Wire Example"]["id"] == article_id_from_guid(rows[0]["urn"])
+    assert records["Wire Example"]["provenance"]["id"]["rule"].startswith("guid (ref urn:newsml:")
+    local = article_id_from_fields("Town Export", "Budget agreed", "2026-11-03")
+    assert records["Town Export"]["id"] == local

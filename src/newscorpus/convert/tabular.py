@@ -62,6 +62,10 @@ _CSV_DELIMITERS = ",;\t|"
 
 # -------------------------------------------------------------------------- transforms
 
+_GLOBAL_ID = re.compile(r"(?i)urn:[a-z0-9][a-z0-9-]{0,31}:\S+|tag:\S+|"
+                        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A source record id that is unique across sources (URN, tag: URI, UUID)."""
+
 
 def _scalar(value: Any) -> str | None:
     if isinstance(value, str):
@@ -373,9 +377,12 @@ def record_article(record: Mapping[str, Any], mapping: FieldMapping, origin: dic
         host = urlsplit(url).hostname if url else None
         source = host.removeprefix("www.") if host else "unknown"
         rules["source"] = "url host" if host else "none"
-    article_id, _ = make_id(url, source=source, title=title, date=v.get("published_at"))
     ref = v.get("ref")
-    rules["id"] = ("url" if url else "source+title+date") + (f" (ref {ref})" if ref else "")
+    # a source id is an id across sources only when it says so (a URN, a UUID, a tag: URI);
+    # a row number or a local key ("17") would make different exports' rows collide
+    guid = str(ref) if ref and _GLOBAL_ID.match(str(ref).strip()) else None
+    article_id, id_rule = make_id(url, guid, source=source, title=title, date=v.get("published_at"))
+    rules["id"] = id_rule.split(" ", 1)[0] + (f" (ref {ref})" if ref else "")
     rules.pop("ref", None)
     if language:
         rules["language"] = "option"
