@@ -78,6 +78,27 @@ def test_croissant_licence_edit_with_regenerated_checksums_fails(release: Path) 
     assert any("croissant.json" in m and "licen" in m for m in messages), messages
 
 
+@pytest.mark.parametrize("edit", ["includes", "reference"])
+def test_croissant_fileset_swap_with_regenerated_checksums_fails(release: Path, edit: str) -> None:
+    """Swapping two configs' FileSet lists (or which FileSet a record set reads) keeps every
+    hash right but makes Croissant readers give one config's rows for another."""
+    path = release / "croissant.json"
+    croissant = json.loads(path.read_text(encoding="utf-8"))
+    if edit == "includes":
+        sets = {d["@id"]: d for d in croissant["distribution"] if d["@type"] == "cr:FileSet"}
+        sets["entities-parquet"]["includes"], sets["quotes-parquet"]["includes"] = \
+            sets["quotes-parquet"]["includes"], sets["entities-parquet"]["includes"]
+    else:
+        rs = next(r for r in croissant["recordSet"] if r["@id"] == "entities")
+        for field in rs["field"]:
+            if isinstance(field.get("source", {}).get("fileSet"), dict):
+                field["source"]["fileSet"]["@id"] = "quotes-parquet"
+    path.write_text(json.dumps(croissant, indent=2), encoding="utf-8")
+    _write_checksums(release)
+    messages = _messages(release)
+    assert any("croissant.json" in m and "entities" in m for m in messages), messages
+
+
 def test_card_licence_edit_with_regenerated_checksums_fails(release: Path) -> None:
     path = release / "README.md"
     path.write_text(path.read_text(encoding="utf-8").replace("license: cc-by-4.0", "license: mit", 1),

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -337,6 +338,38 @@ def _check_croissant(folder: Path, manifest: dict[str, Any], report: ValidationR
                 problem("/distribution", f"{f['path']} of the manifest is not listed")
     if "manifest.json" not in listed:
         problem("/distribution", "manifest.json is not listed")
+    _check_croissant_filesets(croissant, manifest, problem)
+
+
+def _check_croissant_filesets(croissant: dict[str, Any], manifest: dict[str, Any],
+                              problem: Callable[[str, str], None]) -> None:
+    """Each config's FileSet lists exactly that config's files, and the config's record set
+    reads that FileSet (a swap of two lists, or of two references, would make Croissant
+    readers give one config's rows for another)."""
+    filesets = {item.get("@id"): item for item in croissant.get("distribution", [])
+                if item.get("@type") == "cr:FileSet"}
+    record_sets = {rs.get("@id"): rs for rs in croissant.get("recordSet", [])}
+    every = sorted(f["path"] for config in manifest["configs"] for _, f in _files(manifest, config))
+    for config in manifest["configs"]:
+        expected = sorted(f["path"] for _, f in _files(manifest, config))
+        fileset = filesets.get(f"{config}-parquet")
+        if fileset is None:
+            problem("/distribution", f"no FileSet {config}-parquet for the {config} config")
+            continue
+        includes = fileset.get("includes") or []
+        patterns = [includes] if isinstance(includes, str) else [str(p) for p in includes]
+        listed = [f for f in every if any(fnmatchcase(f, p) for p in patterns)]  # lists or globs
+        if listed != expected:
+            problem(f"/distribution/{config}-parquet",
+                    f"includes {listed}, the manifest's {config} files are {expected}")
+        rs = record_sets.get(config)
+        if rs is None:
+            problem("/recordSet", f"no record set for the {config} config")
+            continue
+        refs = {(f.get("source") or {}).get("fileSet", {}).get("@id") for f in rs.get("field", [])
+                if isinstance((f.get("source") or {}).get("fileSet"), dict)}
+        if refs != {f"{config}-parquet"}:
+            problem(f"/recordSet/{config}", f"reads {sorted(r for r in refs if r)}, not {config}-parquet")
 
 
 def _reload(folder: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
