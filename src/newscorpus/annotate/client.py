@@ -25,6 +25,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
+
 from ..errors import CredentialsError, LabelStudioError, MissingDependencyError
 from .labels import INSTALL_HINT
 
@@ -38,9 +40,10 @@ TASK_FIELDS = (
     "id,data,meta,updated_at,annotations,drafts,result,completed_by,was_cancelled,"
     "ground_truth,created_at,unique_id,user"
 )
-# Task ids per export request: the server refuses a query string of more than 1,000 fields
-# (Django's DATA_UPLOAD_MAX_NUMBER_FIELDS).
-EXPORT_CHUNK = 500
+# Task ids per export request: each request costs the server a fixed overhead (config parse,
+# converter, export file), and it refuses a query string of more than 1,000 fields (Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS).
+EXPORT_CHUNK = 900
 T = TypeVar("T")
 
 
@@ -271,7 +274,10 @@ class LabelStudioClient:
         date = response.headers.get("date")
         if date:
             self.server_date = parsedate_to_datetime(date)
-        return response.json()
+        try:
+            return orjson.loads(response.content)  # 3-4x faster than json on large task lists
+        except orjson.JSONDecodeError:
+            return response.json()  # let the standard error speak
 
     # -- projects -------------------------------------------------------------------------
 
