@@ -7,7 +7,10 @@ Needs ``tools/labelstudio.sh install template`` (the test server). Not run in CI
 1. push N articles to a new project, then push the same N again: the second push should
    write nothing and be >= 10x faster;
 2. pull N annotated tasks (a full pull) vs the SDK's plain full-project JSON export
-   (``projects.exports.download_sync``, one request; it neither checks nor converts anything);
+   (``projects.exports.download_sync``, one request; it neither checks nor converts anything),
+   timed in the order export, pull, pull, export (drift and warm caches cancel out): the ratio
+   of the summed wall times, and of the CPU seconds spent by this process plus the server's
+   process tree (a figure load on the shared machine moves less); the load average is printed;
 3. change 50 tasks (new annotations), then pull incrementally: target <= 5% of the full pull.
 
 The annotated project for 2-3 is made by importing tasks with their annotations inline (one
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -113,6 +117,33 @@ def timed(fn: Any) -> tuple[float, Any]:
     return time.perf_counter() - t0, out
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def measured(fn: Any, server_pid: int) -> tuple[float, float, Any]:
+    """(wall seconds, CPU seconds of this process + the server tree, result)."""
+    c0 = time.process_time() + tree_cpu(server_pid)
+    wall, out = timed(fn)
+    return wall, time.process_time() + tree_cpu(server_pid) - c0, out
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -167,27 +198,46 @@ def main() -> None:
             print(f"(set-up: {n} annotated tasks imported in {time.perf_counter() - t0:.1f} s)")
             time.sleep(3.5)  # so the incremental pull below does not re-list these (cursor overlap)
 
-            full_s, full = timed(lambda: pull(ws2, client, PullOptions(full=True)))
-            assert full.written == n and not full.problems, full.summary()
-            export_s, exported = timed(
-                lambda: json.loads(
-                    b"".join(
-                        client.sdk.projects.exports.download_sync(
-                            id=pid, export_type="JSON", download_all_tasks=True
-                        )
+            assert ls._proc is not None  # noqa: SLF001 - the server process, for its CPU time
+            server_pid = ls._proc.pid  # noqa: SLF001
+
+            def export() -> list[Any]:
+                body = b"".join(
+                    client.sdk.projects.exports.download_sync(
+                        id=pid, export_type="JSON", download_all_tasks=True
                     )
                 )
-            )
-            assert len(exported) == n
+                return json.loads(body)  # type: ignore[no-any-return]
+
+            load_before = loadavg()
+            runs: dict[str, list[tuple[float, float]]] = {"pull": [], "export": []}
+            for name in ("export", "pull", "pull", "export"):
+                if name == "pull":
+                    wall, cpu, full = measured(lambda: pull(ws2, client, PullOptions(full=True)), server_pid)
+                    assert full.tasks == n and not full.problems, full.summary()
+                else:
+                    wall, cpu, exported = measured(export, server_pid)
+                    assert len(exported) == n
+                runs[name].append((wall, cpu))
+                print(f"  {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {loadavg()})")
+            full_s = sum(w for w, _ in runs["pull"])
+            export_s = sum(w for w, _ in runs["export"])
+            full_cpu = sum(c for _, c in runs["pull"])
+            export_cpu = sum(c for _, c in runs["export"])
             results["pull"] = {
-                "full_s": round(full_s, 3),
-                "sdk_export_s": round(export_s, 3),
+                "full_s": [round(w, 3) for w, _ in runs["pull"]],
+                "sdk_export_s": [round(w, 3) for w, _ in runs["export"]],
                 "full_vs_export": round(full_s / export_s, 2),
+                "cpu_full_vs_export": round(full_cpu / export_cpu, 2),
+                "loadavg": [load_before, loadavg()],
             }
             print(
-                f"full pull of {n} annotated tasks: {full_s:.2f} s; SDK full JSON export: {export_s:.2f} s "
-                f"(pull/export = {full_s / export_s:.2f})"
+                f"full pull of {n} annotated tasks: {full_s / 2:.2f} s; SDK full JSON export: "
+                f"{export_s / 2:.2f} s (mean of 2 each) -> pull/export = {full_s / export_s:.2f} wall "
+                f"(target <= 1.0), {full_cpu / export_cpu:.2f} CPU (this process + server); "
+                f"load average {load_before} -> {loadavg()}"
             )
+            full_s /= 2
 
             time.sleep(3.5)
             changed = [

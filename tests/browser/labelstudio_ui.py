@@ -145,6 +145,20 @@ class LabelingScreen:
         self.page.wait_for_load_state("networkidle")
         time.sleep(1.5)
 
+    def ground_truth_control(self, annotation_id: int) -> Any:
+        """The ground-truth star of annotation ``annotation_id`` (its button opened first).
+
+        Label Studio's editor has the star in its bottom bar (``bottombar-ground-truth-button``)
+        but shows it only when the data manager enables the ``groundTruth`` interface; the
+        community 1.23 app creates its data manager with ``import, export, backButton,
+        labelingHeader, autoAnnotation`` only (web/dist/apps/labelstudio/main.js), so there the
+        locator finds nothing."""
+        tab = self.page.locator(f"[data-annotation-id='{annotation_id}']").first
+        if tab.count():
+            tab.click()
+            self.pause()
+        return self.page.locator("[data-testid=bottombar-ground-truth-button]")
+
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name

@@ -1,5 +1,6 @@
-"""Two annotators label a task in the real Label Studio web UI (Chromium, mouse and keyboard);
-then pull, agreement and adjudicate give exactly the records they made.
+"""Two annotators label a task in the real Label Studio web UI (Chromium, mouse and keyboard),
+a reviewer stars one annotation as ground truth there; then pull, agreement, adjudicate and
+release build give exactly the records they made.
 
 Needs ``apt-get install -y chromium`` and Playwright (the dev extra): a missing browser is a
 failure, never a skip (``.ci/run`` installs it).
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import newscorpus
 from newscorpus.annotate.adjudicate import adjudicate, collect
 from newscorpus.annotate.agreement import agreement
 from newscorpus.annotate.client import LabelStudioClient, Secret
@@ -106,6 +108,26 @@ def test_two_annotators_in_the_browser_then_pull_agreement_adjudicate(
                 screen.region("QUOTE")
                 screen.screenshot("labelstudio-labeling-screen.png")
             screen.page.context.close()
+        [listed] = [
+            x for page in client.list_tasks(project, query=None) for x in page if int(x["id"]) == task
+        ]
+        first = min(int(a["id"]) for a in listed["annotations"])  # ann1's
+        # The reviewer opens the task in the browser: both submitted annotations are there, but
+        # the community 1.23 UI renders no ground-truth control (see ground_truth_control), so
+        # the star is set with the request the Enterprise UI sends for it.
+        reviewer = LabelingScreen.open(browser, ls.url, ls.username, ls.password, project, task)
+        regions = reviewer.page.locator("[class*=outliner] [class*=item]")
+        assert regions.filter(has_text="Ben Whitaker").count() >= 1  # the annotators' regions show
+        star = reviewer.ground_truth_control(first)
+        if star.count():
+            star.click()
+            reviewer.page.wait_for_load_state("networkidle")
+        else:
+            client.sdk.annotations.update(id=first, ground_truth=True)
+        reviewer.screenshot("labelstudio-reviewer.png")
+        reviewer.page.context.close()
+        starred = {int(a["id"]): a["ground_truth"] for a in client.get_task(task)["annotations"]}
+        assert starred == {first: True, max(starred): False}, starred
         report = pull(ws, client)
     assert (report.annotations, report.rejected, report.written) == (2, 0, 2), report.problems
     assert report.notes == []
@@ -139,11 +161,31 @@ def test_two_annotators_in_the_browser_then_pull_agreement_adjudicate(
     assert agree.double_annotated == 1
     [pair] = agree.pairs
     assert pair.spans["PERSON"]["exact_f1"] == 1.0 and pair.spans["QUOTE"]["exact_f1"] == 1.0
+    [truth] = [r for r in rows if r.ground_truth]
+    assert truth.external is not None and truth.external["annotation"] == first
+    # The reviewer's star decides the article: adjudicate writes no second gold for it.
     gold = adjudicate(ws)
-    assert gold.decided == {"majority": 1} and gold.written == 1
-    [g] = [Annotation.from_dict(r) for _, r in read_jsonl(ws.annotations_dir / "adjudicated.jsonl")]
-    assert [(e.start, e.end, e.label) for e in g.entities] == [(*mill, "GPE"), (*ben, "PERSON")]
-    assert [(q.start, q.end, q.speaker, q.cue) for q in g.quotes] == [
-        (q0, q1, Span(*ben, "Ben Whitaker"), Span(*said, "said"))
+    assert gold.decided == {"ground_truth": 1} and gold.written == 0, gold.summary()
+    adjudicated = ws.annotations_dir / "adjudicated.jsonl"
+    assert not adjudicated.exists() or [r for _, r in read_jsonl(adjudicated)] == []
+
+    # The release holds exactly that annotation as the article's gold.
+    built = newscorpus.build_release(ws, "0.1.0", newscorpus.BuildOptions(first_release=True))
+    assert newscorpus.verify_release(built.path).valid
+    import pyarrow.parquet as pq
+
+    [g] = [
+        row
+        for part in sorted((Path(built.path) / "data" / "default").glob("*.parquet"))
+        for row in pq.read_table(part).to_pylist()
+        if row["id"] == article["id"]
     ]
-    assert [(s.holder.type, s.stance) for s in g.stances] == [("article", "neutral"), ("quote", "favor")]
+    assert g["annotators"] == [truth.annotator]
+    assert sorted((e["start"], e["end"], e["text"]) for e in g["entities"]) == sorted(
+        [(*mill, "Millbrook"), (*ben, "Ben Whitaker")]
+    )
+    assert [
+        (q["start"], q["end"], q["speaker_start"], q["speaker_end"], q["cue_start"], q["cue_end"])
+        for q in g["quotes"]
+    ] == [(q0, q1, *ben, *said)]
+    assert len(g["stances"]) == 2

@@ -248,7 +248,13 @@ def test_push_is_idempotent_and_pull_is_lossless(
 
     # Stable bytes: pulling again (full) rewrites the same file.
     before = (ws.annotations_dir / "labelstudio.jsonl").read_bytes()
-    assert pull(ws, client, PullOptions(full=True)).written == 0
+    again = pull(ws, client, PullOptions(full=True, page_size=2))
+    assert again.written == 0 and again.tasks == 5
+    assert again.reads == 2  # the project, then one export request for the 5 pushed tasks
+    assert (ws.annotations_dir / "labelstudio.jsonl").read_bytes() == before
+    # The export endpoint (the full pull's way) and the paged listing give the same records.
+    listed = pull(ws, client, PullOptions(full=True, use_export=False, page_size=2))
+    assert (listed.written, listed.removed, listed.tasks, listed.reads) == (0, 0, 5, 4)
     assert (ws.annotations_dir / "labelstudio.jsonl").read_bytes() == before
 
     # Drafts only when asked.

@@ -297,3 +297,38 @@ def test_region_stance_block_shows_only_for_quote_and_entity_regions() -> None:
     [view] = [v for v in root.iter("View") if v.get("visibleWhen") == "region-selected"]
     assert view.get("whenLabelValue", "").split(",") == ["PERSON", "ORG", "GPE", "QUOTE", "INDIRECT_QUOTE"]
     assert {c.get("name") for c in view.iter("Choices")} == set(CONFIG.region_stance)
+
+
+def test_annotation_to_dict_equals_asdict() -> None:
+    """The field-by-field ``to_dict`` (fast path of pull) gives what ``asdict`` gives."""
+    from dataclasses import asdict, fields
+
+    from newscorpus.records import Annotation, Entity, Holder, Quote, Span, Stance
+
+    external = {"system": "labelstudio", "task": 3, "nested": {"a": [1, 2]}}
+    full = Annotation(
+        "r1",
+        "nc-1",
+        "0" * 64,
+        "ls-user-1",
+        "labelstudio",
+        True,
+        [Entity("e1", 0, 3, "Ben", "PERSON")],
+        [
+            Quote("q1", 5, 9, "said", "indirect", Span(0, 3, "Ben"), "e1", Span(4, 5, ",")),
+            Quote("q2", 10, 12, "hi"),
+        ],
+        [Stance("s1", Holder("article"), "dam", "favor"), Stance("s2", Holder("quote", "q1"), "dam", "none")],
+        "2026-01-01T00:00:00Z",
+        "2026-01-02T00:00:00Z",
+        external,
+    )
+    for record in (full, Annotation("r2", "nc-2", "1" * 64, "a", "import")):
+        expected = asdict(record)
+        for key in ("created_at", "updated_at", "external"):
+            if expected[key] is None:
+                del expected[key]
+        assert record.to_dict() == expected
+    assert len(fields(Annotation)) == 13  # a new field must be added to to_dict too
+    copied = full.to_dict()["external"]
+    assert copied == external and copied is not external and copied["nested"] is not external["nested"]

@@ -25,6 +25,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
+
 from ..errors import CredentialsError, LabelStudioError, MissingDependencyError
 from .labels import INSTALL_HINT
 
@@ -38,6 +40,10 @@ TASK_FIELDS = (
     "id,data,meta,updated_at,annotations,drafts,result,completed_by,was_cancelled,"
     "ground_truth,created_at,unique_id,user"
 )
+# Task ids per export request: each request costs the server a fixed overhead (config parse,
+# converter, export file), and it refuses a query string of more than 1,000 fields (Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS).
+EXPORT_CHUNK = 900
 T = TypeVar("T")
 
 
@@ -268,7 +274,10 @@ class LabelStudioClient:
         date = response.headers.get("date")
         if date:
             self.server_date = parsedate_to_datetime(date)
-        return response.json()
+        try:
+            return orjson.loads(response.content)  # 3-4x faster than json on large task lists
+        except orjson.JSONDecodeError:
+            return response.json()  # let the standard error speak
 
     # -- projects -------------------------------------------------------------------------
 
@@ -351,6 +360,38 @@ class LabelStudioClient:
                 break
             page += 1
         self.server_date = first_date
+
+    def export_pages(
+        self, project_id: int, task_ids: list[int], *, chunk: int = EXPORT_CHUNK, only_annotated: bool = True
+    ) -> Iterator[list[dict[str, Any]]]:
+        """The full-JSON export of ``task_ids``, in chunks, the next one fetched while the
+        caller reads the current one (one request per chunk; the server's export serializes
+        tasks with their annotations in bulk, which costs it less than the paged listing).
+        ``only_annotated`` leaves out tasks with no annotation (skipped ones are kept)."""
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        chunks = [task_ids[i : i + chunk] for i in range(0, len(task_ids), chunk)]
+
+        def fetch(ids: list[int]) -> list[dict[str, Any]]:
+            params = {
+                "export_type": "JSON",
+                "download_all_tasks": "false" if only_annotated else "true",
+                "ids[]": ids,
+            }
+            body = self.read(
+                f"export {len(ids)} tasks of project {project_id}",
+                lambda: self._get_json(f"api/projects/{project_id}/export", params),
+            )
+            return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: Future[list[dict[str, Any]]] | None = pool.submit(fetch, chunks[0]) if chunks else None
+            for k in range(len(chunks)):
+                assert pending is not None
+                page = pending.result()
+                pending = pool.submit(fetch, chunks[k + 1]) if k + 1 < len(chunks) else None
+                if page:
+                    yield page
 
     def get_task(self, task_id: int) -> dict[str, Any]:
         return self.read(

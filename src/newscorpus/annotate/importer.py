@@ -1,11 +1,13 @@
-"""``annotate import``: a Label Studio JSON export (file) -> annotation records, offline.
+"""``annotate import``: a Label Studio export (file) -> annotation records, offline.
 
 Reads Label Studio's full JSON export (a list of tasks; a single task object and the legacy
-``completions`` key are accepted too). Tasks pushed by newscorpus carry their article id and
-text hash; other tasks are matched to a workspace article by the exact text, or become new
+``completions`` key are accepted too), and JSON_MIN and CSV exports (:mod:`.exports`). Tasks
+pushed by newscorpus carry their article id and text hash; other tasks are matched to a
+workspace article by the exact text, or become new
 articles with ``create_articles`` (only when the text is already normalized, so that no
-offset has to move). Results are mapped onto the workspace label set (``label_map`` for
-names that differ, e.g. ``Person=PERSON``) and read with :func:`~.results.read_result`:
+offset has to move). Results are mapped onto the workspace label set through a
+:class:`~.mapping.LabelMapping` (span labels, relation labels, choices and taxonomy paths as
+stances, controls left out on purpose) and read with :func:`~.results.read_result`:
 every span is rebuilt from its offsets and checked against the text Label Studio sent, so an
 export whose offsets do not match its text is reported, never imported silently.
 
@@ -19,19 +21,28 @@ skipped``.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
 from ..ids import article_id_from_fields
 from ..records import Article, Block, dumps
-from ..report import Problem, Report
+from ..report import Problem, ProblemRule, Report
 from ..text import nfc, sha256_text, unify_newlines
 from ..workspace import Workspace
-from .labels import ENTITY_CONTROL, QUOTE_CONTROL, QUOTE_LABELS, RELATIONS, TEXT_NAME, build_label_config
+from .exports import CONTROLS_KNOWN, FLAT, FULL_JSON_HINT, REGION_LOST, load_export
+from .labels import (
+    CUE,
+    ENTITY_CONTROL,
+    QUOTE_CONTROL,
+    QUOTE_LABELS,
+    RELATIONS,
+    SPEAKER,
+    TEXT_NAME,
+    build_label_config,
+)
+from .mapping import IGNORE, LabelMapping, foreign_controls
 from .pull import read_output, task_records, write_output
 from .push import load_articles
 
@@ -40,7 +51,8 @@ SOURCE = "labelstudio-import"
 
 @dataclass
 class ImportOptions:
-    label_map: dict[str, str] = field(default_factory=dict)
+    label_map: dict[str, str] = field(default_factory=dict)  # span labels (also in ``mapping``)
+    mapping: LabelMapping = field(default_factory=LabelMapping)
     config_xml: str | None = None  # the export's labeling config (finds the text field)
     text_field: str | None = None  # data key holding the text; default: from the config or guessed
     include_predictions: bool = False
@@ -49,10 +61,14 @@ class ImportOptions:
     create_articles: bool = False
     output_name: str | None = None  # default: import-<file stem>.jsonl
 
+    def full_mapping(self) -> LabelMapping:
+        return LabelMapping(labels=dict(self.label_map)).update(self.mapping)
+
 
 @dataclass
 class ImportReport(Report):
     source: str = ""
+    format: str = "JSON"
     tasks: int = 0
     annotations: int = 0
     imported: int = 0
@@ -61,6 +77,7 @@ class ImportReport(Report):
     predictions: int = 0
     predictions_rejected: int = 0
     dropped_regions: int = 0
+    ignored_results: int = 0  # results of controls the mapping ignores on purpose
     drafts_ignored: int = 0
     articles_created: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -69,7 +86,8 @@ class ImportReport(Report):
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        """No problem but the drops asked for with ``lenient`` (reported, not failures)."""
+        return all(p.rule == ProblemRule.IMPORT_DROPPED for p in self.problems)
 
     def summary(self) -> str:
         return (
@@ -77,6 +95,8 @@ class ImportReport(Report):
             f"{self.imported} + rejected {self.rejected} + skipped {self.skipped}; predictions "
             f"{self.predictions} ({self.predictions_rejected} rejected); {self.dropped_regions} "
             f"regions dropped; {self.articles_created} articles created; {len(self.problems)} problems"
+            + (f"; {self.ignored_results} result(s) ignored by the mapping" if self.ignored_results else "")
+            + (f" ({self.format} export)" if self.format != "JSON" else "")
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,19 +104,6 @@ class ImportReport(Report):
         d["problems"] = [asdict(p) for p in self.problems]
         d["valid"] = self.valid
         return d
-
-
-def _text_objects(config_xml: str | None) -> dict[str, str]:
-    """Text-like object name -> its data key (``<Text name="text" value="$ner"/>``)."""
-    if not config_xml:
-        return {}
-    found = {}
-    for tag, attrs in re.findall(r"<(Text|HyperText|Paragraphs)\b([^>]*)>", config_xml):
-        name = re.search(r'\bname="([^"]+)"', attrs)
-        value = re.search(r'\bvalue="\$([^"]+)"', attrs)
-        if name and value:
-            found[name.group(1)] = value.group(1) if tag == "Text" else f"<{tag}>"
-    return found
 
 
 def _text_field(data: dict[str, Any], options: ImportOptions, objects: dict[str, str]) -> str | None:
@@ -111,8 +118,8 @@ def _text_field(data: dict[str, Any], options: ImportOptions, objects: dict[str,
     return strings[0] if len(strings) == 1 else None
 
 
-def _map_label(label: str, options: ImportOptions, entities: tuple[str, ...]) -> str | None:
-    mapped = options.label_map.get(label, label)
+def _map_label(label: str, mapping: LabelMapping, entities: tuple[str, ...]) -> str | None:
+    mapped = mapping.labels.get(label, label)
     if mapped in entities or mapped in QUOTE_LABELS:
         return mapped
     if mapped.upper() in entities or mapped.upper() in QUOTE_LABELS:
@@ -120,19 +127,79 @@ def _map_label(label: str, options: ImportOptions, entities: tuple[str, ...]) ->
     return None
 
 
-def translate(
-    result: Any,
-    options: ImportOptions,
-    entities: tuple[str, ...],
-    region_controls: set[str],
-    objects: dict[str, str],
-    where: str,
-) -> tuple[list[dict[str, Any]], list[str], int]:
-    """A foreign result in the newscorpus vocabulary; returns (result, problems, dropped)."""
-    if not isinstance(result, list):
-        return [], [f"{where}: result is not a list"], 0
+def _stance_items(
+    item: dict[str, Any], i: int, config: Any, table: dict[str, tuple[str, str]], where: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """A foreign choices/taxonomy result as newscorpus stance choices, through ``table``."""
+    value: dict[str, Any] = item["value"] if isinstance(item.get("value"), dict) else {}
+    control = item.get("from_name")
+    if item.get("type") == "taxonomy":
+        picked = ["/".join(map(str, p)) if isinstance(p, list) else p for p in value.get("taxonomy") or []]
+    else:
+        picked = value.get("choices") or []
+    if not isinstance(picked, list) or not all(isinstance(p, str) for p in picked):
+        return [], [f"{where}/result/{i}: {item.get('type')} value of {control!r} is not a list of names"]
+    if item.get(REGION_LOST) == "unknown":
+        return [], [
+            f"{where}/result/{i}: choice {picked} of {control!r}: a flat export does not say whether "
+            "it belongs to a region or to the whole text; give the export's labeling config (--config)"
+        ]
+    if item.get(REGION_LOST):
+        return [], [
+            f"{where}/result/{i}: per-region choice {picked} of {control!r} lost its region in this "
+            f"flat export; {FULL_JSON_HINT}"
+        ]
+    per_region = "start" in value and "end" in value
     out: list[dict[str, Any]] = []
     problems: list[str] = []
+    for name in picked:
+        if name not in table:
+            problems.append(
+                f"{where}/result/{i}: {item.get('type')} {name!r} of {control!r} has no mapping "
+                f"(map it with --map '{control}:{name}=STANCE@TARGET' or --map {control}={IGNORE})"
+            )
+            continue
+        target, stance = table[name]
+        ours = (config.region_stance_control if per_region else config.article_stance_control)(target)
+        region = {k: value[k] for k in ("start", "end", "text") if k in value} if per_region else {}
+        out.append(
+            {
+                "id": item.get("id") if per_region else f"{control}-{i}-{name}",
+                "from_name": ours,
+                "to_name": TEXT_NAME,
+                "type": "choices",
+                "value": {**region, "choices": [stance]},
+            }
+        )
+    return out, problems
+
+
+@dataclass
+class Translated:
+    result: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    dropped: int = 0
+    ignored: int = 0
+
+
+def translate(
+    result: Any,
+    mapping: LabelMapping,
+    config: Any,
+    objects: dict[str, str],
+    where: str,
+    *,
+    lenient: bool = False,
+    flat: bool = False,
+) -> Translated:
+    """A foreign result in the newscorpus vocabulary, through the label mapping."""
+    out = Translated()
+    if not isinstance(result, list):
+        out.problems.append(f"{where}: result is not a list")
+        return out
+    entities = config.entity_labels
+    region_controls = set(config.region_stance) | set(config.article_stance)
+    problems = out.problems
     kept: set[str] = set()
     region_kind: dict[str, str] = {}
     for i, item in enumerate(result):
@@ -140,22 +207,40 @@ def translate(
             problems.append(f"{where}/result/{i}: not an object")
             continue
         kind = item.get("type")
-        if kind == "relation":
-            continue
-        if kind == "choices" and item.get("from_name") in region_controls:
-            out.append({**item, "to_name": TEXT_NAME})  # already ours (a newscorpus export)
-            continue
-        to_name = item.get("to_name")
-        is_text = (to_name in objects and not objects[to_name].startswith("<")) if objects else True
         value: dict[str, Any] = item["value"] if isinstance(item.get("value"), dict) else {}
         labels = value.get("labels")
+        if kind == "relation":
+            continue
+        if item.get("from_name") in mapping.ignore or (
+            isinstance(labels, list) and labels and all(x in mapping.ignore for x in labels)
+        ):
+            out.ignored += 1
+            continue
+        if kind == "choices" and item.get("from_name") in region_controls:
+            out.result.append({**item, "to_name": TEXT_NAME})  # already ours (a newscorpus export)
+            continue
+        if kind in ("choices", "taxonomy") and item.get("from_name") in mapping.stances:
+            items, why = _stance_items(item, i, config, mapping.stances[item["from_name"]], where)
+            out.result.extend(items)
+            problems.extend(why)
+            continue
+        to_name = item.get("to_name")
+        if objects and to_name is not None:
+            is_text = to_name in objects and not objects[to_name].startswith("<")
+        else:  # no config, or a flat export (which drops to_name)
+            is_text = True
         if kind != "labels" or not is_text or not isinstance(labels, list):
+            hint = (
+                f" (map its values with --map '{item.get('from_name')}:VALUE=STANCE@TARGET')"
+                if kind in ("choices", "taxonomy")
+                else ""
+            )
             problems.append(
                 f"{where}/result/{i}: {kind!r} result from {item.get('from_name')!r} cannot be "
-                "held by the newscorpus label set (only <Text> span labels)"
+                f"held by the newscorpus label set (only <Text> span labels){hint}"
             )
             continue
-        mapped = [_map_label(x, options, entities) for x in labels]
+        mapped = [_map_label(x, mapping, entities) for x in labels]
         if not labels or None in mapped:
             unknown = [x for x, m in zip(labels, mapped, strict=True) if m is None]
             problems.append(
@@ -163,22 +248,30 @@ def translate(
                 "(map them with --map FROM=TO)"
             )
             continue
+        if flat and mapped[0] in (SPEAKER, CUE):
+            problems.append(
+                f"{where}/result/{i}: {mapped[0]} region {value.get('text')!r} cannot be linked to its "
+                f"quote: this flat export has no relations; {FULL_JSON_HINT}"
+            )
+            continue
         control = QUOTE_CONTROL if mapped[0] in QUOTE_LABELS else ENTITY_CONTROL
-        out.append({**item, "from_name": control, "to_name": TEXT_NAME, "value": {**value, "labels": mapped}})
+        out.result.append(
+            {**item, "from_name": control, "to_name": TEXT_NAME, "value": {**value, "labels": mapped}}
+        )
         if isinstance(item.get("id"), str):
             kept.add(item["id"])
             region_kind[item["id"]] = control
     for i, item in enumerate(result):
         if not isinstance(item, dict) or item.get("type") != "relation":
             continue
-        labels = [x for x in item.get("labels") or [] if x in RELATIONS]
+        labels = [mapping.relations.get(x, x) for x in item.get("labels") or [""]]
         ends = (item.get("from_id"), item.get("to_id"))
         if not all(e in kept for e in ends):
             problems.append(f"{where}/result/{i}: relation {ends[0]!r} -> {ends[1]!r} loses an end")
-        elif len(labels) != len(item.get("labels") or []):
+        elif any(x not in RELATIONS for x in labels if x):
             problems.append(
-                f"{where}/result/{i}: relation label(s) {item.get('labels')} are not "
-                f"newscorpus relations {list(RELATIONS)}"
+                f"{where}/result/{i}: relation label(s) {item.get('labels')} are not newscorpus "
+                f"relations {list(RELATIONS)} (map them with --map relation:FROM=TO)"
             )
         elif {region_kind[e] for e in ends} == {ENTITY_CONTROL}:  # type: ignore[index]
             problems.append(
@@ -186,38 +279,10 @@ def translate(
                 "has no place in the newscorpus schema"
             )
         else:
-            out.append(item)
-    if options.lenient:
-        return out, [], len(problems)
-    return out, problems, 0
-
-
-FULL_JSON_HINT = "export the project as JSON (the full format) in Label Studio and import that"
-
-
-def _load_tasks(path: Path) -> list[dict[str, Any]]:
-    raw = path.read_bytes()
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        head = raw.lstrip()[:1]
-        what = (
-            "truncated or not valid JSON"
-            if head in (b"[", b"{")
-            else "not a JSON export (CSV, TSV and CONLL exports drop relations and stances)"
-        )
-        raise ConfigError(
-            f"{path}: {what} (line {exc.lineno}, column {exc.colno}); {FULL_JSON_HINT}"
-        ) from None
-    tasks = [t for t in (data if isinstance(data, list) else [data]) if isinstance(t, dict)]
-    if tasks and not any(isinstance(t.get("data"), dict) or "annotations" in t for t in tasks):
-        raise ConfigError(
-            f"{path}: a JSON_MIN export (flat records, no 'data' or 'annotations'): it drops "
-            f"offsets' context, relations and annotators; {FULL_JSON_HINT}"
-        )
-    return tasks
+            out.result.append({**item, "labels": [x for x in labels if x]})
+    if lenient:
+        out.dropped, out.problems = len(problems), []
+    return out
 
 
 def _new_article(text: str, task_id: Any, source_name: str, source_sha256: str) -> Article | None:
@@ -260,24 +325,35 @@ def _import_unit(
     where: str,
 ) -> None:
     uid = unit.get("id")
-    region_controls = set(config.region_stance) | set(config.article_stance)
-    result, problems, dropped = translate(
-        unit.get("result"), options, config.entity_labels, region_controls, objects, where
+    flat = bool(unit.get(FLAT))
+    done = translate(
+        unit.get("result"),
+        options.full_mapping(),
+        config,
+        objects,
+        where,
+        lenient=options.lenient,
+        flat=flat,
     )
+    result, problems, dropped = done.result, done.problems, done.dropped
     report.dropped_regions += dropped
-    if dropped and not result:
+    report.ignored_results += done.ignored
+    why = None
+    if (dropped or done.ignored) and not result:
         # Nothing of it fits (a sentiment or taxonomy export, say): an empty record would read
         # as "the annotator found nothing" to agreement and adjudication.
-        report.problems.append(
-            Problem(
-                aid,
-                "",
-                f"nothing in this annotation fits the label set ({dropped} result(s) dropped): "
-                "not imported as an empty annotation (map its labels with --map FROM=TO)",
-                "import:result",
-                where,
-            )
+        why = (
+            f"nothing in this annotation fits the label set ({dropped} result(s) dropped, "
+            f"{done.ignored} ignored by the mapping): not imported as an empty annotation "
+            "(map its labels with --map FROM=TO, its choices with --map CONTROL:VALUE=STANCE@TARGET)"
         )
+    elif flat and not result and not problems and not unit.get(CONTROLS_KNOWN):
+        why = (
+            "no result field recognised in this flat record: not imported as an empty annotation "
+            "(give the export's labeling config with --config, or map its controls)"
+        )
+    if why is not None:
+        report.problems.append(Problem(aid, "", why, "import:result", where))
         if kind == "prediction":
             report.predictions_rejected += 1
         else:
@@ -331,13 +407,17 @@ def import_export(ws: Workspace, path: Path, options: ImportOptions | None = Non
     path = Path(path)
     report = ImportReport(source=path.name)
     config = build_label_config(ws.config.labels)
-    objects = _text_objects(options.config_xml)
+    foreign = foreign_controls(options.config_xml)
+    objects = foreign.objects
+    mapping = options.full_mapping()
+    mapping.check(ws.config.labels)
     articles, _ = load_articles(ws)
     by_text = {sha256_text(a["text"]): aid for aid, a in articles.items()}
     new_articles: dict[str, dict[str, Any]] = {}
     records: dict[str, dict[str, Any]] = {}
     stem = re.sub(r"[^0-9A-Za-z_.-]+", "-", path.stem)
-    tasks = _load_tasks(path)
+    export = load_export(path, foreign, mapping)
+    tasks, report.format = export.tasks, export.format
     source_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     for index, task in enumerate(tasks):
         report.tasks += 1

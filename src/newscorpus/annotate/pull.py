@@ -7,7 +7,7 @@ per-region choices). The new cursor is the server's clock at the start of the li
 a small overlap, so a change made while the pull runs is picked up by the next one.
 
 Every annotation of a listed task becomes one Annotation record (origin ``labelstudio``,
-``external`` = server, project, task, annotation and unique ids) after its regions are read
+``external`` = server, project, task and annotation ids) after its regions are read
 with :func:`~.results.read_result`: surfaces rebuilt from offsets and checked, relations and
 per-region stance choices kept. What happens to the rest:
 
@@ -32,6 +32,7 @@ the same server state always gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -44,7 +45,7 @@ from ..report import Problem, Report
 from ..schema import DEFAULT_STORE
 from ..text import sha256_text
 from ..workspace import Workspace
-from .client import LabelStudioClient, ls_datetime, same_server
+from .client import EXPORT_CHUNK, LabelStudioClient, ls_datetime, same_server
 from .labels import LabelConfig, build_label_config
 from .push import META_KEY, load_articles, state_path, writable_annotations_dir
 from .results import read_result
@@ -68,11 +69,14 @@ class PullOptions:
     overlap_seconds: float = 2.0
     page_size: int = 100
     output_name: str = OUTPUT_NAME
+    use_export: bool = True  # a full pull reads the export endpoint (chunks of task ids)
+    page_size_export: int = EXPORT_CHUNK
 
 
 @dataclass
 class TaskOutcome:
     records: list[Annotation] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # ``records`` as dicts
     problems: list[Problem] = field(default_factory=list)
     annotations: int = 0
     rejected: int = 0
@@ -224,8 +228,8 @@ def task_records(
             )
             continue
         external = {**external_base, "annotation" if kind == "annotation" else "draft": uid}
-        if unit.get("unique_id"):
-            external["unique_id"] = str(unit["unique_id"])
+        # No ``unique_id``: the task listing (incremental pulls) never gives it and the export
+        # (full pulls) does; a record must not change with the way it was read.
         record = Annotation(
             id=record_id,
             article_id=aid,
@@ -240,7 +244,8 @@ def task_records(
             updated_at=unit.get("updated_at"),
             external={k: v for k, v in external.items() if v is not None},
         )
-        problems = DEFAULT_STORE.problems(record.to_dict(), "annotation", location, article_text=unit_text)
+        row = record.to_dict()
+        problems = DEFAULT_STORE.problems(row, "annotation", location, article_text=unit_text)
         if problems:
             out.rejected += 1
             out.rejected_ids.add(record_id)
@@ -248,6 +253,7 @@ def task_records(
             continue
         out.notes.extend(Problem(aid, "", msg, "labelstudio:dropped", location) for msg in parsed.notes)
         out.records.append(record)
+        out.rows.append(row)
     return out
 
 
@@ -294,8 +300,27 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
             f"Label Studio at {client.url} has no project {project_id} any more (deleted?): "
             "`newscorpus annotate push` creates a new one; what was pulled before stays in the file"
         )
-    if report.full:
-        query: dict[str, Any] | None = None if options.include_drafts else {"filters": ANNOTATED}
+    known = {ref.task_id for ref in state.tasks.values()}
+    pages: Iterable[list[dict[str, Any]]] = ()
+    started = None
+    query: dict[str, Any] | None = None
+    via_export = report.full and options.use_export and not options.include_drafts
+    via_export = via_export and not options.annotator_emails
+    if via_export:
+        # The export endpoint gives the same full JSON as the listing for less server work;
+        # the listing stays for drafts (the export holds every user's) and e-mail names.
+        if int(project.get("task_number") or 0) == len(known):
+            ids = sorted(known)
+        else:  # tasks not pushed from here (or deleted): ask for the ids
+            ids = sorted(
+                int(t["id"])
+                for page in client.list_tasks(project_id, include="id", all_fields=False, page_size=1000)
+                for t in page
+            )
+        started = client.server_date  # before the first export: nothing changed since is missed
+        pages = client.export_pages(project_id, ids, chunk=options.page_size_export)
+    elif report.full:
+        query = None if options.include_drafts else {"filters": ANNOTATED}
     else:
         query = {
             "filters": {
@@ -315,8 +340,10 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     fresh: dict[str, dict[str, Any]] = {}
     failed: set[str] = set()
     listed: set[int] = set()
-    client.server_date = None
-    for page in client.list_tasks(project_id, query=query, page_size=options.page_size):
+    if not via_export:
+        client.server_date = None
+        pages = client.list_tasks(project_id, query=query, page_size=options.page_size)
+    for page in pages:
         for task in page:
             listed.add(int(task["id"]))
             outcome = task_records(
@@ -335,9 +362,9 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
             report.problems.extend(outcome.problems)
             report.notes.extend(outcome.notes)
             failed |= outcome.rejected_ids
-            for record in outcome.records:
-                fresh[record.id] = record.to_dict()
-    started = client.server_date
+            for record, row in zip(outcome.records, outcome.rows, strict=True):
+                fresh[record.id] = row
+    started = started or client.server_date
     if report.full:
         replaced = {rid for rid, r in existing.items() if _mine(r, client.url, project_id)}
     else:
@@ -346,7 +373,6 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
             for rid, r in existing.items()
             if _mine(r, client.url, project_id) and r["external"].get("task") in listed
         }
-        known = {ref.task_id for ref in state.tasks.values()}
         if int(project.get("task_number") or 0) != len(known):
             alive = {
                 int(t["id"])

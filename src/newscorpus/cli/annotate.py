@@ -216,7 +216,15 @@ def pull_cmd(
     "label_map",
     multiple=True,
     metavar="FROM=TO",
-    help="Map a label of the export onto the label set (repeatable), e.g. Person=PERSON.",
+    help="Map the export onto the label set (repeatable): a span label (Person=PERSON), a "
+    "relation (relation:refers-to=refers_to), a choice or taxonomy path as a stance "
+    "('sentiment:Positive=favor@river-dam'), or leave a control out (quote_target=-).",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML/JSON mapping file with the tables labels, relations, stances, ignore.",
 )
 @click.option(
     "--predictions", is_flag=True, help="Also write the export's predictions (origin 'prediction')."
@@ -236,6 +244,7 @@ def import_cmd(
     config_file: Path | None,
     text_field: str | None,
     label_map: tuple[str, ...],
+    mapping_file: Path | None,
     predictions: bool,
     drafts: bool,
     lenient: bool,
@@ -243,27 +252,27 @@ def import_cmd(
     strict: bool,
     as_json: bool,
 ) -> None:
-    """Import a Label Studio JSON export without a server.
+    """Import a Label Studio export (full JSON, JSON_MIN or CSV) without a server.
 
     Every span is rebuilt from its offsets and compared with the text the export gives;
-    mismatches and labels outside the label set are reported, never imported silently.
+    mismatches, labels outside the label set and choices the mapping does not cover are
+    reported per annotation, never imported silently or as empty annotations.
 
     \b
     Example:
       newscorpus annotate import export.json
       newscorpus annotate import ner.json --config config.xml --map Person=PERSON --lenient
+      newscorpus annotate import sentiment.csv --config config.xml --create-articles \\
+          --map 'sentiment:Positive=favor@river-dam' --map 'sentiment:Negative=against@river-dam'
     """
     from ..annotate.importer import ImportOptions, import_export
+    from ..annotate.mapping import parse_map_items, read_mapping_file
     from ..workspace import Workspace
 
-    mapping = {}
-    for item in label_map:
-        source, sep, target = item.partition("=")
-        if not sep or not source or not target:
-            raise click.BadParameter(f"expected FROM=TO, got {item!r}", param_hint="--map")
-        mapping[source] = target
+    mapping = read_mapping_file(mapping_file) if mapping_file else parse_map_items([])
+    mapping.update(parse_map_items(label_map))
     options = ImportOptions(
-        label_map=mapping,
+        mapping=mapping,
         text_field=text_field,
         include_predictions=predictions,
         include_drafts=drafts,
