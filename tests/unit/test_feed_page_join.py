@@ -132,8 +132,12 @@ def test_resume_keeps_the_joined_article_and_counts_add_up(tmp_path: Path) -> No
     r = again.report
     assert r.converted + len(r.rejections) + len(r.skips) == \
         first.report.converted + len(first.report.rejections) + len(first.report.skips) == 5
-    assert [x for x in records if x["title"] == "Pier reopens after storm repairs"] == \
-        [x for _, x in read_jsonl_bytes(before) if x["title"] == "Pier reopens after storm repairs"]
+
+    def pier(recs: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        return [(x["id"], x["text"], x["url"]) for x in recs
+                if x["title"] == "Pier reopens after storm repairs"]
+
+    assert pier(records) == pier([x for _, x in read_jsonl_bytes(before)])
 
 
 def read_jsonl_bytes(data: bytes) -> list[tuple[int, dict[str, object]]]:
@@ -174,3 +178,22 @@ def test_feed_guid_identifies_items_without_a_link(tmp_path: Path) -> None:
     records = [r for _, r in read_jsonl(tmp_path / "out.jsonl")]
     assert result.report.converted == 2 and len({r["id"] for r in records}) == 2
     assert all(r.get("url") is None for r in records)
+
+
+def test_resume_after_a_full_content_item_joined_its_page_adds_no_article(tmp_path: Path) -> None:
+    src = _folder(tmp_path)
+    full = FEED.replace("<description>The north pier is open again.</description>",
+                        "<description>The north pier is open again.</description><content:encoded>"
+                        f"<![CDATA[{''.join(f'<p>{p}</p>' for p in PARAS['pier'])}]]></content:encoded>")
+    full = full.replace('<rss version="2.0">',
+                        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">')
+    (src / "feed.xml").write_text(full, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    first = newscorpus.convert([src], out)
+    before = out.read_bytes()
+    again = newscorpus.convert([src], out, resume=True)
+    assert out.read_bytes() == before and len(before.splitlines()) == 3
+    assert first.report.converted + len(first.report.skips) == 5  # 3 items + 2 pages
+    r = again.report  # the kept feed is one skip; each page joins its kept item again
+    assert (r.converted, len(r.rejections)) == (0, 0)
+    assert sorted(s.path for s in r.skips) == ["feed.xml", "market.html", "pier.html"]

@@ -72,3 +72,10 @@ def test_a_file_over_max_bytes_streams_and_ranges_agree(tmp_path: Path) -> None:
     whole = _convert(src, tmp_path / "whole", options=options)
     assert whole == _convert(src, tmp_path / "plain")
     assert _convert(src, tmp_path / "ranges", options=options, shard_bytes=2000) == whole
+
+
+def test_a_blank_file_over_the_shard_size_is_one_empty_file_rejection(tmp_path: Path) -> None:
+    src = tmp_path / "blank.jsonl"
+    src.write_bytes(b"\n" * 5000)
+    out = _convert(src, tmp_path / "ranges", shard_bytes=1000)
+    assert out[3] == "inputs 1 = converted 0 + rejected 1 + skipped 0"

@@ -134,7 +134,11 @@ def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
             return whole
     except (OSError, AttributeError, ValueError, NewscorpusError):
         return whole  # reported when the task runs (or not a local path)
+    if Input(path, name).is_blank():
+        return whole  # one "empty file" rejection, as for a small file
     spans = plan_spans(path, shard_bytes)
+    if any(s.end - s.start > shard_bytes + options.max_bytes for s in spans):
+        return whole  # a line over the limit: the streaming reader rejects it without reading it whole
     return [_task(path, name, name_of, options, steps, span) for span in spans]
 
 

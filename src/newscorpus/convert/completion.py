@@ -224,8 +224,10 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
     entries of joined records, whose signatures are then made again from their text.
     ``held`` are records whose id collided with a record of the other kind. Records in
     ``held`` that join nothing are skipped as duplicates, as before. Records whose ids are
-    in ``kept`` (kept unchanged from a previous run, already counted as skips) are not
-    joined again.
+    in ``kept`` (kept unchanged from a previous run, already counted as skips): a kept feed
+    item can still be joined by a page converted now (the page then becomes the skip); kept
+    pages are final. A joined record carries the item's ``origin`` (its id and URL are the
+    item's), so ``--resume`` keeps it with the feed that gave it.
 
     Returns the skips and the change to the converted count. The result does not depend on
     the order of the inputs."""
@@ -236,7 +238,9 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
         return [], 0  # no feed item in this run: nothing to join
     counted = {id(r) for k, r in articles.items() if k not in kept}
     pool = [(name, r, loc) for name, r, loc in held] + [
-        (_where(r), r, None) for r in articles.values() if _kind(r) and id(r) in counted]
+        (_where(r), r, None) for r in articles.values()
+        if _kind(r) == "feed" or (_kind(r) == "page" and id(r) in counted)]
+    held_ids = {id(r) for _, r, _ in held}
     pages: dict[str, list[Held]] = {}
     for entry in pool:
         if _kind(entry[1]) == "page" and entry[1].get("url"):
@@ -258,6 +262,7 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
         if item.get("content_kind") == "summary":
             record = merge_page(Article.from_dict(item), Article.from_dict(page),
                                 f"summary {_where(item)}").to_dict()
+            record["origin"] = dict(item["origin"])  # the item's record, completed
             if DEFAULT_STORE.problems(record, "article"):
                 continue  # never trade two valid records for an invalid one
         used.update((id(item), id(page)))
@@ -267,9 +272,14 @@ def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],
                 del articles[key]
                 located.pop(key, None)
                 delta -= 1
+        other = articles.get(record["id"])
+        if other is not None and id(other) in counted:  # a third record with the item's id
+            skips.append(Skip(_where(other), f"duplicate of {_where(item)} (same id {record['id']})"))
+            delta -= 1
         articles[record["id"]] = record
         located.pop(record["id"], None)  # its signature is made again, from the joined text
-        delta += 1
+        if id(item) in counted or id(item) in held_ids:
+            delta += 1  # a kept item stays counted as its input's skip
         how = "completes" if record is not item else "is the page of"
         skips.append(Skip(page_name if id(page) not in counted else _where(page),
                           f"{how} feed item {_where(item)} (same story URL {item['url']}); one article "

@@ -128,7 +128,7 @@ class DaskEngine:
         staging = staging.resolve()
         staging.mkdir(parents=True, exist_ok=True)
         # Workers may run in another folder: they get absolute paths (records keep the names).
-        tasks = [replace(t, path=Path(t.path).resolve()) for t in tasks]
+        tasks = [replace(t, path=t.path.resolve()) if isinstance(t.path, Path) else t for t in tasks]
         keys = [t.key for t in tasks]
         pending = {i: k for i, k in enumerate(keys) if not _paths(staging, k)[1].is_file()}
         self.resumed, self.submitted = len(keys) - len(pending), len(pending)
