@@ -160,3 +160,17 @@ def test_an_older_version_of_the_same_line_is_refused(releases: dict[str, Path],
         publish(releases["1.0.0"], "me/corpus", api=api(hub))
     repo = hub.repos["me/corpus"]
     assert repo.branches == {"main": newest.commit} and repo.tags == {"v1.0.1": newest.commit}
+
+
+def test_an_unreachable_hub_is_one_line_naming_the_step(releases: dict[str, Path],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    with socket.socket() as s:  # a port on 127.0.0.1 where nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dead = HfApi(endpoint=f"http://127.0.0.1:{port}", token="hf_test")
+    with pytest.raises(PublishError, match=r"^me/corpus: create_repo failed: ") as err:
+        publish(releases["1.0.0"], "me/corpus", api=dead)
+    assert "\n" not in str(err.value)

@@ -295,9 +295,9 @@ def publish(folder: Path, repo_id: str, dry_run: bool = False, private: bool = F
             out = _call(api, call, commit)
             if call.method == "create_commit":
                 commit = str(out.oid)
-    except HfHubHTTPError as exc:
+    except (HfHubHTTPError, *_network_errors()) as exc:  # a refusal, or the network failing
         done = "" if step != "create_tag" else f" (commit {commit} is on {the_plan.branch}, untagged)"
-        reason = str(exc).strip().splitlines()[0]
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise PublishError(f"{repo_id}: {step} failed: {reason}{done}") from None
     entry = {"version": version, "repo_id": repo_id, "repo_type": REPO_TYPE,
              "branch": the_plan.branch, "tag": the_plan.tag, "commit": commit,
