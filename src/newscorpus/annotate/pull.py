@@ -309,14 +309,12 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     if via_export:
         # The export endpoint gives the same full JSON as the listing for less server work;
         # the listing stays for drafts (the export holds every user's) and e-mail names.
-        if int(project.get("task_number") or 0) == len(known):
-            ids = sorted(known)
-        else:  # tasks not pushed from here (or deleted): ask for the ids
-            ids = sorted(
-                int(t["id"])
-                for page in client.list_tasks(project_id, include="id", all_fields=False, page_size=1000)
-                for t in page
-            )
+        # always ask for the ids: the same count as the state's can hide deleted and new tasks
+        ids = sorted(
+            int(t["id"])
+            for page in client.list_tasks(project_id, include="id", all_fields=False, page_size=1000)
+            for t in page
+        )
         started = client.server_date  # before the first export: nothing changed since is missed
         pages = client.export_pages(project_id, ids, chunk=options.page_size_export)
     elif report.full:
