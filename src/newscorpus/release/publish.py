@@ -280,6 +280,8 @@ def publish(folder: Path, repo_id: str, dry_run: bool = False, private: bool = F
     api = _api(token, api)
     from huggingface_hub.errors import HfHubHTTPError
 
+    failures: tuple[type[BaseException], ...] = (HfHubHTTPError, *_network_errors())
+
     step = "list_repo_refs"
     try:
         if dry_run:
@@ -295,7 +297,7 @@ def publish(folder: Path, repo_id: str, dry_run: bool = False, private: bool = F
             out = _call(api, call, commit)
             if call.method == "create_commit":
                 commit = str(out.oid)
-    except (HfHubHTTPError, *_network_errors()) as exc:  # a refusal, or the network failing
+    except failures as exc:  # a refusal by the Hub, or the network failing
         done = "" if step != "create_tag" else f" (commit {commit} is on {the_plan.branch}, untagged)"
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise PublishError(f"{repo_id}: {step} failed: {reason}{done}") from None
