@@ -84,3 +84,10 @@ def test_the_cli_keeps_urls_as_urls(memory_folder: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["convert", f"{memory_folder}/wire", "-o", str(tmp_path / "a.jsonl")])
     assert result.exit_code == 0, result.output
     assert "inputs 3 = converted 3" in result.output
+
+
+def test_a_remote_file_name_never_records_the_query_string() -> None:
+    from newscorpus.convert.sources import recorded_name
+
+    assert recorded_name("https://files.example/exports/news.jsonl?token=s3cr3t&x=1#top") == "news.jsonl"
+    assert recorded_name("bucket/exports/news.jsonl") == "news.jsonl"

@@ -119,14 +119,23 @@ def url_inputs(url: str) -> Iterator[tuple[Path, str]]:
             if not any(part.startswith(".") for part in rel.parts):
                 yield _as_path(RemotePath(fs, found)), rel.as_posix()
     elif fs.isfile(path):
-        yield _as_path(RemotePath(fs, path)), PurePosixPath(path).name
+        yield _as_path(RemotePath(fs, path)), recorded_name(path)
     else:
         matches = sorted(m for m in fs.glob(path) if fs.isfile(m))
         if not matches:
             raise FileNotFoundError(f"{url}: no such file, folder or matching glob")
         for m in matches:
-            yield _as_path(RemotePath(fs, m)), PurePosixPath(m).name
+            yield _as_path(RemotePath(fs, m)), recorded_name(m)
 
 
 def _as_path(remote: RemotePath) -> Path:
     return cast(Path, remote)
+
+
+def recorded_name(path: str) -> str:
+    """The name recorded in records for a remote file: its last path segment, without a URL's
+    query string or fragment (which may hold an access token: it must never reach records,
+    quarantine files or releases)."""
+    if "://" in path:
+        path = urlsplit(path).path
+    return PurePosixPath(path).name
