@@ -151,13 +151,16 @@ def warc_bench(pages: list[tuple[bytes, str | None]], repeat: int, copies: int) 
     from warcio.archiveiterator import ArchiveIterator
 
     from newscorpus.convert.base import Input
-    from newscorpus.convert.warc import WarcConverter, _fastwarc_records, digest_problem
+    from newscorpus.convert.warc import WarcConverter, digest_problem
+    from newscorpus.convert.warcread import ArchiveError, iter_records
 
     data = write_warc(pages, copies)
 
     def ours_read() -> int:
         n = 0
-        for rec in _fastwarc_records(data):
+        for rec in iter_records(io.BytesIO(data), 2**31):
+            if isinstance(rec, ArchiveError):
+                raise rec
             if rec.payload_digest:
                 digest_problem(rec.payload_digest, (rec.payload,))
             n += 1
