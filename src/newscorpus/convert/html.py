@@ -49,11 +49,13 @@ from .htmlbody import (
     jsonld_body_verdict,
     merge_in_page_order,
     missing_chunk_paragraphs,
+    missing_embedded_posts,
     missing_headings,
     page_text,
     text_parts,
     xml_parts,
 )
+from .htmlfurniture import furniture
 from .htmlmeta import PageMeta, extract_meta, parse_date
 from .titles import SiteTitles
 
@@ -90,6 +92,10 @@ class ExtractionOptions:
     jsonld_body: bool = True
     complete_chunks: bool = True
     drop_boilerplate: bool = True
+    drop_page_furniture: bool = True
+    embedded_posts: bool = True
+    """Put back embedded tweets trafilatura left out (with ``complete_chunks``)."""
+    """Drop blocks in named page widgets and trailing link lists (:mod:`.htmlfurniture`)."""
     htmldate: bool = True
 
     def __post_init__(self) -> None:
@@ -277,6 +283,11 @@ class HtmlConverter(Converter):
         rule = "trafilatura"
         if opts.drop_boilerplate:
             parts = [p for p in parts if not is_boilerplate(p[1])]
+        if opts.drop_page_furniture and parts:
+            drop = furniture(tree, parts)
+            if drop:
+                parts = [p for i, p in enumerate(parts) if i not in drop]
+                rule += "-furniture"
         if opts.complete_chunks and parts:
             extra = [(i + 0.5, "paragraph", t) for i, t in missing_chunk_paragraphs(paras, parts)]
             if extra:
@@ -284,8 +295,12 @@ class HtmlConverter(Converter):
             headings = [(i, "heading", t) for i, t in missing_headings(tree, paras, parts)]
             if headings:
                 rule += "+headings"
-            if extra or headings:
-                parts = merge_in_page_order(paras, parts, extra + headings)
+            posts = [(i, "quote", t) for i, t in missing_embedded_posts(paras, parts)
+                     ] if opts.embedded_posts else []
+            if posts:
+                rule += "+posts"
+            if extra or headings or posts:
+                parts = merge_in_page_order(paras, parts, extra + headings + posts)
         if opts.jsonld_body and meta.article_body:
             raw = meta.article_body
             jl = fragment_parts(raw) if re.search(r"<(?:p|div|br|h\d|li)\b", raw) else text_parts(raw)

@@ -1,0 +1,137 @@
+"""Page furniture in an extracted body: blocks that sit in the page's widgets, not its story.
+
+trafilatura keeps some blocks that are part of the page around the article: a newsletter
+sign-up box, a "more must-reads" list, a comment policy, a byline strip. Each extracted block
+is found again in the page tree (:func:`locate`), and :func:`furniture` says which blocks
+to drop:
+
+* **Named widgets.** The *article container* is the deepest element that holds most (70%)
+  of the extracted text. A block whose element sits inside an element whose ``class`` or
+  ``id`` names a widget, below the container (or below where the block's ancestors join
+  the container's) (:data:`WIDGET_WORDS`: related,
+  newsletter, comments, share bar, byline, caption...) is dropped, when that widget holds
+  little (at most a quarter) of the extracted text: the article itself is never cut.
+* **Trailing link lists.** List items at the end of the body that are (nearly) all link
+  text, two or more in a row, with the heading right before them: a related-stories list.
+
+The words are generic web vocabulary (what templates call these widgets), not a list of
+sites; the choice is measured on pages it was not tuned on (``bench/html_heldout.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+WIDGET_WORDS = frozenset({
+    "related", "recirc", "recirculation", "recommended", "recommendations", "newsletter",
+    "newsletters", "subscribe", "subscription", "signup", "promo", "share", "sharing",
+    "sharebar", "comment", "comments", "disqus", "sidebar", "advert", "advertisement",
+    "ad", "ads", "sponsor", "sponsored", "outbrain", "taboola", "footer", "byline", "author",
+    "autor", "postinfo", "postmeta", "caption", "breadcrumb",
+    "breadcrumbs", "notification", "cookie", "popup", "modal", "tags",
+})
+"""``class``/``id`` words of page widgets that are not article text (whole words, after
+splitting on non-letters and camelCase)."""
+
+CONTAINER_SHARE = 0.7
+WIDGET_MAX_SHARE = 0.25
+LINK_LIST_DENSITY = 0.8
+
+_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td",
+               "figcaption", "pre")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT = re.compile(r"[^a-z]+")
+
+
+def _words(el: Any) -> set[str]:
+    value = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return set(_SPLIT.split(_CAMEL.sub(" ", value).lower())) - {""}
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def locate(tree: Any, texts: list[str]) -> list[Any]:
+    """The page element of each extracted block text (None where it is not found): the
+    first block-level element with exactly that text, else the element of the first text
+    node holding its first words."""
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    exact: dict[str, Any] = {}
+    for el in root.iter(*_BLOCK_TAGS):
+        exact.setdefault(_collapse(el.text_content()), el)
+    nodes: list[tuple[str, Any]] | None = None
+    found = []
+    for text in texts:
+        key = _collapse(text)
+        el = exact.get(key)
+        if el is None:
+            if nodes is None:
+                nodes = [(_collapse(t), t.getparent()) for t in root.xpath(".//text()")
+                         if t.strip() and t.getparent() is not None]
+            snippet = " ".join(key.split()[:5])
+            el = next((parent for t, parent in nodes if snippet and snippet in t), None)
+        found.append(el)
+    return found
+
+
+def _link_share(el: Any) -> float:
+    if next(el.iterancestors("a"), None) is not None:
+        return 1.0
+    total = len(_collapse(el.text_content()))
+    linked = sum(len(_collapse(a.text_content())) for a in el.iter("a"))
+    return linked / total if total else 0.0
+
+
+def furniture(tree: Any, parts: list[tuple[str, str]]) -> set[int]:
+    """Indices of the blocks of ``parts`` (``(kind, text)``) that are page furniture."""
+    elements = locate(tree, [t for _, t in parts])
+    sizes = [len(t) for _, t in parts]
+    total = sum(size for size, el in zip(sizes, elements, strict=True) if el is not None)
+    if not total:
+        return set()
+    held: dict[Any, int] = {}
+    chains: list[list[Any]] = []
+    for size, el in zip(sizes, elements, strict=True):
+        chain = [el, *el.iterancestors()] if el is not None else []
+        chains.append(chain)
+        for anc in chain:
+            held[anc] = held.get(anc, 0) + size
+    # the deepest element holding most of the text: the one of largest depth among them
+    container = max((anc for anc, n in held.items() if n >= CONTAINER_SHARE * total),
+                    key=lambda anc: sum(1 for _ in anc.iterancestors()), default=None)
+    drop: set[int] = set()
+    if container is None:
+        return _trailing_link_list(parts, elements)
+    spine = {container, *container.iterancestors()}
+    for i, chain in enumerate(chains):
+        # the block's own widgets: its ancestors below the container, or below where it
+        # joins the container's ancestors
+        cut = next((k for k, anc in enumerate(chain) if anc in spine), len(chain))
+        if chain and container not in chain and _link_share(chain[0]) >= LINK_LIST_DENSITY:
+            drop.add(i)  # a link outside the article container: a teaser of another page
+            continue
+        for anc in chain[:cut]:
+            if held[anc] <= WIDGET_MAX_SHARE * total and _words(anc) & WIDGET_WORDS:
+                drop.add(i)
+                break
+    drop |= _trailing_link_list(parts, elements)
+    return drop
+
+
+def _trailing_link_list(parts: list[tuple[str, str]], elements: list[Any]) -> set[int]:
+    run: list[int] = []
+    for i in range(len(parts) - 1, -1, -1):
+        kind, el = parts[i][0], elements[i]
+        if kind == "list_item" and el is not None and _link_share(el) >= LINK_LIST_DENSITY:
+            run.append(i)
+            continue
+        break
+    if len(run) < 2:
+        return set()
+    first = min(run)
+    if first > 0 and parts[first - 1][0] == "heading":
+        run.append(first - 1)
+    return set(run)
