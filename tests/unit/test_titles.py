@@ -101,3 +101,15 @@ def test_site_name_followed_by_its_tagline() -> None:
                                  ["Lakeshore Courier"], None)
     assert got == "Brazil: Protests grow"
     assert notes == ["suffix 'Lakeshore Courier - Local news, weather'"]
+
+
+def test_the_one_h1_wins_over_an_seo_rewording_of_it() -> None:
+    seo = "Best food bloggers on Instagram by Lakeshore Courier: the list"
+    h1 = "Masters of taste: 23 coolest food bloggers by Lakeshore Courier"
+    got = choose_headline([(seo, "opengraph"), (f"{seo} — lakeshore.example", "html")], [h1], [],
+                          "lakeshore.example")
+    assert got == (h1, "html h1 (a rewording of opengraph)")
+    # an h1 that is the title with a logo or an author added, a second h1, an unrelated h1: the title
+    for h1s in ([f"{seo}Lakeshore Courier"], [h1, "Weather warnings for the coast"],
+                ["Sign in to your account"]):
+        assert choose_headline([(seo, "opengraph")], h1s, [], "lakeshore.example") == (seo, "opengraph")
