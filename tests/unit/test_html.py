@@ -311,3 +311,14 @@ def test_cascade_reruns_with_fallbacks_only_when_doubtful(monkeypatch: pytest.Mo
     full = HtmlConverter(extraction=ExtractionOptions(mode="full")).convert_document(
         long_page.encode(), "p.html")
     assert isinstance(full, Article) and paragraphs(full) == PARAS * 3 and calls == [False]
+
+
+def test_photographers_in_html_bylines_are_photo_credits_not_authors() -> None:
+    head = jsonld({"@type": "NewsArticle", "headline": "Harbour bridge reopens after repairs",
+                   "author": [{"@type": "Person", "name": "Ana Lima"},
+                              {"@type": "Person", "name": "Ben Ruiz", "jobTitle": "Staff Photographer"}]})
+    a = article(page(head))
+    assert a.authors == ["Ana Lima"]
+    assert [(c.role, c.name) for c in a.credits] == [("photo", "Ben Ruiz")]
+    a = article(page("<meta name='author' content='By Ana Lima. Photos by Ben Ruiz'>"))
+    assert a.authors == ["Ana Lima"] and [(c.role, c.name) for c in a.credits] == [("photo", "Ben Ruiz")]
