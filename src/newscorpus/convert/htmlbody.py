@@ -30,9 +30,14 @@ BODY_KINDS = ("paragraph", "heading", "quote", "list_item")
 Part = tuple[str, str]
 
 _BOILERPLATE = re.compile(
-    r"^(?:(?:related(?: posts?| articles?| stories| content| coverage| links?)?|read (?:more|also|next)"
+    r"^(?:[\[(]?(?:related(?: posts?| articles?| stories| content| coverage| links?)?|read (?:more|also|next)"
     r"|see also|also read|you (?:may|might) also (?:like|enjoy)|recommended(?: reading)?"
-    r"|further reading|more (?:from|on|about) [^:]{1,40})\s*:"
+    r"|further reading|more (?:from|on|about) [^:]{1,40})\s*(?::|(?:\.\.\.|…)?\s*[\])]?$)"
+    r"|more\s*:$"
+    r"|(?:estimated )?(?:reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture"
+    r"|lesezeit|lesedauer)\s*:?\s*(?:about |ca\. )?\d+\s*\w*\.?$"
+    r"|\d+\s*(?:min(?:ute)?s?|minutes?)\.? read$"
+    r"|copyright\b.*|.*\ball rights reserved\b.*"
     r"|also on [\w.-]+\.[a-z]{2,}\b"
     r"|like this (?:story|article)\?"
     r"|share (?:this|it)(?: (?:story|article))? (?:with|on)\b"
