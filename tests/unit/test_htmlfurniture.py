@@ -60,11 +60,16 @@ def test_a_widget_word_above_the_article_container_cuts_nothing() -> None:
     assert furniture(tree, parts_of(STORY)) == set()
 
 
-def test_a_trailing_list_of_links_is_furniture_with_its_heading() -> None:
+def test_a_list_of_links_is_furniture_with_its_heading() -> None:
     links = "".join(f"<li><a href='/{i}'>{t}</a></li>" for i, t in enumerate(RELATED))
     tree = lxml_html.fromstring(page(after=f"<div><h2>More stories</h2><ul>{links}</ul></div>"))
     parts = parts_of(STORY, [("heading", "More stories"), *(("list_item", t) for t in RELATED)])
     assert furniture(tree, parts) == {4, 5, 6, 7}
+    # inside the story too
+    tree = lxml_html.fromstring(page(inside=f"<h2>More stories</h2><ul>{links}</ul>"))
+    parts = [*parts_of(STORY[:2]), ("heading", "More stories"), *(("list_item", t) for t in RELATED),
+             *parts_of(STORY[2:])]
+    assert furniture(tree, parts) == {2, 3, 4, 5}
     # a list in the story, not made of links, stays
     plain = "".join(f"<li>{t}</li>" for t in RELATED)
     tree = lxml_html.fromstring(page(after=f"<div><h2>What changes</h2><ul>{plain}</ul></div>"))

@@ -11,8 +11,11 @@ to drop:
   the container's) (:data:`WIDGET_WORDS`: related,
   newsletter, comments, share bar, byline, caption...) is dropped, when that widget holds
   little (at most a quarter) of the extracted text: the article itself is never cut.
-* **Trailing link lists.** List items at the end of the body that are (nearly) all link
-  text, two or more in a row, with the heading right before them: a related-stories list.
+* **Link lists.** A list of the page whose items (two or more, all extracted) are each a
+  short headline that is (nearly) all link text, with the heading right before it: a
+  related-stories list, at the end of the body or inside it.
+* **Links outside the article.** A block that is all link text and sits outside the article
+  container: a teaser of another page (a sidebar's "most read").
 
 The words are generic web vocabulary (what templates call these widgets), not a list of
 sites; the choice is measured on pages it was not tuned on (``bench/html_heldout.py``).
@@ -37,6 +40,7 @@ splitting on non-letters and camelCase)."""
 CONTAINER_SHARE = 0.7
 WIDGET_MAX_SHARE = 0.25
 LINK_LIST_DENSITY = 0.8
+LINK_ITEM_MAX_CHARS = 150
 
 _BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td",
                "figcaption", "pre")
@@ -104,7 +108,7 @@ def furniture(tree: Any, parts: list[tuple[str, str]]) -> set[int]:
                     key=lambda anc: sum(1 for _ in anc.iterancestors()), default=None)
     drop: set[int] = set()
     if container is None:
-        return _trailing_link_list(parts, elements)
+        return _link_lists(parts, elements)
     spine = {container, *container.iterancestors()}
     for i, chain in enumerate(chains):
         # the block's own widgets: its ancestors below the container, or below where it
@@ -117,21 +121,28 @@ def furniture(tree: Any, parts: list[tuple[str, str]]) -> set[int]:
             if held[anc] <= WIDGET_MAX_SHARE * total and _words(anc) & WIDGET_WORDS:
                 drop.add(i)
                 break
-    drop |= _trailing_link_list(parts, elements)
+    drop |= _link_lists(parts, elements)
     return drop
 
 
-def _trailing_link_list(parts: list[tuple[str, str]], elements: list[Any]) -> set[int]:
-    run: list[int] = []
-    for i in range(len(parts) - 1, -1, -1):
-        kind, el = parts[i][0], elements[i]
-        if kind == "list_item" and el is not None and _link_share(el) >= LINK_LIST_DENSITY:
-            run.append(i)
+def _link_lists(parts: list[tuple[str, str]], elements: list[Any]) -> set[int]:
+    """Lists made of links only: every item of the page's list (two or more) extracted and
+    (nearly) all link text, each a short headline; with the heading right before them."""
+    lists: dict[Any, list[int]] = {}
+    for i, ((kind, _text), el) in enumerate(zip(parts, elements, strict=True)):
+        li = el if el is not None and el.tag == "li" else (
+            next(el.iterancestors("li"), None) if el is not None else None)
+        if kind == "list_item" and li is not None and li.getparent() is not None:
+            lists.setdefault(li.getparent(), []).append(i)
+    drop: set[int] = set()
+    for owner, members in lists.items():
+        items = [c for c in owner if c.tag == "li"]
+        if len(members) < 2 or len(members) != len(items):
             continue
-        break
-    if len(run) < 2:
-        return set()
-    first = min(run)
-    if first > 0 and parts[first - 1][0] == "heading":
-        run.append(first - 1)
-    return set(run)
+        if all(len(parts[i][1]) <= LINK_ITEM_MAX_CHARS and _link_share(elements[i]) >= LINK_LIST_DENSITY
+               for i in members):
+            drop.update(members)
+            first = min(members)
+            if first > 0 and parts[first - 1][0] == "heading":
+                drop.add(first - 1)
+    return drop
