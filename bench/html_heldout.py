@@ -14,9 +14,9 @@ a. **Split-half selection** on ``html-extraction-dev``: every configuration of t
    optimistic, tuned-on figure).
 b. **Other real pages with expected text**, read from where a package installed them
    (never copied here): the test pages of the newspaper4k source distribution (an HTML page
-   and the article text newspaper4k's maintainers expect from it). Point
-   ``NEWSCORPUS_NEWSPAPER4K_TESTS`` at its ``tests/data`` folder (``.ci/run`` downloads the
-   sdist with pip into a cache). Languages written without spaces between words (zh, ja,
+   and the article text newspaper4k's maintainers expect from it), which ``make
+   heldout-pages`` downloads with pip into a cache (or ``NEWSCORPUS_NEWSPAPER4K_TESTS``
+   names its ``tests/data`` folder). Languages written without spaces between words (zh, ja,
    th, my) are left out: word 4-grams mean nothing there.
 
 Precision, recall and F1 are printed for each (per-page means, F1 of the means, as the gate).
@@ -117,7 +117,7 @@ def main() -> None:
         out["newspaper4k"] = ev.summary()
         print("\n" + ev.report(f"newspaper4k test pages ({len(np4k)}), default configuration", worst=5))
     else:
-        print("\nnewspaper4k test pages: not found (set NEWSCORPUS_NEWSPAPER4K_TESTS)")
+        print("\nnewspaper4k test pages: not found (run make heldout-pages)")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

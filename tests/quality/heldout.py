@@ -1,7 +1,8 @@
 """Pages for held-out body-text scores (see ``bench/html_heldout.py``): the dev pages of
 ``../shared/data/html-extraction-dev`` and the test pages of the newspaper4k source
-distribution, read from where pip put them (``NEWSCORPUS_NEWSPAPER4K_TESTS``, its
-``tests/data`` folder); their text is never copied into this repository."""
+distribution, read from where ``make heldout-pages`` put them with pip (or
+``NEWSCORPUS_NEWSPAPER4K_TESTS``, its ``tests/data`` folder); their text is never copied into
+this repository."""
 
 from __future__ import annotations
 
@@ -46,15 +47,19 @@ def is_spaced(text: str) -> bool:
     return bool(letters) and len(_UNSPACED.findall(text)) < 0.3 * letters
 
 
-def newspaper4k_folder() -> Path | None:
+NEWSPAPER4K_DEFAULT = Path.home() / ".cache/newscorpus/heldout/newspaper4k-0.9.6/tests/data"
+"""Where ``make heldout-pages`` puts them."""
+
+
+def newspaper4k_folder() -> Path:
     value = os.environ.get(NEWSPAPER4K_ENV)
-    return Path(value) if value else None
+    return Path(value) if value else NEWSPAPER4K_DEFAULT
 
 
 def newspaper4k_pages(folder: Path | None = None) -> list[Page]:
     """Each test page with both an HTML file and an expected text, in a spaced script."""
     folder = folder or newspaper4k_folder()
-    if folder is None or not (folder / "txt").is_dir():
+    if not (folder / "txt").is_dir():
         return []
     pages = []
     for txt in sorted((folder / "txt").glob("*.txt")):
@@ -72,3 +77,17 @@ def score_pages(pages: list[Page], options: ExtractionOptions | None = None) -> 
     converter = HtmlConverter(extraction=options or ExtractionOptions())
     return score_texts([(key, expected, body_text(converter.convert_document(html, f"{key}.html", url)))
                         for key, html, url, expected in pages])
+
+
+def body_reports() -> str:
+    """Body-text precision, recall and F1 of the default cascade on the dev pages and on
+    the held-out pages (the figures the body gates pin), with the worst pages."""
+    lines = [score_pages(dev_pages()).report("body text (html-extraction-dev, 50 pages)", worst=3)]
+    held = newspaper4k_pages()
+    if held:
+        lines.append(score_pages(held).report(f"body text (newspaper4k test pages, held out, {len(held)})",
+                                              worst=3))
+    else:
+        lines.append(f"body text (newspaper4k test pages): none in {newspaper4k_folder()}, "
+                     "run `make heldout-pages`")
+    return "\n".join(lines)
