@@ -42,8 +42,9 @@ def identify(text: str) -> tuple[str, float] | None:
     """``(ISO 639-1 code, probability)`` for ``text``, or None when too short to tell."""
     if len(text) < MIN_CHARS:
         return None
-    lang, prob = _identifier().classify(text[:MAX_SAMPLE])
-    return lang, float(prob)
+    probs = _probabilities(text)
+    lang = max(probs, key=probs.__getitem__)
+    return lang, probs[lang]
 
 
 def normalize_tag(tag: str | None) -> str | None:
@@ -68,8 +69,17 @@ def _group_probability(probs: dict[str, float], lang: str) -> float:
     return sum(probs.get(code, 0.0) for code in group)
 
 
+# Members of a macrolanguage that py3langid tells apart where written text hardly does: it
+# splits Chinese text between zh, wuu (Wu) and yue (Cantonese), all of BCP 47's "zh".
+FOLDED = {"wuu": "zh", "yue": "zh"}
+
+
 def _probabilities(text: str) -> dict[str, float]:
-    return {lang: float(p) for lang, p in _identifier().rank(text[:MAX_SAMPLE])}
+    probs: dict[str, float] = {}
+    for lang, p in _identifier().rank(text[:MAX_SAMPLE]):
+        code = FOLDED.get(lang, lang)
+        probs[code] = probs.get(code, 0.0) + float(p)
+    return probs
 
 
 def add_language(record: dict[str, Any]) -> dict[str, Any]:
