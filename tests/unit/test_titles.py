@@ -113,3 +113,11 @@ def test_the_one_h1_wins_over_an_seo_rewording_of_it() -> None:
     for h1s in ([f"{seo}Lakeshore Courier"], [h1, "Weather warnings for the coast"],
                 ["Sign in to your account"]):
         assert choose_headline([(seo, "opengraph")], h1s, [], "lakeshore.example") == (seo, "opengraph")
+
+
+def test_the_h1_gives_the_quotation_marks_the_page_shows() -> None:
+    meta = "Faker wins as T1 embody Heartsteel's song"
+    shown = "Faker wins as T1 embody Heartsteel’s song"  # noqa: RUF001 - the page's apostrophe
+    got = choose_headline([(meta, "jsonld")], [shown], [], "esports.example")
+    assert got == (shown, "html h1 (= jsonld, with the page's quotation marks)")
+    assert choose_headline([(meta, "jsonld")], [meta.upper()], [], "esports.example") == (meta, "jsonld")

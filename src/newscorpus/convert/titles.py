@@ -233,6 +233,8 @@ def choose_headline(candidates: list[tuple[str, str]], h1s: list[str], names: li
     top = fold(cleaned[0][0]) if cleaned else None
     for h1 in h1s:
         if h1 and fold(h1) == top:
+            if h1 != cleaned[0][0] and h1.translate(_QUOTES) == cleaned[0][0].translate(_QUOTES):
+                return h1, f"html h1 (= {cleaned[0][1]}, with the page's quotation marks)"
             break
         if h1 and fold(h1) in folded:
             agreeing = next(rule for text, rule in cleaned if fold(text) == fold(h1))
