@@ -48,7 +48,10 @@ _BOILERPLATE = re.compile(
     r"|tell us what you think"
     r"|follow us on\b|follow\b.{0,80}\bon (?:facebook|twitter|instagram|linkedin|youtube|tiktok)\b.{0,60}$"
     r"|click here (?:to|for)\b"
-    r"|advertisement$"
+    r"|(?:advertisement|anzeige|publicidad|publicité|pubblicità|reklama|advertentie)\W*$"
+    r"|(?:advertisement\W+)?(?:scroll (?:down )?to continue"
+    r"|(?:the )?(?:story|article) continues (?:below|after)"
+    r"|continue reading(?: below| the main story)?\W*$)"
     r"|\d*\s*comments?$"
     r"|\[(\w+)[^\]]*\].*\[/\1\]$)",
     re.IGNORECASE)
