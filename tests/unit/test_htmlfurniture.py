@@ -116,3 +116,10 @@ def test_the_converter_keeps_an_embedded_tweet_in_page_order() -> None:
     assert blocks.index(CREDIT) == blocks.index(STORY[1]) + 2
     assert blocks.index(STORY[2]) == blocks.index(CREDIT) + 1
     assert CREDIT not in body(page(inside=tweet()), embedded_posts=False)
+
+
+def test_nothing_is_cut_when_the_furniture_would_be_most_of_the_text() -> None:
+    # the story's paragraphs themselves sit in small "share"-named boxes: a misread, not furniture
+    boxes = "".join(f"<div class='share-box'><p>{p}</p></div>" for p in STORY[1:])
+    tree = lxml_html.fromstring(f"<html><body><article><p>{STORY[0]}</p>{boxes}</article></body></html>")
+    assert furniture(tree, parts_of(STORY)) == set()
