@@ -46,7 +46,7 @@ _BOILERPLATE = re.compile(
     r"|subscribe to\b.*\bnewsletters?\b"
     r"|have a (?:news )?tip\?"
     r"|tell us what you think"
-    r"|follow us on\b|follow\b.{0,80}\bon (?:facebook|twitter|instagram|linkedin|youtube|tiktok)\b.{0,60}$"
+    r"|follow us on\b"
     r"|click here (?:to|for)\b"
     r"|(?:advertisement|anzeige|publicidad|publicité|pubblicità|reklama|advertentie)\W*$"
     r"|(?:advertisement\W+)?(?:scroll (?:down )?to continue"
