@@ -55,7 +55,8 @@ from .htmlbody import (
     text_parts,
     xml_parts,
 )
-from .htmlfurniture import furniture
+from .htmlfurniture import PageBlocks, furniture
+from .htmlloose import merge_in_document_order, missing_loose_text
 from .htmlmeta import PageMeta, extract_meta, parse_date
 from .titles import SiteTitles
 
@@ -94,6 +95,9 @@ class ExtractionOptions:
     drop_boilerplate: bool = True
     drop_page_furniture: bool = True
     embedded_posts: bool = True
+    loose_text: bool = True
+    """Put back runs of text written straight into the article container (with
+    ``complete_chunks``; :mod:`.htmlloose`)."""
     """Put back embedded tweets trafilatura left out (with ``complete_chunks``)."""
     """Drop blocks in named page widgets and trailing link lists (:mod:`.htmlfurniture`)."""
     htmldate: bool = True
@@ -283,8 +287,9 @@ class HtmlConverter(Converter):
         rule = "trafilatura"
         if opts.drop_boilerplate:
             parts = [p for p in parts if not is_boilerplate(p[1])]
+        blocks = PageBlocks(tree)
         if opts.drop_page_furniture and parts:
-            drop = furniture(tree, parts)
+            drop = furniture(tree, parts, blocks)
             if drop:
                 parts = [p for i, p in enumerate(parts) if i not in drop]
                 rule += "-furniture"
@@ -301,6 +306,10 @@ class HtmlConverter(Converter):
                 rule += "+posts"
             if extra or headings or posts:
                 parts = merge_in_page_order(paras, parts, extra + headings + posts)
+            loose = missing_loose_text(tree, parts, blocks) if opts.loose_text else []
+            if loose:
+                parts = merge_in_document_order(tree, parts, loose)
+                rule += "+loose"
         if opts.jsonld_body and meta.article_body:
             raw = meta.article_body
             jl = fragment_parts(raw) if re.search(r"<(?:p|div|br|h\d|li)\b", raw) else text_parts(raw)

@@ -60,26 +60,38 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def locate(tree: Any, texts: list[str]) -> list[Any]:
+class PageBlocks:
+    """The page's block-level elements by their text, and its text nodes, read once per page
+    and shared by the furniture and loose-text repairs (:func:`locate`)."""
+
+    def __init__(self, tree: Any) -> None:
+        body = tree.find(".//body")
+        self.root = body if body is not None else tree
+        self.exact: dict[str, Any] = {}
+        for el in self.root.iter(*_BLOCK_TAGS):
+            self.exact.setdefault(_collapse(el.text_content()), el)
+        self._nodes: list[tuple[str, Any]] | None = None
+
+    @property
+    def nodes(self) -> list[tuple[str, Any]]:
+        if self._nodes is None:
+            self._nodes = [(_collapse(t), t.getparent()) for t in self.root.xpath(".//text()")
+                           if t.strip() and t.getparent() is not None]
+        return self._nodes
+
+
+def locate(tree: Any, texts: list[str], blocks: PageBlocks | None = None) -> list[Any]:
     """The page element of each extracted block text (None where it is not found): the
     first block-level element with exactly that text, else the element of the first text
-    node holding its first words."""
-    body = tree.find(".//body")
-    root = body if body is not None else tree
-    exact: dict[str, Any] = {}
-    for el in root.iter(*_BLOCK_TAGS):
-        exact.setdefault(_collapse(el.text_content()), el)
-    nodes: list[tuple[str, Any]] | None = None
+    node holding its first words. ``blocks``: the page read once (else read here)."""
+    blocks = blocks or PageBlocks(tree)
     found = []
     for text in texts:
         key = _collapse(text)
-        el = exact.get(key)
+        el = blocks.exact.get(key)
         if el is None:
-            if nodes is None:
-                nodes = [(_collapse(t), t.getparent()) for t in root.xpath(".//text()")
-                         if t.strip() and t.getparent() is not None]
             snippet = " ".join(key.split()[:5])
-            el = next((parent for t, parent in nodes if snippet and snippet in t), None)
+            el = next((parent for t, parent in blocks.nodes if snippet and snippet in t), None)
         found.append(el)
     return found
 
@@ -92,13 +104,12 @@ def _link_share(el: Any) -> float:
     return linked / total if total else 0.0
 
 
-def furniture(tree: Any, parts: list[tuple[str, str]]) -> set[int]:
-    """Indices of the blocks of ``parts`` (``(kind, text)``) that are page furniture."""
-    elements = locate(tree, [t for _, t in parts])
-    sizes = [len(t) for _, t in parts]
+def article_container(elements: list[Any], sizes: list[int]
+                      ) -> tuple[Any, dict[Any, int], list[list[Any]]]:
+    """``(container, held, chains)``: the deepest element holding :data:`CONTAINER_SHARE` of
+    the located blocks' characters (None when there is none), the characters each ancestor
+    holds, and each block's chain of ancestors (itself first; empty when not located)."""
     total = sum(size for size, el in zip(sizes, elements, strict=True) if el is not None)
-    if not total:
-        return set()
     held: dict[Any, int] = {}
     chains: list[list[Any]] = []
     for size, el in zip(sizes, elements, strict=True):
@@ -106,9 +117,19 @@ def furniture(tree: Any, parts: list[tuple[str, str]]) -> set[int]:
         chains.append(chain)
         for anc in chain:
             held[anc] = held.get(anc, 0) + size
-    # the deepest element holding most of the text: the one of largest depth among them
-    container = max((anc for anc, n in held.items() if n >= CONTAINER_SHARE * total),
+    container = max((anc for anc, n in held.items() if total and n >= CONTAINER_SHARE * total),
                     key=lambda anc: sum(1 for _ in anc.iterancestors()), default=None)
+    return container, held, chains
+
+
+def furniture(tree: Any, parts: list[tuple[str, str]], blocks: PageBlocks | None = None) -> set[int]:
+    """Indices of the blocks of ``parts`` (``(kind, text)``) that are page furniture."""
+    elements = locate(tree, [t for _, t in parts], blocks)
+    sizes = [len(t) for _, t in parts]
+    total = sum(size for size, el in zip(sizes, elements, strict=True) if el is not None)
+    if not total:
+        return set()
+    container, held, chains = article_container(elements, sizes)
     drop: set[int] = set()
     if container is None:
         return _link_lists(parts, elements)
