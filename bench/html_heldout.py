@@ -55,7 +55,8 @@ def grid() -> dict[str, ExtractionOptions]:
             favor_precision=precision, short_chars=short, page_share=share)
     for precision, mode in itertools.product((True, False), ("full", "fast")):
         configs[f"{mode} p={precision}"] = ExtractionOptions(favor_precision=precision, mode=mode)
-    knobs = ("jsonld_body", "complete_chunks", "drop_boilerplate", "drop_page_furniture", "embedded_posts")
+    knobs = ("jsonld_body", "complete_chunks", "drop_boilerplate", "drop_page_furniture", "embedded_posts",
+             "loose_text")
     for knob in knobs:
         if hasattr(ExtractionOptions(), knob):
             configs[f"no {knob}"] = ExtractionOptions(**{knob: False})
