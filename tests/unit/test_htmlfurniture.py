@@ -123,3 +123,17 @@ def test_nothing_is_cut_when_the_furniture_would_be_most_of_the_text() -> None:
     boxes = "".join(f"<div class='share-box'><p>{p}</p></div>" for p in STORY[1:])
     tree = lxml_html.fromstring(f"<html><body><article><p>{STORY[0]}</p>{boxes}</article></body></html>")
     assert furniture(tree, parts_of(STORY)) == set()
+
+
+def test_a_hover_card_of_links_is_cut_out_of_its_paragraph() -> None:
+    from newscorpus.convert.htmlfurniture import strip_link_cards
+
+    card = "".join(f"<a href='/{i}'>{t}</a> " for i, t in enumerate(RELATED))
+    para = (f"<p>Mayor <span class='person'><a href='/mayor'>Ana Lima</a><span class='card'>{card}</span>"
+            f"</span> said the bridge would open on Monday.</p>")
+    tree = lxml_html.fromstring(page(inside=para))
+    text = " ".join(lxml_html.fromstring(para).text_content().split())  # the card glued in
+    assert RELATED[0] in text
+    got = strip_link_cards(tree, [*parts_of(STORY[:2]), ("paragraph", text), *parts_of(STORY[2:])])
+    assert got[2] == ("paragraph", "Mayor Ana Lima said the bridge would open on Monday.")
+    assert got[:2] == parts_of(STORY[:2])  # paragraphs without a card are untouched

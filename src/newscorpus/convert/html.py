@@ -55,7 +55,7 @@ from .htmlbody import (
     text_parts,
     xml_parts,
 )
-from .htmlfurniture import PageBlocks, furniture
+from .htmlfurniture import PageBlocks, furniture, strip_link_cards
 from .htmlloose import merge_in_document_order, missing_loose_text
 from .htmlmeta import PageMeta, extract_meta, parse_date
 from .titles import SiteTitles
@@ -293,6 +293,9 @@ class HtmlConverter(Converter):
             if drop:
                 parts = [p for i, p in enumerate(parts) if i not in drop]
                 rule += "-furniture"
+            stripped = strip_link_cards(tree, parts, blocks)
+            if stripped != parts:
+                parts, rule = stripped, rule + "-cards"
         if opts.complete_chunks and parts:
             extra = [(i + 0.5, "paragraph", t) for i, t in missing_chunk_paragraphs(paras, parts)]
             if extra:

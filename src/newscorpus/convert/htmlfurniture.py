@@ -16,6 +16,8 @@ to drop:
   related-stories list, at the end of the body or inside it.
 * **Links outside the article.** A block that is all link text and sits outside the article
   container: a teaser of another page (a sidebar's "most read").
+* **Link cards in a paragraph** (:func:`strip_link_cards`): a hover card of related stories
+  inside a paragraph (a ``<span>`` of three links or more beside a name) is cut out of it.
 
 Nothing is dropped when the furniture would be more than 40% of the extracted text (the
 container was misread). The words are generic web vocabulary (what templates call these
@@ -172,3 +174,32 @@ def _link_lists(parts: list[tuple[str, str]], elements: list[Any]) -> set[int]:
             if first > 0 and parts[first - 1][0] == "heading":
                 drop.add(first - 1)
     return drop
+
+
+def strip_link_cards(tree: Any, parts: list[tuple[str, str]], blocks: PageBlocks | None = None
+                     ) -> list[tuple[str, str]]:
+    """``parts`` without the link cards inside their paragraphs: a ``<span>`` or ``<div>``
+    in a paragraph's element that holds :data:`CARD_MIN_LINKS` links or more, is (nearly)
+    all link text and at least :data:`CARD_MIN_CHARS` long (a hover card of related
+    stories beside a name); the deepest such element, when its text is in the block."""
+    elements = locate(tree, [t for _, t in parts], blocks)
+    out = []
+    for (kind, text), el in zip(parts, elements, strict=True):
+        if el is not None and kind == "paragraph":
+            for card in _cards(el):
+                piece = _collapse(card.text_content())
+                if piece in text and len(piece) < len(text):
+                    text = _collapse(text.replace(piece, " "))
+        out.append((kind, text))
+    return out
+
+
+CARD_MIN_LINKS = 3
+CARD_MIN_CHARS = 60
+
+
+def _cards(el: Any) -> list[Any]:
+    found = [d for d in el.iterdescendants("span", "div")
+             if len(d.findall(".//a")) >= CARD_MIN_LINKS
+             and len(_collapse(d.text_content())) >= CARD_MIN_CHARS and _link_share(d) >= LINK_LIST_DENSITY]
+    return [d for d in found if not any(o is not d and d in set(o.iterancestors()) for o in found)]
