@@ -85,12 +85,13 @@ def missing_loose_text(tree: Any, parts: list[Part], blocks: PageBlocks | None =
                   if _story_host(host, container)
                   for start, text, linked in _runs(host)
                   if len(text.split()) >= MIN_WORDS and linked <= MAX_LINK_SHARE * len(text)]
+    known = {t for _, t in parts}
+    candidates = [(start, text) for start, text in candidates if text not in known]
     if not candidates:
         return []
-    extracted = "\n".join(t for _, t in parts)
-    have = shingle_counts(extracted)
+    have = shingle_counts("\n".join(t for _, t in parts))
     return [(start, text) for start, text in candidates
-            if text not in extracted and contained(shingle_counts(text), have) < MAX_CONTAINED]
+            if contained(shingle_counts(text), have) < MAX_CONTAINED]
 
 
 def _text_positions(tree: Any) -> tuple[list[tuple[float, str]], dict[tuple[Any, str], float]]:
@@ -101,10 +102,13 @@ def _text_positions(tree: Any) -> tuple[list[tuple[float, str]], dict[tuple[Any,
     nodes: list[tuple[float, str]] = []
     elements = list(tree.iter())
     index = {el: i for i, el in enumerate(elements)}
+    last_of = list(range(len(elements)))  # each element's last descendant, from the end
+    for i in range(len(elements) - 1, -1, -1):
+        children = len(elements[i])
+        if children:
+            last_of[i] = last_of[index[elements[i][children - 1]]]
     for i, el in enumerate(elements):
-        last = i
-        for last_el in el.iterdescendants():
-            last = max(last, index[last_el])
+        last = last_of[i]
         positions[(el, "text")] = i + 0.25
         positions[(el, "end")] = last + 0.4
         positions[(el, "tail")] = last + 0.5
@@ -124,13 +128,15 @@ def merge_in_document_order(tree: Any, parts: list[Part], extra: list[tuple[tupl
     after the block before it)."""
     nodes, positions = _text_positions(tree)
     keyed: list[tuple[float, int, Part]] = []
-    last = -1.0
+    last, cursor = -1.0, 0
     for seq, part in enumerate(parts):
         snippet = " ".join(part[1].split()[:5])
-        found = next((pos for pos, text in nodes if pos > last and snippet in text), None)
-        if found is None:
-            found = next((pos for pos, text in nodes if snippet in text), None)
-        last = found if found is not None else last
+        # blocks mostly come in page order: look on from the last one found first
+        hit = next((i for i in range(cursor, len(nodes)) if snippet in nodes[i][1]), None)
+        if hit is None:
+            hit = next((i for i in range(cursor) if snippet in nodes[i][1]), None)
+        if hit is not None:
+            last, cursor = nodes[hit][0], hit
         keyed.append((last, seq, part))
     for seq, (start, text) in enumerate(extra):
         keyed.append((positions.get(start, float("inf")), len(parts) + seq, ("paragraph", text)))
