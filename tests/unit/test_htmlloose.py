@@ -9,7 +9,7 @@ from newscorpus.convert.htmlloose import merge_in_document_order, missing_loose_
 
 from .test_html import PARAS
 
-CAPTION = "The bridge at dawn, seen from the eastern bank of the river, photographed by our reporter on Monday"
+CAPTION = "The bridge at dawn, seen from the eastern bank of the river, photographed by our reporter"
 
 
 def page(extra: str = "") -> str:
