@@ -35,7 +35,7 @@ labelstudio:
 	bash tools/labelstudio.sh install template
 
 # The whole test suite, with a real Label Studio server and ../shared/data.
-test: venv labelstudio
+test: venv labelstudio heldout-pages
 	$(BIN)/python -m pytest; s=$$?; if [ $$s -eq 5 ]; then echo 'pytest collected no tests: failing' >&2; exit 1; fi; exit $$s
 
 # Benchmarks print ratios against baselines measured in the same run (never timed tests).
