@@ -129,6 +129,48 @@ def _trt_annotation(article: dict[str, Any]) -> Annotation:
     )
 
 
+def _ui_text(surface: str) -> str:
+    """``value.text`` as the web UI writes it: each line break (CRLF too) as backslash + n."""
+    return surface.replace("\r\n", "\\n").replace("\n", "\\n")
+
+
+def _ui_region(
+    rid: str, control: str, text: str, start: int, end: int, label: str, shown: str | None = None
+) -> dict[str, Any]:
+    """A labelled region as the editor stores it (``shown``: its ``value.text`` if not the UI's)."""
+    surface = _ui_text(text[start:end]) if shown is None else shown
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": start, "end": end, "text": surface, "labels": [label]},
+    }
+
+
+def _ui_choice(
+    rid: str, control: str, choice: str, text: str | None = None, span: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """A choice: per region (with the region's ``span``) or for the whole text."""
+    value: dict[str, Any] = {"choices": [choice]}
+    if span is not None and text is not None:
+        value = {"start": span[0], "end": span[1], "text": _ui_text(text[span[0] : span[1]]), **value}
+    return {"id": rid, "from_name": control, "to_name": "text", "type": "choices", "value": value}
+
+
+def _ui_relation(from_id: str, to_id: str, *labels: str) -> dict[str, Any]:
+    ends = {"from_id": from_id, "to_id": to_id}
+    return {**ends, "type": "relation", "direction": "right", "labels": list(labels)}
+
+
+def _pushed(client: LabelStudioClient, ws: Workspace) -> tuple[int, dict[str, int]]:
+    """Push ``ws``: the project id and the task id of each article."""
+    project_id = push(ws, client, PushOptions()).project_id
+    assert project_id is not None
+    return project_id, {t["data"]["newscorpus_id"]: int(t["id"]) for t in _tasks(client, project_id)}
+
+
 def test_push_is_idempotent_and_pull_is_lossless(
     tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
 ) -> None:
@@ -174,42 +216,11 @@ def test_push_is_idempotent_and_pull_is_lossless(
     s, e = find_span(t, "سالم العامري")
     qs, qe = find_span(t, "متوازن ولا يضر أحدا")
     ui_result = [
-        {
-            "id": "Xy1_aB9",
-            "from_name": "entity",
-            "to_name": "text",
-            "type": "labels",
-            "origin": "manual",
-            "value": {"start": s, "end": e, "text": "سالم  العامري", "labels": ["PERSON"]},
-        },
-        {
-            "id": "Qz7",
-            "from_name": "quote",
-            "to_name": "text",
-            "type": "labels",
-            "value": {"start": qs, "end": qe, "text": t[qs:qe], "labels": ["QUOTE"]},
-        },
-        {
-            "id": "Qz7",
-            "from_name": "stance__river_dam",
-            "to_name": "text",
-            "type": "choices",
-            "value": {"start": qs, "end": qe, "text": t[qs:qe], "choices": ["against"]},
-        },
-        {
-            "from_id": "Qz7",
-            "to_id": "Xy1_aB9",
-            "type": "relation",
-            "direction": "right",
-            "labels": ["said_by"],
-        },
-        {
-            "id": "doc",
-            "from_name": "article_stance__city_budget",
-            "to_name": "text",
-            "type": "choices",
-            "value": {"choices": ["none"]},
-        },
+        _ui_region("Xy1_aB9", "entity", t, s, e, "PERSON", shown="سالم  العامري"),
+        _ui_region("Qz7", "quote", t, qs, qe, "QUOTE"),
+        _ui_choice("Qz7", "stance__river_dam", "against", t, (qs, qe)),
+        _ui_relation("Qz7", "Xy1_aB9", "said_by"),
+        _ui_choice("doc", "article_stance__city_budget", "none"),
     ]
     _annotate(client, int(tasks[rtl["id"]]["id"]), ui_result, annotators["ann2"])
     drafted = int(tasks[emoji["id"]]["id"])
@@ -250,7 +261,7 @@ def test_push_is_idempotent_and_pull_is_lossless(
     before = (ws.annotations_dir / "labelstudio.jsonl").read_bytes()
     again = pull(ws, client, PullOptions(full=True, page_size=2))
     assert again.written == 0 and again.tasks == 5
-    assert again.reads == 3  # the project, its task ids, then one export request for the 5 tasks
+    assert again.reads == 2  # the project, then one export request for the 5 known tasks (count matches)
     assert (ws.annotations_dir / "labelstudio.jsonl").read_bytes() == before
     # The export endpoint (the full pull's way) and the paged listing give the same records.
     listed = pull(ws, client, PullOptions(full=True, use_export=False, page_size=2))
@@ -269,20 +280,18 @@ def test_incremental_pull_update_delete_and_stale(
     tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
 ) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "incremental")
-    project_id = push(ws, client, PushOptions()).project_id
-    assert project_id is not None
-    tasks = {t["data"]["newscorpus_id"]: t for t in _tasks(client, project_id)}
+    project_id, tasks = _pushed(client, ws)
     config = build_label_config(ws.config.labels)
     crlf, combining = by_title(ws, "Millbrook"), by_title(ws, "ferry")
     keep = _annotate(
         client,
-        int(tasks[crlf["id"]]["id"]),
+        tasks[crlf["id"]],
         annotation_to_result(gold_annotation(crlf), config),
         annotators["ann1"],
     )
     gone = _annotate(
         client,
-        int(tasks[combining["id"]]["id"]),
+        tasks[combining["id"]],
         annotation_to_result(gold_annotation(combining), config),
         annotators["ann1"],
     )
@@ -320,7 +329,7 @@ def test_incremental_pull_update_delete_and_stale(
     # A new annotation on the new text is current.
     new_text = next(r for r in rows if r["id"] == crlf["id"])
     fresh = gold_annotation(new_text)
-    _annotate(client, int(tasks[crlf["id"]]["id"]), annotation_to_result(fresh, config), annotators["ann2"])
+    _annotate(client, tasks[crlf["id"]], annotation_to_result(fresh, config), annotators["ann2"])
     report = pull(ws, client)
     assert report.stale == [stale["id"]] and report.written == 1
     assert {r["text_sha256"] for r in _pulled(ws).values()} == {crlf["text_sha256"], new_text["text_sha256"]}
@@ -330,10 +339,9 @@ def test_pull_reports_offsets_that_do_not_match(
     tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
 ) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "bad offsets")
-    project_id = push(ws, client, PushOptions()).project_id
-    assert project_id is not None
+    _, tasks = _pushed(client, ws)
     emoji = by_title(ws, "İstanbul dam")
-    task_id = next(t["id"] for t in _tasks(client, project_id) if t["data"]["newscorpus_id"] == emoji["id"])
+    task_id = tasks[emoji["id"]]
     start, end = find_span(emoji["text"], "Ana Duru")
     # UTF-16 offsets (as <HyperText> or a JS client would send) are off by the emoji.
     shifted = start + 3
@@ -473,34 +481,15 @@ def test_export_tasks_import_into_server(
     assert orjson.loads(out.read_bytes()) == tasks
 
 
-def _ui_text(surface: str) -> str:
-    """``value.text`` as the web UI writes it: each line break (CRLF too) as backslash + n."""
-    return surface.replace("\r\n", "\\n").replace("\n", "\\n")
-
-
-def _ui_region(rid: str, control: str, text: str, start: int, end: int, label: str) -> dict[str, Any]:
-    return {
-        "id": rid,
-        "from_name": control,
-        "to_name": "text",
-        "type": "labels",
-        "origin": "manual",
-        "value": {"start": start, "end": end, "text": _ui_text(text[start:end]), "labels": [label]},
-    }
-
-
 def test_pull_reads_what_the_web_ui_writes(
     tmp_path: Path, shared_data: Path, client: LabelStudioClient, annotators: dict[str, int]
 ) -> None:
     ws = _workspace(tmp_path / "ws", shared_data, "ui shapes")
-    project_id = push(ws, client, PushOptions()).project_id
-    assert project_id is not None
+    _, tasks = _pushed(client, ws)
     config = build_label_config(ws.config.labels)
     article = by_title(ws, "Millbrook")
     t = article["text"]
-    task_id = next(
-        int(x["id"]) for x in _tasks(client, project_id) if x["data"]["newscorpus_id"] == article["id"]
-    )
+    task_id = tasks[article["id"]]
     ben, mill, said = find_span(t, "Ben Whitaker"), find_span(t, "Millbrook"), find_span(t, "said")
     q0, q1 = t.index("This budget"), t.index("4 percent") + len("4 percent")
     assert "\n" in t[q0:q1]  # the quote crosses a paragraph break
@@ -515,30 +504,12 @@ def test_pull_reads_what_the_web_ui_writes(
             **_ui_region("empty", "entity", t, *mill, "GPE"),
             "value": {"start": mill[0], "end": mill[1], "labels": []},
         },
-        {"from_id": "q", "to_id": "ben", "type": "relation", "direction": "right", "labels": ["said_by"]},
-        {"from_id": "q", "to_id": "cue", "type": "relation", "direction": "right", "labels": ["cue"]},
-        {"from_id": "gone", "to_id": "q", "type": "relation", "direction": "right", "labels": []},
-        {
-            "id": "q",
-            "from_name": stance,
-            "to_name": "text",
-            "type": "choices",
-            "value": {"start": q0, "end": q1, "text": _ui_text(t[q0:q1]), "choices": ["favor"]},
-        },
-        {
-            "id": "cue",
-            "from_name": stance,
-            "to_name": "text",
-            "type": "choices",
-            "value": {"start": said[0], "end": said[1], "text": "said", "choices": ["against"]},
-        },
-        {
-            "id": "art",
-            "from_name": config.article_stance_control("city budget"),
-            "to_name": "text",
-            "type": "choices",
-            "value": {"choices": ["neutral"]},
-        },
+        _ui_relation("q", "ben", "said_by"),
+        _ui_relation("q", "cue", "cue"),
+        _ui_relation("gone", "q"),
+        _ui_choice("q", stance, "favor", t, (q0, q1)),
+        _ui_choice("cue", stance, "against", t, said),
+        _ui_choice("art", config.article_stance_control("city budget"), "neutral"),
     ]
     good = _annotate(client, task_id, result, annotators["ann1"])
     report = pull(ws, client)

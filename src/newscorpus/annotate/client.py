@@ -12,12 +12,20 @@ are retried a few times on transport errors and 5xx answers. Task listings use t
 HTTP layer directly and keep the JSON as plain dicts: parsing thousands of tasks into the
 SDK's union models costs more than the request, and those models disagree on types
 (``updated_at`` is a ``str`` in one and a ``datetime`` in the other).
+
+Each received TCP segment is acknowledged at once (Linux ``TCP_QUICKACK``): the server that
+``label-studio start`` runs (Django's development server) sends an answer's headers and body
+in two writes with Nagle's algorithm on, so on a reused connection the body waited for the
+client's delayed ACK, 40-60 ms per request; see :class:`QuickAckBackend`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -42,8 +50,9 @@ TASK_FIELDS = (
 )
 # Task ids per export request: each request costs the server a fixed overhead (config parse,
 # converter, export file), and it refuses a query string of more than 1,000 fields (Django's
-# DATA_UPLOAD_MAX_NUMBER_FIELDS).
-EXPORT_CHUNK = 900
+# DATA_UPLOAD_MAX_NUMBER_FIELDS): the ids and the two other parameters.
+EXPORT_CHUNK = 998
+EXPORT_TAIL = 25  # tasks in the last export request
 T = TypeVar("T")
 
 
@@ -101,6 +110,7 @@ def _checked(token: Secret, where: str) -> Secret:
     return token
 
 
+@functools.lru_cache(maxsize=256)
 def server_key(url: str) -> str:
     """``url`` normalized to compare servers: lower-case scheme and host, ``localhost`` and
     ``::1`` as ``127.0.0.1``, the default port and any trailing slash dropped."""
@@ -118,6 +128,64 @@ def server_key(url: str) -> str:
 
 def same_server(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and server_key(a) == server_key(b)
+
+
+try:
+    import httpcore
+except ImportError:  # pragma: no cover - comes with label-studio-sdk (httpx)
+    httpcore = None  # type: ignore[assignment]
+
+if httpcore is not None:
+
+    class QuickAckStream(httpcore.NetworkStream):
+        """A TCP stream that asks the kernel to acknowledge what it receives at once."""
+
+        def __init__(self, inner: httpcore.NetworkStream) -> None:
+            self._inner = inner
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            sock = self._inner.get_extra_info("socket")
+            if sock is not None:  # the mode does not stick (the kernel leaves it): set it each read
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+            return self._inner.read(max_bytes, timeout)
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._inner.write(buffer, timeout)
+
+        def close(self) -> None:
+            self._inner.close()
+
+        def start_tls(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+            return QuickAckStream(self._inner.start_tls(*args, **kwargs))
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
+    class QuickAckBackend(httpcore.SyncBackend):
+        """httpcore's socket backend with :class:`QuickAckStream` connections."""
+
+        def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+            return QuickAckStream(super().connect_tcp(*args, **kwargs))
+
+
+def http_transport() -> Any:
+    """An ``httpx`` transport with :class:`QuickAckBackend` where the OS has ``TCP_QUICKACK``
+    (Linux), else the default one."""
+    import httpx
+
+    transport = httpx.HTTPTransport()
+    if httpcore is None or not hasattr(socket, "TCP_QUICKACK"):
+        return transport
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001 - httpx has no backend argument
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=QuickAckBackend(),
+    )
+    return transport
 
 
 class LabelStudioAuthError(LabelStudioError):
@@ -174,7 +242,7 @@ class LabelStudioClient:
             ) from None
         self.url = url.rstrip("/")
         self._token = token
-        self._http = httpx.Client(timeout=timeout)
+        self._http = httpx.Client(timeout=timeout, transport=http_transport())
         from label_studio_sdk.core.api_error import ApiError
 
         try:  # a personal access token is exchanged for an access token here
@@ -367,10 +435,16 @@ class LabelStudioClient:
         """The full-JSON export of ``task_ids``, in chunks, the next one fetched while the
         caller reads the current one (one request per chunk; the server's export serializes
         tasks with their annotations in bulk, which costs it less than the paged listing).
-        ``only_annotated`` leaves out tasks with no annotation (skipped ones are kept)."""
+        The last chunk is a small one, so that little is left to do after the last answer.
+        ``only_annotated`` leaves out tasks with no annotation (skipped ones are kept); a
+        task id that is not in the project any more is left out."""
         from concurrent.futures import Future, ThreadPoolExecutor
 
+        chunk = max(1, min(chunk, EXPORT_CHUNK))
         chunks = [task_ids[i : i + chunk] for i in range(0, len(task_ids), chunk)]
+        if chunks and len(chunks[-1]) > 2 * EXPORT_TAIL:
+            last = chunks.pop()
+            chunks += [last[:-EXPORT_TAIL], last[-EXPORT_TAIL:]]
 
         def fetch(ids: list[int]) -> list[dict[str, Any]]:
             params = {

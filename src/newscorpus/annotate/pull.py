@@ -16,8 +16,11 @@ per-region stance choices kept. What happens to the rest:
   draft does not move ``updated_at``, so pull drafts with ``--full``);
 - ground truth is kept as ``ground_truth``; several annotators per task give several records;
 - an annotation deleted in Label Studio disappears from the file (the records of a listed
-  task are replaced as a whole; a full pull replaces the whole project; deleted tasks are
-  found by comparing the project's task count);
+  task are replaced as a whole; a full pull replaces the whole project). A full pull exports
+  the tasks the state knows, annotated or not, in chunks: the tasks that come back are the
+  ones still there, and when their number is not the project's task count, the project's task
+  ids tell which tasks are new (they are exported too). An incremental pull lists the task ids
+  when the count or a listed task the state does not know says that a task was deleted;
 - an annotation made before its task's text was replaced (recorded by push in the task's
   ``meta``) keeps the old ``text_sha256`` and is reported stale, never shifted;
 - an annotation whose regions do not fit its text or the label set is rejected with its
@@ -33,6 +36,7 @@ the same server state always gives the same bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -282,6 +286,25 @@ def _mine(record: dict[str, Any], server: str, project_id: int) -> bool:
     )
 
 
+def _workspace_side(
+    ws: Workspace, path: Path
+) -> tuple[LabelConfig, dict[str, dict[str, Any]], dict[str, str]]:
+    """What a pull reads from the workspace (while the server works on its first answer): the
+    label config, the records pulled before, and each article's text hash."""
+    config = build_label_config(ws.config.labels)
+    existing = read_output(path)
+    articles, _ = load_articles(ws)  # checks text_sha256 against the text
+    return config, existing, {aid: a["text_sha256"] for aid, a in articles.items()}
+
+
+def _task_ids(client: LabelStudioClient, project_id: int) -> set[int]:
+    return {
+        int(t["id"])
+        for page in client.list_tasks(project_id, include="id", all_fields=False, page_size=1000)
+        for t in page
+    }
+
+
 def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None = None) -> PullReport:
     """Bring the project's annotations into the workspace; see the module documentation."""
     options = options or PullOptions()
@@ -293,98 +316,86 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
     project_id = state.project_id
     report = PullReport(project_id=project_id, full=options.full or state.cursor is None)
     reads0, writes0 = client.reads, client.writes
-    config = build_label_config(ws.config.labels)
-    project = client.get_project(project_id)
-    if project is None:
-        raise LabelStudioError(
-            f"Label Studio at {client.url} has no project {project_id} any more (deleted?): "
-            "`newscorpus annotate push` creates a new one; what was pulled before stays in the file"
-        )
-    known = {ref.task_id for ref in state.tasks.values()}
-    pages: Iterable[list[dict[str, Any]]] = ()
-    started = None
-    query: dict[str, Any] | None = None
-    via_export = report.full and options.use_export and not options.include_drafts
-    via_export = via_export and not options.annotator_emails
-    if via_export:
-        # The export endpoint gives the same full JSON as the listing for less server work;
-        # the listing stays for drafts (the export holds every user's) and e-mail names.
-        # always ask for the ids: the same count as the state's can hide deleted and new tasks
-        ids = sorted(
-            int(t["id"])
-            for page in client.list_tasks(project_id, include="id", all_fields=False, page_size=1000)
-            for t in page
-        )
-        started = client.server_date  # before the first export: nothing changed since is missed
-        pages = client.export_pages(project_id, ids, chunk=options.page_size_export)
-    elif report.full:
-        query = None if options.include_drafts else {"filters": ANNOTATED}
-    else:
-        query = {
-            "filters": {
-                "conjunction": "and",
-                "items": [
-                    {
-                        "filter": "filter:tasks:updated_at",
-                        "operator": "greater",
-                        "type": "Datetime",
-                        "value": state.cursor,
-                    }
-                ],
-            }
-        }
     path = writable_annotations_dir(ws) / options.output_name
-    existing = read_output(path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        local = pool.submit(_workspace_side, ws, path)
+        client.server_date = None
+        project = client.get_project(project_id)
+        if project is None:
+            raise LabelStudioError(
+                f"Label Studio at {client.url} has no project {project_id} any more (deleted?): "
+                "`newscorpus annotate push` creates a new one; what was pulled before stays in the file"
+            )
+        started = client.server_date  # before any task is read: nothing changed since is missed
+        task_number = int(project.get("task_number") or 0)
+        known = {ref.task_id for ref in state.tasks.values()}
+        via_export = report.full and options.use_export and not options.include_drafts
+        via_export = via_export and not options.annotator_emails
+        if via_export:
+            # The export endpoint gives the same full JSON as the listing for less server work;
+            # the listing stays for drafts (the export holds every user's) and e-mail names.
+            # Every task comes back, annotated or not, so the tasks still there are known too.
+            chunk = options.page_size_export
+            pages = iter(client.export_pages(project_id, sorted(known), chunk=chunk, only_annotated=False))
+        elif report.full:
+            query = None if options.include_drafts else {"filters": ANNOTATED}
+            pages = iter(client.list_tasks(project_id, query=query, page_size=options.page_size))
+        else:
+            since = {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime"}
+            query = {"filters": {"conjunction": "and", "items": [{**since, "value": state.cursor}]}}
+            pages = iter(client.list_tasks(project_id, query=query, page_size=options.page_size))
+        first = next(pages, None)  # the workspace is read meanwhile
+        config, existing, article_sha = local.result()
     fresh: dict[str, dict[str, Any]] = {}
     failed: set[str] = set()
     listed: set[int] = set()
-    if not via_export:
-        client.server_date = None
-        pages = client.list_tasks(project_id, query=query, page_size=options.page_size)
-    for page in pages:
-        for task in page:
-            listed.add(int(task["id"]))
-            outcome = task_records(
-                task,
-                config,
-                server=state.url,
-                project_id=project_id,
-                include_drafts=options.include_drafts,
-                emails=options.annotator_emails,
-            )
-            report.tasks += 1
-            report.annotations += outcome.annotations
-            report.rejected += outcome.rejected
-            report.skipped += outcome.skipped
-            report.drafts_ignored += outcome.drafts_ignored
-            report.problems.extend(outcome.problems)
-            report.notes.extend(outcome.notes)
-            failed |= outcome.rejected_ids
-            for record, row in zip(outcome.records, outcome.rows, strict=True):
-                fresh[record.id] = row
+
+    def read(tasks: Iterable[list[dict[str, Any]]]) -> None:
+        for page in tasks:
+            for task in page:
+                listed.add(int(task["id"]))
+                if via_export and not task.get("annotations") and not task.get("drafts"):
+                    continue  # a task nobody worked on: only its id was needed
+                outcome = task_records(
+                    task,
+                    config,
+                    server=state.url,
+                    project_id=project_id,
+                    include_drafts=options.include_drafts,
+                    emails=options.annotator_emails,
+                )
+                report.tasks += 1
+                report.annotations += outcome.annotations
+                report.rejected += outcome.rejected
+                report.skipped += outcome.skipped
+                report.drafts_ignored += outcome.drafts_ignored
+                report.problems.extend(outcome.problems)
+                report.notes.extend(outcome.notes)
+                failed.update(outcome.rejected_ids)
+                for record, row in zip(outcome.records, outcome.rows, strict=True):
+                    fresh[record.id] = row
+
+    read([first] if first is not None else [])
+    read(pages)
     started = started or client.server_date
+    alive: set[int] | None = listed if via_export else None
+    if via_export and task_number != len(listed):
+        # Tasks the state does not know (made in Label Studio, or pushed from elsewhere), or a
+        # known one deleted meanwhile: the project's ids tell which; the new ones are exported.
+        alive = _task_ids(client, project_id)
+        read(client.export_pages(project_id, sorted(alive - listed), only_annotated=False))
+    elif not report.full and (task_number != len(known) or listed - known):
+        alive = _task_ids(client, project_id)  # a task was deleted, or one made in Label Studio
+    mine = {rid for rid, r in existing.items() if _mine(r, client.url, project_id)}
     if report.full:
-        replaced = {rid for rid, r in existing.items() if _mine(r, client.url, project_id)}
+        replaced = set(mine)
     else:
-        replaced = {
-            rid
-            for rid, r in existing.items()
-            if _mine(r, client.url, project_id) and r["external"].get("task") in listed
-        }
-        if int(project.get("task_number") or 0) != len(known):
-            alive = {
-                int(t["id"])
-                for page in client.list_tasks(project_id, include="id", all_fields=False, page_size=1000)
-                for t in page
-            }
-            replaced |= {
-                rid
-                for rid, r in existing.items()
-                if _mine(r, client.url, project_id) and r["external"].get("task") not in alive
-            }
-            for aid, ref in list(state.tasks.items()):
-                if ref.task_id not in alive:
-                    del state.tasks[aid]
+        replaced = {rid for rid in mine if existing[rid]["external"].get("task") in listed}
+    if alive is not None:
+        replaced |= {rid for rid in mine if existing[rid]["external"].get("task") not in alive}
+        for aid, ref in list(state.tasks.items()):
+            if ref.task_id not in alive:
+                del state.tasks[aid]
     # An earlier good version of an annotation whose new version fails stays until a valid
     # version replaces it (or the annotation is deleted): a slip in the editor loses no work.
     report.kept_previous = sorted(replaced & failed)
@@ -397,15 +408,15 @@ def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None =
         else:
             report.written += 1
         merged[rid] = row
-    write_output(path, merged)
+    if report.full or report.written or report.removed or not path.is_file():
+        write_output(path, merged)  # a full pull also puts a hand-edited file back in order
     report.output = str(path)
-    articles, _ = load_articles(ws)
     report.stale = sorted(
         rid
         for rid, r in merged.items()
-        if _mine(r, client.url, project_id)
-        and r["article_id"] in articles
-        and r["text_sha256"] != sha256_text(articles[r["article_id"]]["text"])
+        if r["article_id"] in article_sha
+        and r["text_sha256"] != article_sha[r["article_id"]]
+        and _mine(r, client.url, project_id)
     )
     if started is not None:
         state.cursor = ls_datetime(started - timedelta(seconds=options.overlap_seconds))
