@@ -75,6 +75,7 @@ class Result:
     passed: bool | None
     cpu_ratio: float | None = None  # the same ratio from CPU time (process + joined children)
     cpu_value: float | None = None  # the measured figure from CPU time instead of wall time
+    load: tuple[float, float, float] | None = None  # load average when the figure was taken
 
     @property
     def status(self) -> str:
@@ -453,11 +454,13 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def print_table(results: list[Result]) -> None:
-    rows = [("benchmark", "measured", "baseline", "ratio", "target", "status", "ratio (CPU time)")]
+    rows = [("benchmark", "measured", "baseline", "ratio", "target", "status", "ratio (CPU time)",
+             "load average")]
     for r in results:
         rows.append((f"{r.bench}: {r.name}", _fmt(r.value, r.unit), _fmt(r.baseline, r.unit),
                      f"{r.ratio:.3g}x", r.target or "-", r.status,
-                     "-" if r.cpu_ratio is None else f"{r.cpu_ratio:.3g}x"))
+                     "-" if r.cpu_ratio is None else f"{r.cpu_ratio:.3g}x",
+                     "-" if r.load is None else " ".join(f"{x:.2f}" for x in r.load)))
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     line = "  ".join("-" * w for w in widths)
     say("")
@@ -526,9 +529,13 @@ def main(argv: list[str] | None = None) -> int:
         for r in found:
             cpu = "" if r.cpu_ratio is None else (
                 f"; by CPU time {r.cpu_ratio:.3g}x, measured {_fmt(r.cpu_value or 0, r.unit)}")
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
             say(f"[{r.bench}] {r.name}: {_fmt(r.value, r.unit)} vs {r.baseline_name} "
                 f"{_fmt(r.baseline, r.unit)} -> ratio {r.ratio:.3g}x ({r.ratio_meaning}{cpu}); "
-                f"target {r.target or '-'}: {r.status}")
+                f"target {r.target or '-'}: {r.status}; load average {load}")
+        load = os.getloadavg()
+        for r in found:
+            r.load = load
         results += found
     print_table(results)
     say(f"\ntotal {time.perf_counter() - started:.0f} s; load average (1, 5, 15 min) "
