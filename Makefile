@@ -35,7 +35,7 @@ labelstudio:
 	bash tools/labelstudio.sh install template
 
 # The whole test suite, with a real Label Studio server and ../shared/data.
-test: venv labelstudio
+test: venv labelstudio heldout-pages
 	$(BIN)/python -m pytest; s=$$?; if [ $$s -eq 5 ]; then echo 'pytest collected no tests: failing' >&2; exit 1; fi; exit $$s
 
 # Benchmarks print ratios against baselines measured in the same run (never timed tests).
@@ -88,3 +88,13 @@ oldest-datasets: venv
 	$(NC) release build 0.0.1 --first --date 2026-01-01 --out scratch/oldest-datasets
 	HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 HF_DATASETS_DISABLE_PROGRESS_BARS=1 \
 	  .venv-oldest/bin/python tools/oldest_datasets.py scratch/oldest-datasets/0.0.1
+
+# Held-out pages for the body-text gate (issue 12): the test pages of the newspaper4k source
+# distribution (HTML + the article text its maintainers expect), downloaded with pip into a
+# cache outside the repository; tests/quality/test_heldout_pages.py reads them from there.
+HELDOUT := $(HOME)/.cache/newscorpus/heldout
+.PHONY: heldout-pages
+heldout-pages: venv
+	test -d $(HELDOUT)/newspaper4k-0.9.6/tests/data/txt || { mkdir -p $(HELDOUT) && \
+	  $(BIN)/python -m pip download --quiet --no-deps --no-binary :all: newspaper4k==0.9.6 -d $(HELDOUT) && \
+	  tar -xzf $(HELDOUT)/newspaper4k-0.9.6.tar.gz -C $(HELDOUT) newspaper4k-0.9.6/tests/data; }

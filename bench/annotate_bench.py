@@ -30,6 +30,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from report import load_average, ratios
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -140,10 +142,6 @@ def measured(fn: Any, server_pid: int) -> tuple[float, float, Any]:
     return wall, time.process_time() + tree_cpu(server_pid) - c0, out
 
 
-def loadavg() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -209,7 +207,7 @@ def main() -> None:
                 )
                 return json.loads(body)  # type: ignore[no-any-return]
 
-            load_before = loadavg()
+            load_before = load_average()
             runs: dict[str, list[tuple[float, float]]] = {"pull": [], "export": []}
             for name in ("export", "pull", "pull", "export"):
                 if name == "pull":
@@ -219,7 +217,7 @@ def main() -> None:
                     wall, cpu, exported = measured(export, server_pid)
                     assert len(exported) == n
                 runs[name].append((wall, cpu))
-                print(f"  {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {loadavg()})")
+                print(f"  {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {load_average()})")
             full_s = sum(w for w, _ in runs["pull"])
             export_s = sum(w for w, _ in runs["export"])
             full_cpu = sum(c for _, c in runs["pull"])
@@ -229,13 +227,13 @@ def main() -> None:
                 "sdk_export_s": [round(w, 3) for w, _ in runs["export"]],
                 "full_vs_export": round(full_s / export_s, 2),
                 "cpu_full_vs_export": round(full_cpu / export_cpu, 2),
-                "loadavg": [load_before, loadavg()],
+                "loadavg": [load_before, load_average()],
             }
             print(
                 f"full pull of {n} annotated tasks: {full_s / 2:.2f} s; SDK full JSON export: "
-                f"{export_s / 2:.2f} s (mean of 2 each) -> pull/export = {full_s / export_s:.2f} wall "
-                f"(target <= 1.0), {full_cpu / export_cpu:.2f} CPU (this process + server); "
-                f"load average {load_before} -> {loadavg()}"
+                f"{export_s / 2:.2f} s (mean of 2 each) -> pull/export = "
+                f"{ratios(full_s / export_s, full_cpu / export_cpu, '<= 1.0x', '(this process + server)')}; "
+                f"load average {load_before} -> {load_average()}"
             )
             full_s /= 2
 

@@ -37,6 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from report import load_average, ratios
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 DATA = Path(os.environ.get("NEWSCORPUS_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -121,12 +123,12 @@ def main() -> None:
                     convert(engine=engine)  # warm: imports and converters in every worker
                     dask[workers] = timed(lambda e=engine: convert(engine=e), worker_cpu, args.repeat)
     load = os.getloadavg()
-    print(f"{n} HTML inputs, {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"{n} HTML inputs, {os.cpu_count()} CPUs, load average {load_average()}")
     for label, figures in (("local --jobs", local), ("dask workers", dask)):
         (w1, c1, _), (w2, c2, d2) = figures[1], figures[2]
         print(f"{label} 1: {w1:6.2f} s ({n / w1:5.1f} inputs/s, CPU {c1:6.2f} s)   "
               f"2: {w2:6.2f} s ({n / w2:5.1f} inputs/s, CPU {c2:6.2f} s, driver {d2:5.2f} s)   "
-              f"speed-up {w1 / w2:.2f}x (target 1.7x), CPU-time ratio 2/1 {c2 / c1:.2f}")
+              f"speed-up {ratios(w1 / w2, c2 / c1, '1.7x', '2/1')}")
         results[label.split()[0]] = {"wall_1": w1, "wall_2": w2, "cpu_1": c1, "cpu_2": c2,
                                      "driver_cpu_2": d2, "speedup": w1 / w2, "cpu_ratio": c2 / c1}
     print(f"dask cluster start-up (not in the figures): 1 worker {startup[1]:.1f} s, "

@@ -36,6 +36,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from report import load_average
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("NEWSCORPUS_SHARED_DATA", REPO.parent / "shared" / "data"))
 DEV = DATA / "html-extraction-dev"
@@ -149,13 +151,16 @@ def warc_bench(pages: list[tuple[bytes, str | None]], repeat: int, copies: int) 
     from warcio.archiveiterator import ArchiveIterator
 
     from newscorpus.convert.base import Input
-    from newscorpus.convert.warc import WarcConverter, _fastwarc_records, digest_problem
+    from newscorpus.convert.warc import WarcConverter, digest_problem
+    from newscorpus.convert.warcread import ArchiveError, iter_records
 
     data = write_warc(pages, copies)
 
     def ours_read() -> int:
         n = 0
-        for rec in _fastwarc_records(data):
+        for rec in iter_records(io.BytesIO(data), 2**31):
+            if isinstance(rec, ArchiveError):
+                raise rec
             if rec.payload_digest:
                 digest_problem(rec.payload_digest, (rec.payload,))
             n += 1
@@ -198,7 +203,7 @@ def main() -> int:
 
     pages = load_pages()
     print(f"python {platform.python_version()}, trafilatura {trafilatura.__version__}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, best of {args.repeat}")
+          f"{os.cpu_count()} CPUs, load average {load_average()}, best of {args.repeat}")
     h = html_bench(pages, args.repeat, args.copies)
     print(f"a. HTML one core: newscorpus {h['ours_pages_per_s']:.1f} pages/s, bare trafilatura "
           f"{h['bare_trafilatura_pages_per_s']:.1f} pages/s -> {h['one_core_ratio']:.2f}x (target >= 0.85x; "

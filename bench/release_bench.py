@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from report import load_average
+
 HERE = Path(__file__).resolve().parent
 SHARD = 100_000
 POOL = 2_000  # distinct synthetic articles, re-keyed to make N
@@ -166,12 +168,12 @@ def measure(n: int, scratch: Path, steps: tuple[str, ...] = ("validate", "baseli
     say(f"[{n:,}] {sizes['jsonl_bytes'] / GIB:.2f} GiB of JSONL in {time.perf_counter() - t0:.0f} s")
     out: dict[str, Any] = {"size": sizes}
     for step in steps:
-        say(f"[{n:,}] {step} (load average {_load()})")
+        say(f"[{n:,}] {step} (load average {load_average()})")
         out[step] = run_step(step, ws_root, scratch / f"out-{n}-{step}")
         out[step]["load"] = _load()
         say(f"[{n:,}] {step}: {out[step]['seconds']:.1f} s (CPU {out[step]['cpu_seconds']:.1f} s), "
             f"peak RSS {out[step]['peak_rss'] / GIB:.2f} GiB (largest worker "
-            f"{out[step]['peak_rss_worker'] / GIB:.2f} GiB); load average {_load()}")
+            f"{out[step]['peak_rss_worker'] / GIB:.2f} GiB); load average {load_average()}")
         shutil.rmtree(scratch / f"out-{n}-{step}", ignore_errors=True)
     base = out["baseline"]
     for step in ("build", "cold"):
@@ -185,12 +187,6 @@ def measure(n: int, scratch: Path, steps: tuple[str, ...] = ("validate", "baseli
                                              / base["seconds"])
     shutil.rmtree(ws_root)
     return out
-
-
-def _load() -> str:
-    import os
-
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def report(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -224,7 +220,7 @@ def report(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
                   f"{r[s]['cpu_seconds']:>7.1f} {'-' if ratio is None else f'{ratio:.2f}x':>6} "
                   f"{'-' if cpu_ratio is None else f'{cpu_ratio:.2f}x':>9} "
                   f"{r[s]['peak_rss'] / GIB:>5.2f}G {r[s]['peak_rss_worker'] / GIB:>9.2f}G")
-    print(f"{step} peak RSS growth {sizes[0]:,} -> {sizes[-1]:,}: {flat:.2f}x; load average {_load()}")
+    print(f"{step} peak RSS growth {sizes[0]:,} -> {sizes[-1]:,}: {flat:.2f}x; load average {load_average()}")
     for name, ok in summary["targets"].items():
         detail = ""
         for s in ("build", "cold"):

@@ -54,6 +54,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synth  # noqa: E402
+from report import load_average  # noqa: E402
 
 FULL_SIZES = {"validation": 20_000, "convert": 5_000, "release": 100_000}
 SHARD = 10_000  # articles per JSONL file in the release benchmark's workspace
@@ -517,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"newscorpus benchmarks ({'quick' if args.quick else 'full'}): "
         + ", ".join(f"{k} n={v:,}" for k, v in sizes.items()) + f"; best of {args.repeat}")
     results: list[Result] = []
-    load0 = os.getloadavg()
+    load0 = load_average()
     started = time.perf_counter()
     for name in wanted:
         if name == "validation":
@@ -539,8 +540,7 @@ def main(argv: list[str] | None = None) -> int:
         results += found
     print_table(results)
     say(f"\ntotal {time.perf_counter() - started:.0f} s; load average (1, 5, 15 min) "
-        f"at start {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, at end "
-        + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        f"at start {load0}, at end {load_average()}")
     if args.json:
         payload = {
             "mode": "quick" if args.quick else "full",

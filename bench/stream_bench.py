@@ -38,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from report import load_average
+
 REPO = Path(__file__).resolve().parents[1]
 # NEWSCORPUS_BENCH_SRC: measure another checkout's code (e.g. the code before a change)
 sys.path.insert(0, os.environ.get("NEWSCORPUS_BENCH_SRC", str(REPO / "src")))
@@ -194,10 +196,6 @@ def measure(kind: str, path: Path, mode: str) -> dict[str, Any]:
     return result
 
 
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 # --- feeds ---------------------------------------------------------------------------------
 
 def make_rss(path: Path, items: int) -> None:
@@ -249,7 +247,7 @@ def bench_feeds(folder: Path, small: int, large: int) -> dict[str, Any]:
             runs[n]["mib"] = path.stat().st_size / MiB
             print(f"{fmt} {n} items ({runs[n]['mib']:.0f} MiB): {runs[n]['wall_s']:.1f} s, "
                   f"{runs[n]['articles']} articles, peak RSS {runs[n]['peak_rss_mib']:.0f} MiB, "
-                  f"CPU ratio {runs[n]['cpu_ratio']:.2f}, load {_load()}", flush=True)
+                  f"CPU ratio {runs[n]['cpu_ratio']:.2f}, load {load_average()}", flush=True)
         ratio = runs[large]["wall_s"] / runs[small]["wall_s"]
         cpu = runs[large]["cpu_s"] / runs[small]["cpu_s"]
         rss = runs[large]["peak_rss_mib"] / runs[small]["peak_rss_mib"]
@@ -272,7 +270,8 @@ def bench_warc(folder: Path, gib: float, repeat: int) -> dict[str, Any]:
             r = measure("warc", path, mode)
             runs[mode].append(r)
             print(f"{mode}: {r['records']} records in {r['wall_s']:.1f} s, peak RSS "
-                  f"{r['peak_rss_mib']:.0f} MiB, CPU ratio {r['cpu_ratio']:.2f}, load {_load()}", flush=True)
+                  f"{r['peak_rss_mib']:.0f} MiB, CPU ratio {r['cpu_ratio']:.2f}, load {load_average()}",
+                  flush=True)
     best = {mode: min(rs, key=lambda r: r["wall_s"]) for mode, rs in runs.items()}
     assert best["ours"]["records"] == best["fastwarc"]["records"]
     speed = best["fastwarc"]["wall_s"] / best["ours"]["wall_s"]
@@ -281,7 +280,8 @@ def bench_warc(folder: Path, gib: float, repeat: int) -> dict[str, Any]:
     rss = max(r["peak_rss_mib"] for r in runs["ours"] + runs["ours+digest"])
     print(f"WARC {path.stat().st_size / 2**30:.2f} GiB, {best['ours']['records']} records: reading "
           f"at {speed:.2f}x FastWARC's bare iteration (CPU {cpu:.2f}x; target >= 0.8x), with digest "
-          f"checks {digest:.2f}x; peak RSS {rss:.0f} MiB (target <= 500 MiB), load {_load()}", flush=True)
+          f"checks {digest:.2f}x; peak RSS {rss:.0f} MiB (target <= 500 MiB), load {load_average()}",
+          flush=True)
     return {"file_gib": path.stat().st_size / 2**30, "runs": runs, "speed_ratio": speed,
             "cpu_speed_ratio": cpu, "with_digest_ratio": digest, "peak_rss_mib": rss}
 
@@ -300,7 +300,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {_load()}", flush=True)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load_average()}", flush=True)
     if args.what == "warc":
         results = bench_warc(args.dir, args.gib, args.repeat)
     else:

@@ -12,7 +12,9 @@ The check: a declared language is kept unless the text is long enough to tell
 (:data:`MIN_PROBABILITY`) while giving the declared one almost no chance
 (:data:`MAX_DECLARED_PROBABILITY`); then the text wins and the rule says what it overrode.
 Close languages the identifier confuses (Indonesian and Malay, Bokmål and Danish) keep
-their declaration, since the declared one keeps a real probability. A record without a
+their declaration, since the declared one keeps a real probability; and their probabilities
+add up when the declaration is of another language altogether (a page declared ``en``
+whose text is Indonesian at p=0.8 and Malay at p=0.2 is Indonesian). A record without a
 language gets the identified one when the guess is confident.
 """
 
@@ -40,8 +42,9 @@ def identify(text: str) -> tuple[str, float] | None:
     """``(ISO 639-1 code, probability)`` for ``text``, or None when too short to tell."""
     if len(text) < MIN_CHARS:
         return None
-    lang, prob = _identifier().classify(text[:MAX_SAMPLE])
-    return lang, float(prob)
+    probs = _probabilities(text)
+    lang = max(probs, key=probs.__getitem__)
+    return lang, probs[lang]
 
 
 def normalize_tag(tag: str | None) -> str | None:
@@ -54,8 +57,29 @@ def normalize_tag(tag: str | None) -> str | None:
     return _DEPRECATED.get(primary, primary)
 
 
+# Languages the identifier splits its confidence between (Indonesian and Malay, the
+# Scandinavian languages, the Serbo-Croatian standards): the text is surely one of the group.
+CLOSE_LANGUAGES = (frozenset({"id", "ms"}), frozenset({"no", "nb", "nn", "da"}),
+                   frozenset({"hr", "sr", "bs"}), frozenset({"cs", "sk"}))
+
+
+def _group_probability(probs: dict[str, float], lang: str) -> float:
+    """The probability of ``lang`` with the languages it is close to."""
+    group = next((g for g in CLOSE_LANGUAGES if lang in g), frozenset({lang}))
+    return sum(probs.get(code, 0.0) for code in group)
+
+
+# Members of a macrolanguage that py3langid tells apart where written text hardly does: it
+# splits Chinese text between zh, wuu (Wu) and yue (Cantonese), all of BCP 47's "zh".
+FOLDED = {"wuu": "zh", "yue": "zh"}
+
+
 def _probabilities(text: str) -> dict[str, float]:
-    return {lang: float(p) for lang, p in _identifier().rank(text[:MAX_SAMPLE])}
+    probs: dict[str, float] = {}
+    for lang, p in _identifier().rank(text[:MAX_SAMPLE]):
+        code = FOLDED.get(lang, lang)
+        probs[code] = probs.get(code, 0.0) + float(p)
+    return probs
 
 
 def add_language(record: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +96,7 @@ def add_language(record: dict[str, Any]) -> dict[str, Any]:
         if len(text) >= MIN_CHARS_OVERRIDE:
             probs = _probabilities(text)
             best = max(probs, key=probs.__getitem__)
-            if best != lang and probs[best] >= MIN_PROBABILITY \
+            if best != lang and _group_probability(probs, best) >= MIN_PROBABILITY \
                     and probs.get(lang, 0.0) <= MAX_DECLARED_PROBABILITY:
                 rule = (f"py3langid p={probs[best]:.2f} over the declared {declared} "
                         f"({old.get('rule', 'declared')}, p={probs.get(lang, 0.0):.2f})")

@@ -119,6 +119,16 @@ class ValidationReport(Report):
         }
 
 
+def location(path: str, line: int | None = None, offset: int | None = None) -> str:
+    """Where in an input: ``path``, then ``:line`` and ``@offset`` (bytes) where known."""
+    where = path
+    if line is not None:
+        where += f":{line}"
+    if offset is not None:
+        where += f"@{offset}"
+    return where
+
+
 @dataclass(slots=True, frozen=True)
 class Rejection:
     """An input that could not become a record: why, and where (file, line, byte offset)."""
@@ -133,12 +143,7 @@ class Rejection:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     def __str__(self) -> str:
-        where = self.path
-        if self.line is not None:
-            where += f":{self.line}"
-        if self.offset is not None:
-            where += f"@{self.offset}"
-        return f"{where}: {self.reason}"
+        return f"{location(self.path, self.line, self.offset)}: {self.reason}"
 
 
 @dataclass(slots=True, frozen=True)

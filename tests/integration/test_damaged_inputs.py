@@ -19,6 +19,7 @@ import pytest
 from newscorpus.convert.base import ConvertOptions
 from newscorpus.convert.batch import convert_paths
 from newscorpus.report import ConvertReport
+from tests.warc_fixtures import response
 
 pytestmark = pytest.mark.shared_data
 
@@ -132,14 +133,8 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def _warc_response(uri: str, html: bytes, encoding: str) -> bytes:
-    body = gzip.compress(html, mtime=0)
-    http = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Encoding: "
-            + encoding.encode() + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
-    head = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri.encode()
-            + b"\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000015>\r\n"
-            b"WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
-            b"Content-Length: %d\r\n\r\n" % len(http))
-    return head + http + b"\r\n\r\n"
+    """A WARC response of ``html`` gzipped, its Content-Encoding header saying ``encoding``."""
+    return response(uri, gzip.compress(html, mtime=0), b"Content-Encoding: " + encoding.encode() + b"\r\n")
 
 
 def test_oversize_decoded_payload_is_a_rejection_not_a_cut(shared_data: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tests.attribution_fixtures import quote_record
 from tests.conftest import REPO
 
 DEV = REPO / "tests" / "fixtures" / "attribution-dev" / "dev.jsonl"
@@ -27,21 +28,6 @@ def fr_texts(shared: Path) -> dict[str, str]:
     return out
 
 
-def _quote(text: str, kind: str, s: int, e: int, speaker: Any = None, cue: Any = None) -> dict[str, Any]:
-    def span(x: Any) -> dict[str, Any] | None:
-        return {"start": x[0], "end": x[1], "text": text[x[0] : x[1]]} if x else None
-
-    return {
-        "start": s,
-        "end": e,
-        "text": text[s:e],
-        "kind": kind,
-        "speaker": span(speaker),
-        "speaker_entity": None,
-        "cue": span(cue),
-    }
-
-
 def gum_gold(shared: Path, annotated_only: bool = True) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """GUM texts and gold records. GUM splits one quotation at sentence boundaries: segments with
     only white space between them are joined into one quotation (they share a speaker)."""
@@ -60,7 +46,7 @@ def gum_gold(shared: Path, annotated_only: bool = True) -> tuple[dict[str, str],
             {
                 "article_id": r["id"],
                 "entities": [],
-                "quotes": [_quote(text, "direct", s, e) for s, e in spans],
+                "quotes": [quote_record(text, s, e) for s, e in spans],
             }
         )
     return texts, gold
@@ -81,6 +67,6 @@ def dev_gold(shared: Path, part: str | None = None) -> tuple[dict[str, str], lis
         if part is not None and r["part"] != part:
             continue
         text = texts[r["article"]] = (gum if r["corpus"] == "gum" else fr)[r["article"]]
-        quotes = [_quote(text, q["kind"], *q["content"], q["speaker"], q["cue"]) for q in r["quotes"]]
+        quotes = [quote_record(text, *q["content"], q["kind"], q["speaker"], q["cue"]) for q in r["quotes"]]
         gold.append({"article_id": r["article"], "entities": [], "quotes": quotes})
     return texts, gold

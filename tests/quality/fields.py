@@ -199,6 +199,9 @@ def all_suites() -> dict:
 def main() -> None:
     for suite in all_suites().values():
         print(suite().report())
+    from .heldout import body_reports  # body text: the dev pages and the held-out pages
+
+    print(body_reports())
 
 
 if __name__ == "__main__":

@@ -198,33 +198,17 @@ def wikinews_feeds(root: Path = SHARED_DATA) -> dict[str, FieldScores]:
     return sheets
 
 
-def _warc(pages: list[tuple[str, bytes]]) -> bytes:
-    """A gzipped WARC of HTTP responses ``(target URI, HTML)`` (built in memory by warcio)."""
-    import io
-
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=True)
-    for url, data in pages:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                   protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(data),
-                                                      length=len(data), http_headers=headers))
-    return buf.getvalue()
-
-
 def wikinews_warc(root: Path = SHARED_DATA) -> FieldScores:
     """The 100 French Wikinews pages archived in one WARC (built in the test, target URI
     ``https://fr.wikinews.org/?curid=ID``) through the WARC converter: title (the site's title
     pattern learned across the archive), URL = target URI, day, language, body P/R/F1."""
     from newscorpus.convert.warc import WarcConverter
+    from tests.warc_fixtures import html_responses
 
     base = root.joinpath(*WIKINEWS_FR)
     entries = _wikinews_entries(root)
     urls = [f"https://fr.wikinews.org/?curid={e['id']}" for e in entries]
-    data = _warc([(u, (base / "html" / f"{e['id']}.html").read_bytes())
+    data = html_responses([(u, (base / "html" / f"{e['id']}.html").read_bytes())
                   for e, u in zip(entries, urls, strict=True)])
     outcomes = WarcConverter().convert(Input(Path("wikinews-fr.warc.gz"), "wikinews-fr.warc.gz", data))
     by_url = {a.url: as_written(a) for a in outcomes if isinstance(a, Article)}

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from newscorpus.convert.html import BODY_KINDS, HtmlConverter
+from newscorpus.convert.html import HtmlConverter
 from newscorpus.evaluate import Evaluation, score_texts
 from newscorpus.records import Article
+
+from .heldout import body_text
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
@@ -29,13 +31,6 @@ def pages(shared_data: Path) -> dict[str, tuple[dict[str, str], bytes]]:
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
     return {key: (entry, gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes()))
             for key, entry in sorted(truth.items())}
-
-
-def body_text(outcome: object) -> str:
-    """The converter's body: every block that is article body (not title, dek, caption)."""
-    if not isinstance(outcome, Article):
-        return ""
-    return "\n".join(outcome.text[b.start:b.end] for b in outcome.blocks if b.kind in BODY_KINDS)
 
 
 @pytest.fixture(scope="module")

@@ -11,18 +11,14 @@ from newscorpus.annotate.prelabel import (
     quotes_to_parts,
 )
 from newscorpus.workspace import LabelSet
+from tests.attribution_fixtures import span_text
 
 LABELS = LabelSet(("PERSON", "ORG", "GPE"), ("river-dam",))
 
 
 def one(text: str, **kwargs: bool) -> tuple[str, str | None, str | None, str | None]:
     [q] = QuoteExtractor(**kwargs).proposals(text)
-    return (
-        q.text,
-        q.speaker.text if q.speaker else None,
-        q.cue.text if q.cue else None,
-        q.antecedent.text if q.antecedent else None,
-    )
+    return (q.text, span_text(q.speaker), span_text(q.cue), span_text(q.antecedent))
 
 
 @pytest.mark.parametrize(
@@ -83,7 +79,7 @@ def test_indirect_quotes_on_request() -> None:
     text = "Retired engineer Dennis Cole said a wall would only push the erosion down the shore."
     assert QuoteExtractor(indirect=False).proposals(text) == []
     [q] = QuoteExtractor().proposals(text)
-    assert (q.kind, q.speaker.text if q.speaker else None) == ("indirect", "Dennis Cole")
+    assert (q.kind, span_text(q.speaker)) == ("indirect", "Dennis Cole")
 
 
 def test_resolved_pronoun_becomes_an_entity_link() -> None:

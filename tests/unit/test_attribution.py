@@ -9,15 +9,13 @@ import pytest
 from newscorpus.annotate.attribution import AttributionExtractor, sentence_spans
 from newscorpus.annotate.prelabel import quotes_to_parts
 from newscorpus.workspace import LabelSet
+from tests.attribution_fixtures import attributions
 
 EX = AttributionExtractor()
 
 
 def triples(text: str) -> list[tuple[str, str, str | None, str | None]]:
-    return [
-        (q.kind, q.text, q.speaker.text if q.speaker else None, q.cue.text if q.cue else None)
-        for q in EX.proposals(text)
-    ]
+    return attributions(EX, text)
 
 
 @pytest.mark.parametrize(

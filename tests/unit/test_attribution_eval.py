@@ -7,6 +7,7 @@ import random
 from typing import Any
 
 from newscorpus.annotate.attribution_eval import Attribution, Counts, assignment, evaluate, match
+from tests.attribution_fixtures import quote_record
 
 TEXT = 'The plan, Jane Doe said, is dead. "It will never pass. Nobody wants it," she said.'
 
@@ -18,18 +19,7 @@ def q(
     speaker: tuple[int, int] | None = None,
     cue: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    def span(s: tuple[int, int] | None) -> dict[str, Any] | None:
-        return {"start": s[0], "end": s[1], "text": TEXT[s[0] : s[1]]} if s else None
-
-    return {
-        "start": start,
-        "end": end,
-        "text": TEXT[start:end],
-        "kind": kind,
-        "speaker": span(speaker),
-        "speaker_entity": None,
-        "cue": span(cue),
-    }
+    return quote_record(TEXT, start, end, kind, speaker, cue)
 
 
 def rec(*quotes: dict[str, Any]) -> dict[str, Any]:

@@ -143,3 +143,18 @@ def test_creators_and_contributors_by_role() -> None:
 def test_photographers_in_a_byline_are_photo_credits() -> None:
     byline = parse_byline("Von Max Mustermann · Fotos: Anna Beispiel")
     assert [(c.role, c.name) for c in byline.credits()] == [("photo", "Anna Beispiel")]
+
+
+def test_photographers_in_every_form_of_byline_are_photo_credits() -> None:
+    cases = {
+        "By Ana Lima. Photos by Ben Ruiz": (["Ana Lima"], ["Ben Ruiz"], []),
+        "Words by Ana Lima, pictures by Ben Ruiz": (["Ana Lima"], ["Ben Ruiz"], []),
+        "Reporting by Ana Lima; photographs by Ben Ruiz": (["Ana Lima"], ["Ben Ruiz"], []),
+        "Ana Lima, photographer": ([], ["Ana Lima"], []),
+        "Max Mustermann, Fotograf": ([], ["Max Mustermann"], []),
+        "Photo: Ben Ruiz/AP": ([], ["Ben Ruiz"], []),  # a photo agency is no wire credit
+        "Ana Lima/Reuters": (["Ana Lima"], [], ["Reuters"]),
+    }
+    for raw, want in cases.items():
+        got = parse_byline(raw)
+        assert (got.authors, got.photographers, got.agencies) == want, raw

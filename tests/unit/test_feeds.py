@@ -15,7 +15,7 @@ from newscorpus.convert.feeds import FeedConverter, feed_date, read_feed
 from newscorpus.ids import article_id_from_url
 from newscorpus.records import Article
 from newscorpus.report import Rejection, Skip
-from newscorpus.schema import DEFAULT_STORE
+from tests.article_checks import blocks, valid
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -90,14 +90,6 @@ JSONFEED = {
 def run(data: bytes, name: str = "feed.xml", **options: object) -> list[object]:
     converter = FeedConverter(ConvertOptions(**options))  # type: ignore[arg-type]
     return list(converter.convert(Input(Path(name), name, data)))
-
-
-def blocks(article: Article, kind: str | None = None) -> list[str]:
-    return [article.text[b.start:b.end] for b in article.blocks if kind in (None, b.kind)]
-
-
-def valid(article: Article) -> None:
-    assert DEFAULT_STORE.problems(article.to_dict()) == []
 
 
 def test_rss_full_content_item() -> None:

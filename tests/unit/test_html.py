@@ -311,3 +311,28 @@ def test_cascade_reruns_with_fallbacks_only_when_doubtful(monkeypatch: pytest.Mo
     full = HtmlConverter(extraction=ExtractionOptions(mode="full")).convert_document(
         long_page.encode(), "p.html")
     assert isinstance(full, Article) and paragraphs(full) == PARAS * 3 and calls == [False]
+
+
+def test_photographers_in_html_bylines_are_photo_credits_not_authors() -> None:
+    head = jsonld({"@type": "NewsArticle", "headline": "Harbour bridge reopens after repairs",
+                   "author": [{"@type": "Person", "name": "Ana Lima"},
+                              {"@type": "Person", "name": "Ben Ruiz", "jobTitle": "Staff Photographer"}]})
+    a = article(page(head))
+    assert a.authors == ["Ana Lima"]
+    assert [(c.role, c.name) for c in a.credits] == [("photo", "Ben Ruiz")]
+    a = article(page("<meta name='author' content='By Ana Lima. Photos by Ben Ruiz'>"))
+    assert a.authors == ["Ana Lima"] and [(c.role, c.name) for c in a.credits] == [("photo", "Ben Ruiz")]
+
+
+def test_bare_related_headers_reading_times_and_copyright_lines_are_boilerplate() -> None:
+    for text in ("You may also like...", "More:", "[Related: Council votes on the cycle lanes]",
+                 "Related Stories", "Tempo de leitura: 1 minuto", "5 min read", "Reading time: 4 minutes",
+                 "copyright Lakeshore Courier 2019 - ISSN: 1234-5678",
+                 "© 2013 Lakeshore Courier, Inc. All rights reserved.",
+                 "ADVERTISEMENT", "Anzeige", "Story continues below advertisement",
+                 "Continue reading the main story"):
+        assert is_boilerplate(text), text
+    for text in ("Related coverage of the summit was broad and the talks went on for days.",
+                 "More than 40 people were hurt.", "© Reuters", "Reading is believed to be 4 minutes away.",
+                 "The story continues to unfold as more people join the march in the capital."):
+        assert not is_boilerplate(text), text

@@ -1,18 +1,16 @@
 """Article identity across formats (issue 15): a WARC response without a canonical link is
 identified by its WARC-Target-URI before any title fallback, so two stories with the same
-headline on the same day stay two articles. Archives are written here with warcio."""
+headline on the same day stay two articles. Archives are written with warcio
+(tests/warc_fixtures.py)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 import newscorpus
 from newscorpus.ids import article_id_from_fields, article_id_from_url
 from newscorpus.records import read_jsonl
+from tests.warc_fixtures import html_responses
 
 PARA = ("The council met on Monday evening and agreed the budget for the coming year after a "
         "long debate about the harbour, the schools and the bus routes of the old town.")
@@ -25,23 +23,10 @@ def _page(title: str, extra: str) -> bytes:
             ).encode()
 
 
-def _warc(records: list[tuple[str, bytes]]) -> bytes:
-    buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=True)
-    for uri, payload in records:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                   protocol="HTTP/1.1")
-        record = writer.create_warc_record(uri, "response", payload=io.BytesIO(payload),
-                                           http_headers=headers)
-        writer.write_record(record)
-        record.raw_stream.close()
-    return buf.getvalue()
-
-
 def test_warc_target_uri_identifies_pages_without_a_canonical_link(tmp_path: Path) -> None:
     uris = ["https://town.example/2026/budget-north", "https://town.example/2026/budget-south"]
-    (tmp_path / "crawl.warc.gz").write_bytes(_warc([(uris[0], _page("Budget agreed", "North.")),
-                                                    (uris[1], _page("Budget agreed", "South."))]))
+    (tmp_path / "crawl.warc.gz").write_bytes(html_responses([(uris[0], _page("Budget agreed", "North.")),
+                                                             (uris[1], _page("Budget agreed", "South."))]))
     result = newscorpus.convert([tmp_path / "crawl.warc.gz"], tmp_path / "out.jsonl")
     records = [r for _, r in read_jsonl(tmp_path / "out.jsonl")]
     assert result.report.converted == 2
@@ -53,7 +38,7 @@ def test_warc_target_uri_identifies_pages_without_a_canonical_link(tmp_path: Pat
 
 def test_feed_item_joins_its_page_in_a_warc(tmp_path: Path) -> None:
     uri = "https://town.example/2026/budget-north"
-    (tmp_path / "crawl.warc.gz").write_bytes(_warc([(uri, _page("Budget agreed", "North."))]))
+    (tmp_path / "crawl.warc.gz").write_bytes(html_responses([(uri, _page("Budget agreed", "North."))]))
     (tmp_path / "feed.xml").write_text(
         "<?xml version='1.0'?><rss version='2.0'><channel><title>Town News</title>"
         "<link>https://town.example/</link><item><title>Budget agreed</title>"

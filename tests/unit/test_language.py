@@ -44,3 +44,26 @@ def test_missing_or_bogus_declaration_identified_from_the_text() -> None:
     out = add_language(record(ES, "und"))
     assert out["language"] == "es"
     assert "declared 'und' is no language tag" in out["provenance"]["language"]["rule"]
+
+
+ID = ("Dewan kota menyetujui anggaran baru pada hari Selasa setelah perdebatan panjang tentang biaya "
+      "perbaikan jembatan pelabuhan, yang telah ditutup untuk kendaraan berat sejak banjir musim semi "
+      "merusak dua tiangnya dan memaksa perusahaan feri menambah penyeberangan.")
+
+
+def test_close_languages_add_up_against_a_declaration_of_another_language() -> None:
+    # py3langid gives this Indonesian text id p~0.69 and ms p~0.31: neither alone is confident,
+    # together they are, and English has no chance
+    out = add_language(record(ID, "en"))
+    assert out["language"] == "id"
+    assert "over the declared en" in out["provenance"]["language"]["rule"]
+    assert add_language(record(ID, "ms"))["language"] == "ms"  # a close declaration stays
+
+
+def test_chinese_split_between_zh_wu_and_cantonese_is_chinese() -> None:
+    # py3langid: zh ~0.50, wuu ~0.48, yue ~0.02 for this list of products; all of them are "zh"
+    text = ("商务礼品，庆典礼品，会议礼品，工艺品，纪念品，水晶，广告伞，广告笔，上海礼品公司，"
+            "上海工艺品公司，上海水晶礼品")
+    out = add_language(record(text, None))
+    assert out["language"] == "zh"
+    assert out["provenance"]["language"]["rule"].startswith("py3langid p=1.00")

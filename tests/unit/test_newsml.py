@@ -14,7 +14,7 @@ from newscorpus.convert.newsml import NewsMLConverter
 from newscorpus.convert.nitf import NitfConverter, norm_date
 from newscorpus.records import Article
 from newscorpus.report import Rejection, Skip
-from newscorpus.schema import DEFAULT_STORE
+from tests.article_checks import blocks, valid
 
 NITF = b"""<?xml version="1.0" encoding="UTF-8"?>
 <nitf xmlns="http://iptc.org/std/NITF/2006-10-18/" xml:lang="en">
@@ -105,14 +105,6 @@ def nitf(data: bytes, **options: object) -> list[object]:
 def newsml(data: bytes, **options: object) -> list[object]:
     return list(NewsMLConverter(ConvertOptions(**options)).convert(  # type: ignore[arg-type]
         Input(Path("g2.xml"), "g2.xml", data)))
-
-
-def blocks(article: Article, kind: str | None = None) -> list[str]:
-    return [article.text[b.start:b.end] for b in article.blocks if kind in (None, b.kind)]
-
-
-def valid(article: Article) -> None:
-    assert DEFAULT_STORE.problems(article.to_dict()) == []
 
 
 # ------------------------------------------------------------------------------ NITF

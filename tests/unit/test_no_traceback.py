@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from newscorpus.cli.main import cli
 from tests.conftest import copy_sample_workspace
@@ -94,13 +94,14 @@ CONFIG_COMMANDS = [["convert"], ["validate"], ["info"], ["release", "build", "1.
                    ["annotate", "config"], ["annotate", "agreement"], ["annotate", "adjudicate"]]
 
 
-def _assert_clean(result: object, args: list[str]) -> str:
-    output = result.output  # type: ignore[attr-defined]
-    exc = result.exception  # type: ignore[attr-defined]
+def _run(args: list[str]) -> tuple[Result, str]:
+    """Run the CLI with ``args``; it must exit without an exception or a traceback."""
+    result = CliRunner().invoke(cli, args)
+    output, exc = result.output, result.exception
     assert exc is None or isinstance(exc, SystemExit), (
         f"{' '.join(args)} raised {type(exc).__name__}: {exc}\n{output}")
     assert "Traceback" not in output, output
-    return str(output)
+    return result, str(output)
 
 
 @pytest.mark.parametrize("case", sorted(BAD_WORKSPACES))
@@ -108,8 +109,7 @@ def _assert_clean(result: object, args: list[str]) -> str:
 def test_bad_workspace_files(tmp_path: Path, case: str, command: list[str]) -> None:
     ws = BAD_WORKSPACES[case](tmp_path)
     args = [a.replace("{ws}", str(ws)) for a in command]
-    result = CliRunner().invoke(cli, args)
-    output = _assert_clean(result, args)
+    result, output = _run(args)
     if result.exit_code != 0:  # commands that do not read the damaged file may succeed
         last = output.strip().splitlines()[-1]
         assert last.startswith(("Error: ", "INVALID")), output
@@ -120,8 +120,7 @@ def test_bad_workspace_files(tmp_path: Path, case: str, command: list[str]) -> N
 @pytest.mark.parametrize("command", CONFIG_COMMANDS, ids=" ".join)
 def test_ill_typed_configs(tmp_path: Path, name: str, command: list[str]) -> None:
     args = [*command, *_config(CONFIGS[name])(tmp_path)]
-    result = CliRunner().invoke(cli, args)
-    output = _assert_clean(result, args)
+    result, output = _run(args)
     assert result.exit_code == 1
     [line] = output.strip().splitlines()
     assert line.startswith("Error: ") and "newscorpus.yaml" in line, output
@@ -141,8 +140,7 @@ def test_ill_typed_configs(tmp_path: Path, name: str, command: list[str]) -> Non
 ])
 def test_missing_paths(tmp_path: Path, args: list[str]) -> None:
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]
-    result = CliRunner().invoke(cli, args)
-    output = _assert_clean(result, args)
+    result, output = _run(args)
     assert result.exit_code != 0
     assert "no-such" in output, output
 
@@ -156,8 +154,7 @@ def test_unreachable_server_and_bad_tokens(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
     monkeypatch.setenv("NEWSCORPUS_LS_TOKEN_FILE", str(tmp_path / "no-token-file"))
     args = [*command, "-w", str(ws), "--url", f"http://127.0.0.1:{_closed_port()}"]
-    result = CliRunner().invoke(cli, args)
-    output = _assert_clean(result, args)
+    result, output = _run(args)
     assert result.exit_code == 1
     [line] = output.strip().splitlines()
     assert line.startswith("Error: "), output

@@ -22,7 +22,7 @@ from newscorpus.errors import ConfigError
 from newscorpus.ids import article_id_from_url
 from newscorpus.records import Article, read_jsonl
 from newscorpus.report import Rejection, Skip
-from newscorpus.schema import DEFAULT_STORE
+from tests.article_checks import valid
 
 ROWS = [
     {"title": "Harbour bridge reopens", "text": "The bridge reopened.\n\nBuses return.",
@@ -52,10 +52,6 @@ def run_csv(data: bytes, name: str = "export.csv", **options: object) -> list[ob
 
 def paragraphs(article: Article) -> list[str]:
     return [article.text[b.start:b.end] for b in article.blocks if b.kind == "paragraph"]
-
-
-def valid(article: Article) -> None:
-    assert DEFAULT_STORE.problems(article.to_dict()) == []
 
 
 def test_default_mapping() -> None:

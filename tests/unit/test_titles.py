@@ -101,3 +101,23 @@ def test_site_name_followed_by_its_tagline() -> None:
                                  ["Lakeshore Courier"], None)
     assert got == "Brazil: Protests grow"
     assert notes == ["suffix 'Lakeshore Courier - Local news, weather'"]
+
+
+def test_the_one_h1_wins_over_an_seo_rewording_of_it() -> None:
+    seo = "Best food bloggers on Instagram by Lakeshore Courier: the list"
+    h1 = "Masters of taste: 23 coolest food bloggers by Lakeshore Courier"
+    got = choose_headline([(seo, "opengraph"), (f"{seo} — lakeshore.example", "html")], [h1], [],
+                          "lakeshore.example")
+    assert got == (h1, "html h1 (a rewording of opengraph)")
+    # an h1 that is the title with a logo or an author added, a second h1, an unrelated h1: the title
+    for h1s in ([f"{seo}Lakeshore Courier"], [h1, "Weather warnings for the coast"],
+                ["Sign in to your account"]):
+        assert choose_headline([(seo, "opengraph")], h1s, [], "lakeshore.example") == (seo, "opengraph")
+
+
+def test_the_h1_gives_the_quotation_marks_the_page_shows() -> None:
+    meta = "Faker wins as T1 embody Heartsteel's song"
+    shown = "Faker wins as T1 embody Heartsteel’s song"  # noqa: RUF001 - the page's apostrophe
+    got = choose_headline([(meta, "jsonld")], [shown], [], "esports.example")
+    assert got == (shown, "html h1 (= jsonld, with the page's quotation marks)")
+    assert choose_headline([(meta, "jsonld")], [meta.upper()], [], "esports.example") == (meta, "jsonld")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from newscorpus.convert.base import Input
 from newscorpus.convert.registry import detect
@@ -16,6 +15,7 @@ from newscorpus.convert.warc import WarcConverter, dechunk, digest_problem, pars
 from newscorpus.records import Article
 from newscorpus.report import Rejection, Skip
 from newscorpus.schema import DEFAULT_STORE
+from tests.warc_fixtures import archive, http
 
 BODY = " ".join(["The harbour bridge reopened on Monday after three months of repairs,"
                  " the city council said in a statement."] * 6)
@@ -27,25 +27,6 @@ def page(title: str, charset_meta: str = '<meta charset="utf-8">') -> str:
             f"</head><body><article><h1>{title}</h1><p>{BODY}</p><p>{BODY}</p>"
             f"<p>Engineers said the crossing is safe for the winter, café owners agreed.</p>"
             f"</article></body></html>")
-
-
-def http(status: str = "200 OK", ctype: str = "text/html; charset=utf-8",
-         extra: list[tuple[str, str]] | None = None) -> StatusAndHeaders:
-    return StatusAndHeaders(status, [("Content-Type", ctype), *(extra or [])], protocol="HTTP/1.1")
-
-
-def archive(records: list[tuple[str, str, bytes, StatusAndHeaders | None]], gz: bool = False) -> bytes:
-    """A WARC with a warcinfo record, then ``(type, uri, payload, http headers)`` records."""
-    buf = io.BytesIO()
-    writer = WARCWriter(buf, gzip=gz)
-    writer.write_record(writer.create_warcinfo_record("test.warc", {"software": "tests"}))
-    for rtype, uri, payload, headers in records:
-        record = writer.create_warc_record(
-            uri, rtype, payload=io.BytesIO(payload), http_headers=headers,
-            warc_content_type="text/html" if rtype == "resource" else None)
-        writer.write_record(record)
-        record.raw_stream.close()  # warcio spools the payload to a temporary file
-    return buf.getvalue()
 
 
 def run(data: bytes, name: str = "crawl.warc") -> list[object]:

@@ -20,6 +20,7 @@ from newscorpus.convert.decompress import DecodeError, DecodeLimitError, decode
 from newscorpus.convert.warc import WarcConverter
 from newscorpus.records import Article
 from newscorpus.report import Rejection, Skip
+from tests.warc_fixtures import response
 
 MiB = 1 << 20
 WORDS = ["harbour", "bridge", "council", "repairs", "winter", "engineers", "crossing", "statement",
@@ -31,17 +32,6 @@ def page(i: int) -> bytes:
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story {i} of the "
             f"harbour</title></head><body><article><h1>Story {i} of the harbour</h1><p>{body}.</p>"
             f"<p>Report number {i}: {body}.</p></article></body></html>").encode()
-
-
-def response(uri: str, payload: bytes, extra: bytes = b"",
-             ctype: bytes = b"text/html; charset=utf-8") -> bytes:
-    http = (b"HTTP/1.1 200 OK\r\nContent-Type: " + ctype + b"\r\n" + extra
-            + b"Content-Length: %d\r\n\r\n" % len(payload) + payload)
-    head = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri.encode()
-            + b"\r\nWARC-Record-ID: <urn:uuid:%s>\r\n" % uri.encode()
-            + b"WARC-Date: 2024-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
-            b"Content-Length: %d\r\n\r\n" % len(http))
-    return head + http + b"\r\n\r\n"
 
 
 def test_an_archive_over_max_bytes_is_read_record_by_record(tmp_path: Path) -> None:

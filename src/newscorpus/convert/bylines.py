@@ -45,14 +45,18 @@ _ROLE_WORDS = re.compile(
     r"redazione|redação|agenc(?:y|ies)|wires?|online|news service|press release|sponsored|"
     r"material|reporting)\b",
     re.IGNORECASE)
-_BY_PREFIX = re.compile(r"^(?:(?:by|par|por|von|di|door|przez|av|af|written by|posted by)\s*:?\s+|"
-                        r"(?:text|texto|words|story)\s*:\s*)", re.IGNORECASE)
+_BY_PREFIX = re.compile(r"^(?:(?:by|par|por|von|di|door|przez|av|af|(?:written|posted|reporting|words|text|"
+                        r"story|reported) by)\s*:?\s+|(?:text|texto|words|story)\s*:\s*)", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||[·•]|\s+(?:and|&|und|et|y|e)\s+|,\s*(?:and|&|und|et)\s+|"
                            r"\s*&\s*)\s*", re.IGNORECASE)
 # "Fotos: Anna Beispiel", "Photo by Ana Lima", "Daniel Reinhardt (Foto)": a photographer.
-_PHOTO_PREFIX = re.compile(r"^(?:fotos?|photos?|photography|bilder?|images?)(?:\s+by|\s+von|\s*:)\s*",
-                           re.IGNORECASE)
-_PHOTO_NOTE = re.compile(r"\s*\((?:fotos?|photos?|bilder?)\)\s*$", re.IGNORECASE)
+_PHOTO_WORDS = (r"(?:fotos?|photos?|photographs?|photography|photographed|pictures?|pics|bilder?|images?|"
+                r"fotograf(?:ie|ia|ía|ías)?|photographer|photographe)")
+_PHOTO_PREFIX = re.compile(rf"^{_PHOTO_WORDS}(?:\s+by|\s+von|\s+par|\s+por|\s+di|\s*:)\s*", re.IGNORECASE)
+_PHOTO_NOTE = re.compile(rf"\s*\({_PHOTO_WORDS}\)\s*$", re.IGNORECASE)
+_PHOTO_ROLE = re.compile(rf"^{_PHOTO_WORDS}$", re.IGNORECASE)  # "Ana Lima, photographer"
+# "Ana Lima. Photos by Ben Ruiz": a sentence of photo credits after the byline
+_PHOTO_SENTENCE = re.compile(rf"[.,]\s+(?={_PHOTO_WORDS}(?:\s+by|\s+von|\s+par|\s+por|\s*:))", re.IGNORECASE)
 _EMAIL_NAME = re.compile(r"^\s*[^@\s()]+@[^@\s()]+\s*\((?P<name>[^)]+)\)\s*$")
 _EMAIL_IN_PARENS = re.compile(r"\s*[(<][^()<>@\s]+@[^()<>\s]+[)>]")
 _AFFILIATION = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=\w)")
@@ -106,13 +110,17 @@ def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
     if m:
         text = m.group("name")
     text = _BY_PREFIX.sub("", _EMAIL_IN_PARENS.sub("", text).strip())
+    text = _PHOTO_SENTENCE.sub("; ", text)
     for part in _AUTHOR_SPLIT.split(text):
         pieces = [p.strip() for p in part.split(",") if p.strip()]
+        role_photo = len(pieces) >= 2 and bool(_PHOTO_ROLE.match(pieces[-1].strip(" .")))
+        if role_photo:
+            pieces = pieces[:-1]
         if (len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces)
                 and all(p[:1].isupper() for p in pieces)
                 and not any(wire_agency(p) for p in pieces)):
             pieces = [f"{pieces[0]}, {pieces[1]}"]  # "Lima, Ana": one name, surname first
-        photo = bool(_PHOTO_PREFIX.match(part))
+        photo = role_photo or bool(_PHOTO_PREFIX.match(part))
         for i, piece in enumerate(pieces):
             piece = _BY_PREFIX.sub("", piece).strip(" :-–—")
             piece = piece if _SUFFIX_DOT.search(piece) else piece.strip(" .")
@@ -122,6 +130,10 @@ def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
             if agencies and all(agencies):  # "dpa/AFP"
                 people.add(Byline([], [a for a in agencies if a]))
                 continue
+            if len(agencies) == 2 and agencies[1]:  # "Ben Ruiz/AP": a name, then the agency
+                if not photo:  # a photo agency is no wire credit of the story
+                    people.add(Byline([], [agencies[1]]))
+                piece = piece.split("/")[0].strip()
             agency = wire_agency(piece)
             if agency is None:
                 piece, agency = _split_trailing_agency(piece)

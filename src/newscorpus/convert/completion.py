@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from ..errors import MissingDependencyError
 from ..ids import canonical_url
 from ..records import Article, Block
-from ..report import Rejection, Report, Skip
+from ..report import Rejection, Report, Skip, location
 from .base import ConvertOptions
 
 Page = bytes | tuple[bytes, str | None]
@@ -173,9 +173,7 @@ def complete_summaries(articles: Iterable[Article], pages: PageSource,
             continue
         if not result.origin.get("sha256"):
             result.origin["sha256"] = hashlib.sha256(data).hexdigest()
-        where = article.origin.get("path", "?")
-        if article.origin.get("line"):
-            where += f":{article.origin['line']}"
+        where = location(article.origin.get("path", "?"), article.origin.get("line") or None)
         report.completed += 1
         yield merge_page(article, result, f"summary {where}")
 
@@ -200,12 +198,10 @@ def joinable(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def _where(record: dict[str, Any]) -> str:
+    """The record's place in its input: the line, else the byte offset."""
     origin = record.get("origin") or {}
-    where = str(origin.get("path", "?"))
-    for key in ("line", "offset"):
-        if origin.get(key) is not None:
-            return f"{where}:{origin[key]}" if key == "line" else f"{where}@{origin[key]}"
-    return where
+    line = origin.get("line")
+    return location(str(origin.get("path", "?")), line, origin.get("offset") if line is None else None)
 
 
 def join_feed_pages(articles: dict[str, dict[str, Any]], held: list[Held],

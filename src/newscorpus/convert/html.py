@@ -49,11 +49,14 @@ from .htmlbody import (
     jsonld_body_verdict,
     merge_in_page_order,
     missing_chunk_paragraphs,
+    missing_embedded_posts,
     missing_headings,
     page_text,
     text_parts,
     xml_parts,
 )
+from .htmlfurniture import PageBlocks, furniture, strip_link_cards
+from .htmlloose import merge_in_document_order, missing_loose_text
 from .htmlmeta import PageMeta, extract_meta, parse_date
 from .titles import SiteTitles
 
@@ -90,6 +93,13 @@ class ExtractionOptions:
     jsonld_body: bool = True
     complete_chunks: bool = True
     drop_boilerplate: bool = True
+    drop_page_furniture: bool = True
+    embedded_posts: bool = True
+    loose_text: bool = True
+    """Put back runs of text written straight into the article container (with
+    ``complete_chunks``; :mod:`.htmlloose`)."""
+    """Put back embedded tweets trafilatura left out (with ``complete_chunks``)."""
+    """Drop blocks in named page widgets and trailing link lists (:mod:`.htmlfurniture`)."""
     htmldate: bool = True
 
     def __post_init__(self) -> None:
@@ -277,6 +287,15 @@ class HtmlConverter(Converter):
         rule = "trafilatura"
         if opts.drop_boilerplate:
             parts = [p for p in parts if not is_boilerplate(p[1])]
+        blocks = PageBlocks(tree)
+        if opts.drop_page_furniture and parts:
+            drop = furniture(tree, parts, blocks)
+            if drop:
+                parts = [p for i, p in enumerate(parts) if i not in drop]
+                rule += "-furniture"
+            stripped = strip_link_cards(tree, parts, blocks)
+            if stripped != parts:
+                parts, rule = stripped, rule + "-cards"
         if opts.complete_chunks and parts:
             extra = [(i + 0.5, "paragraph", t) for i, t in missing_chunk_paragraphs(paras, parts)]
             if extra:
@@ -284,8 +303,16 @@ class HtmlConverter(Converter):
             headings = [(i, "heading", t) for i, t in missing_headings(tree, paras, parts)]
             if headings:
                 rule += "+headings"
-            if extra or headings:
-                parts = merge_in_page_order(paras, parts, extra + headings)
+            posts = [(i, "quote", t) for i, t in missing_embedded_posts(paras, parts)
+                     ] if opts.embedded_posts else []
+            if posts:
+                rule += "+posts"
+            if extra or headings or posts:
+                parts = merge_in_page_order(paras, parts, extra + headings + posts)
+            loose = missing_loose_text(tree, parts, blocks) if opts.loose_text else []
+            if loose:
+                parts = merge_in_document_order(tree, parts, loose)
+                rule += "+loose"
         if opts.jsonld_body and meta.article_body:
             raw = meta.article_body
             jl = fragment_parts(raw) if re.search(r"<(?:p|div|br|h\d|li)\b", raw) else text_parts(raw)

@@ -5,9 +5,10 @@
   a JSON-LD ``articleBody`` with or without markup.
 * :func:`jsonld_body_verdict` says whether a JSON-LD ``articleBody`` is consistent with the
   page (and may replace the extraction).
-* :func:`missing_chunk_paragraphs` and :func:`missing_headings` find body text trafilatura
-  left out (a body split into sibling containers; section headings of a body that sits
-  directly in ``<body>``); :func:`merge_in_page_order` puts it back in page order.
+* :func:`missing_chunk_paragraphs`, :func:`missing_headings` and
+  :func:`missing_embedded_posts` find body text trafilatura left out (a body split into
+  sibling containers; section headings of a body that sits directly in ``<body>``; embedded
+  tweets); :func:`merge_in_page_order` puts it back in page order.
 * :func:`is_boilerplate` flags calls to action ("Read more:", "Subscribe to our
   newsletter") and unrendered shortcodes.
 * :func:`choose_dek` and :func:`dateline_date` pick the dek and a dateline's date.
@@ -29,9 +30,14 @@ BODY_KINDS = ("paragraph", "heading", "quote", "list_item")
 Part = tuple[str, str]
 
 _BOILERPLATE = re.compile(
-    r"^(?:(?:related(?: posts?| articles?| stories| content| coverage| links?)?|read (?:more|also|next)"
+    r"^(?:[\[(]?(?:related(?: posts?| articles?| stories| content| coverage| links?)?|read (?:more|also|next)"
     r"|see also|also read|you (?:may|might) also (?:like|enjoy)|recommended(?: reading)?"
-    r"|further reading|more (?:from|on|about) [^:]{1,40})\s*:"
+    r"|further reading|more (?:from|on|about) [^:]{1,40})\s*(?::|(?:\.\.\.|…)?\s*[\])]?$)"
+    r"|more\s*:$"
+    r"|(?:estimated )?(?:reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture"
+    r"|lesezeit|lesedauer)\s*:?\s*(?:about |ca\. )?\d+\s*\w*\.?$"
+    r"|\d+\s*(?:min(?:ute)?s?|minutes?)\.? read$"
+    r"|copyright\b.*|.*\ball rights reserved\b.*"
     r"|also on [\w.-]+\.[a-z]{2,}\b"
     r"|like this (?:story|article)\?"
     r"|share (?:this|it)(?: (?:story|article))? (?:with|on)\b"
@@ -42,7 +48,10 @@ _BOILERPLATE = re.compile(
     r"|tell us what you think"
     r"|follow us on\b"
     r"|click here (?:to|for)\b"
-    r"|advertisement$"
+    r"|(?:advertisement|anzeige|publicidad|publicité|pubblicità|reklama|advertentie)\W*$"
+    r"|(?:advertisement\W+)?(?:scroll (?:down )?to continue"
+    r"|(?:the )?(?:story|article) continues (?:below|after)"
+    r"|continue reading(?: below| the main story)?\W*$)"
     r"|\d*\s*comments?$"
     r"|\[(\w+)[^\]]*\].*\[/\1\]$)",
     re.IGNORECASE)
@@ -210,6 +219,45 @@ def missing_headings(tree: Any, paras: PageParagraphs, parts: list[Part]) -> lis
         if (text and len(text) <= 150 and text not in extracted
                 and paras.texts[i] in extracted and paras.texts[j] in extracted):
             found.append((i + 0.5, text))
+    return found
+
+
+def missing_embedded_posts(paras: PageParagraphs, parts: list[Part]) -> list[tuple[float, str]]:
+    """Embedded social posts (``<blockquote class="twitter-tweet">``) that trafilatura left
+    out of the body: the post's paragraphs and its attribution line ("— Name (@handle)
+    date"), as ``(page order, text)``. Only posts that sit between two extracted paragraphs
+    of the page (other embedded posts in between do not count) come back, and only the text
+    that is not already (80% of its word 4-grams) in the extraction."""
+    extracted = "\n".join(t for _, t in parts)
+    have = shingle_counts(extracted)
+    posts: dict[Any, list[int]] = {}
+    for i, p in enumerate(paras.elements):
+        post = next((a for a in p.iterancestors("blockquote")
+                     if "twitter-tweet" in (a.get("class") or "").split()), None)
+        if post is not None:
+            posts.setdefault(post, []).append(i)
+    inside = {i for members in posts.values() for i in members}
+
+    def neighbour(i: int, step: int) -> str:
+        i += step
+        while 0 <= i < len(paras.texts) and (i in inside or not paras.texts[i]):
+            i += step
+        return paras.texts[i] if 0 <= i < len(paras.texts) else ""
+
+    found: list[tuple[float, str]] = []
+    for post, members in posts.items():
+        before, after = neighbour(members[0], -1), neighbour(members[-1], 1)
+        if not (before and after and before in extracted and after in extracted):
+            continue
+        texts = [(float(i), normalize(paras.texts[i])) for i in members]
+        credit = normalize(" ".join(
+            piece for child in post for piece in
+            ((child.tail or "",) if child.tag == "p" else (child.text_content(), child.tail or ""))))
+        if post.text and post.text.strip():
+            credit = normalize(f"{post.text} {credit}")
+        texts.append((members[-1] + 0.6, credit))
+        found += [(order, text) for order, text in texts
+                  if text and contained(shingle_counts(text), have) < 0.8]
     return found
 
 

@@ -178,6 +178,9 @@ def _resolve(value: Any, index: dict[str, dict[str, Any]]) -> Any:
 
 # --- authors -------------------------------------------------------------------------------
 
+_PHOTOGRAPHER = re.compile(r"photo|foto|bild", re.IGNORECASE)
+
+
 def _person_names(value: Any, index: dict[str, dict[str, Any]]) -> list[tuple[str, bool]]:
     """``(name, is_organization)`` for each author entry of a JSON-LD ``author`` value."""
     out: list[tuple[str, bool]] = []
@@ -190,6 +193,8 @@ def _person_names(value: Any, index: dict[str, dict[str, Any]]) -> list[tuple[st
                 name = " and ".join(str(n) for n in name)
             if not name and (item.get("givenName") or item.get("familyName")):
                 name = f"{item.get('givenName', '')} {item.get('familyName', '')}"
+            if name and _PHOTOGRAPHER.search(str(item.get("jobTitle") or item.get("roleName") or "")):
+                name = f"Photos: {name}"  # the byline parser's photo credit
             if name:
                 out.append((str(name), "Organization" in _types(item)
                             or "NewsMediaOrganization" in _types(item)))
@@ -208,6 +213,10 @@ def _add_authors(meta: PageMeta, entries: list[tuple[str, bool]], rule: str) -> 
             wires += [agency] if agency else []
             names = []
         authors += names
+        for photographer in byline.photographers:
+            if all(c.name != photographer for c in meta.credits):
+                meta.credits.append(Credit("photo", photographer))
+                meta.provenance.setdefault("credits", rule)
         for wire in wires:
             if all(c.name != wire for c in meta.credits):
                 meta.credits.append(Credit("wire", wire))

@@ -13,7 +13,9 @@ SEO variant of the headline. So:
   same separator at the same end of the titles of several pages of one host is the site's
   name (or its rubric, "Opinion |") and is removed from that host's later pages;
 * the visible ``<h1>`` wins when a metadata title (site name removed) says the same thing —
-  two sources agree on it — and the metadata title is kept otherwise.
+  two sources agree on it — or when the page's one ``<h1>`` is a different wording of the
+  same story (an SEO title beside the headline readers see: shared words, a different
+  opening); the metadata title is kept otherwise.
 
 A title that is odd but present ("▷ Archivos de Tregua") is kept as it is. Every removal is
 recorded in the title's provenance rule.
@@ -21,6 +23,7 @@ recorded in the title's provenance rule.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -184,6 +187,29 @@ class SiteTitles:
         return title, notes
 
 
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _rewritten_headline(title: str, h1s: list[str], names: list[str], host: str | None) -> str | None:
+    """The page's one ``<h1>`` when the metadata title is a rewording of it (an SEO title
+    beside the headline readers see): the h1 has 3 words or more, does not name the site,
+    shares 2 words or more of 4+ letters with the title, and neither is the other with
+    something added (same opening: the h1 carries a logo or an author, the title a
+    photo note)."""
+    distinct = {h for h in h1s if h}
+    if len(distinct) != 1:
+        return None
+    h1 = distinct.pop()
+    a, b = fold(h1), fold(title)
+    if a == b or len(h1.split()) < 3 or names_site(h1, names, host):
+        return None
+    if len(set(_WORD.findall(a)) & set(_WORD.findall(b))) < 2:
+        return None
+    wa, wb = re.findall(r"\w+", a), re.findall(r"\w+", b)
+    common = len(os.path.commonprefix([wa, wb]))
+    return None if common >= min(3, len(wa) // 2, len(wb) // 2) else h1
+
+
 def choose_headline(candidates: list[tuple[str, str]], h1s: list[str], names: list[str],
                     host: str | None, learned: SiteTitles | None = None) -> tuple[str, str] | None:
     """``(title, rule)`` from the page's title ``candidates`` (``(text, rule)`` in order of
@@ -207,10 +233,14 @@ def choose_headline(candidates: list[tuple[str, str]], h1s: list[str], names: li
     top = fold(cleaned[0][0]) if cleaned else None
     for h1 in h1s:
         if h1 and fold(h1) == top:
+            if h1 != cleaned[0][0] and h1.translate(_QUOTES) == cleaned[0][0].translate(_QUOTES):
+                return h1, f"html h1 (= {cleaned[0][1]}, with the page's quotation marks)"
             break
         if h1 and fold(h1) in folded:
             agreeing = next(rule for text, rule in cleaned if fold(text) == fold(h1))
             return h1, f"html h1 (= {agreeing})"
+    if cleaned and (rewrite := _rewritten_headline(cleaned[0][0], h1s, names, host)):
+        return rewrite, f"html h1 (a rewording of {cleaned[0][1].split(';')[0]})"
     if cleaned:
         return cleaned[0]
     first = next((h for h in h1s if h), None)
