@@ -170,7 +170,7 @@ def measure(n: int, scratch: Path, steps: tuple[str, ...] = ("validate", "baseli
     for step in steps:
         say(f"[{n:,}] {step} (load average {load_average()})")
         out[step] = run_step(step, ws_root, scratch / f"out-{n}-{step}")
-        out[step]["load"] = _load()
+        out[step]["load"] = load_average()
         say(f"[{n:,}] {step}: {out[step]['seconds']:.1f} s (CPU {out[step]['cpu_seconds']:.1f} s), "
             f"peak RSS {out[step]['peak_rss'] / GIB:.2f} GiB (largest worker "
             f"{out[step]['peak_rss_worker'] / GIB:.2f} GiB); load average {load_average()}")

@@ -530,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in found:
             cpu = "" if r.cpu_ratio is None else (
                 f"; by CPU time {r.cpu_ratio:.3g}x, measured {_fmt(r.cpu_value or 0, r.unit)}")
-            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            load = load_average()
             say(f"[{r.bench}] {r.name}: {_fmt(r.value, r.unit)} vs {r.baseline_name} "
                 f"{_fmt(r.baseline, r.unit)} -> ratio {r.ratio:.3g}x ({r.ratio_meaning}{cpu}); "
                 f"target {r.target or '-'}: {r.status}; load average {load}")
