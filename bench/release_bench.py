@@ -170,6 +170,7 @@ def measure(n: int, scratch: Path, steps: tuple[str, ...] = ("validate", "baseli
     for step in steps:
         say(f"[{n:,}] {step} (load average {load_average()})")
         out[step] = run_step(step, ws_root, scratch / f"out-{n}-{step}")
+        out[step]["load"] = load_average()
         say(f"[{n:,}] {step}: {out[step]['seconds']:.1f} s (CPU {out[step]['cpu_seconds']:.1f} s), "
             f"peak RSS {out[step]['peak_rss'] / GIB:.2f} GiB (largest worker "
             f"{out[step]['peak_rss_worker'] / GIB:.2f} GiB); load average {load_average()}")
@@ -221,7 +222,12 @@ def report(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
                   f"{r[s]['peak_rss'] / GIB:>5.2f}G {r[s]['peak_rss_worker'] / GIB:>9.2f}G")
     print(f"{step} peak RSS growth {sizes[0]:,} -> {sizes[-1]:,}: {flat:.2f}x; load average {load_average()}")
     for name, ok in summary["targets"].items():
-        print(f"{'PASS' if ok else 'MISS'}  {name}")
+        detail = ""
+        for s in ("build", "cold"):
+            if name.startswith(f"{s} time"):
+                detail = (f" (wall {large[f'{s}_time_ratio']:.2f}x, CPU {large[f'{s}_cpu_ratio']:.2f}x, "
+                          f"load average {large[s].get('load', '-')} when it ran)")
+        print(f"{'PASS' if ok else 'MISS'}  {name}{detail}")
     return summary
 
 

@@ -2,16 +2,21 @@
 
     python bench/run.py [--quick] [--json FILE] [--only validation,convert,release] [--repeat N]
 
-a. validation: records/s of newscorpus' compiled validator (``CompiledSchema.is_valid``,
-   jsonschema-rs), of the full ``SchemaStore.problems`` path (schema + text hash + offsets)
-   per decoded record, and of the bulk path a release build takes
+a. validation: records/s over the same synthetic articles, one in 50 damaged (schema
+   problems: a wrong type deep in the record, an extra or a missing property, a broken
+   pattern; semantic ones: a wrong text hash, a block past the text). Each subject must give
+   its baseline's output, or the run stops. ``CompiledSchema.is_valid`` (jsonschema-rs, the
+   verdict) against plain ``jsonschema.Draft202012Validator(schema).is_valid``; the full
+   ``SchemaStore.problems`` path (every problem with its JSON pointer and message: schema,
+   text hash, offsets) against plain jsonschema giving the same output
+   (``iter_errors`` sorted by path, else the same semantic checks JSON Schema cannot
+   express); and, for information, the bulk path a release build takes
    (``validate_article_files``: JSONL files -> the same problem records, by the typed scan,
-   the pyarrow parse and the columnar checks; for information: in a build the parse is the
-   one the Parquet output needs anyway, here it is paid for validation alone), against a
-   plain ``jsonschema.Draft202012Validator(schema).is_valid`` loop over the same synthetic
-   articles already decoded. Target (the first two): >= 50x. The
-   candidates msgspec typed decoding (``CompiledSchema.typed_valid``), orjson + jsonschema-rs
-   from the same bytes, and fastjsonschema are measured in the same run, for information.
+   the pyarrow parse and the columnar checks; in a build the parse is the one the Parquet
+   output needs anyway, here it is paid for validation alone). Target (the first two):
+   >= 50x. The candidates msgspec typed decoding (``CompiledSchema.typed_valid``), orjson +
+   jsonschema-rs from the same bytes, and fastjsonschema are measured in the same run, for
+   information.
 b. page-dump conversion: articles/s of ``PageDumpConverter().convert`` on one core over
    synthetic trtworld-layout dumps held in memory. Target: >= 3,000/s. The ratio against a
    bare decode + split-lines loop is printed for information.
@@ -71,6 +76,7 @@ class Result:
     passed: bool | None
     cpu_ratio: float | None = None  # the same ratio from CPU time (process + joined children)
     cpu_value: float | None = None  # the measured figure from CPU time instead of wall time
+    load: tuple[float, float, float] | None = None  # load average when the figure was taken
 
     @property
     def status(self) -> str:
@@ -116,18 +122,54 @@ def say(msg: str) -> None:
 # --- a. validation --------------------------------------------------------------------------
 
 
+INVALID_EVERY = 50  # one record in 50 of the validation benchmark is damaged
+
+
+def _damaged(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``records`` with every ``INVALID_EVERY``-th one damaged, in turn: a wrong type deep
+    in the record, an extra property, a missing required one, a broken pattern (schema
+    problems), a wrong text hash and a block past the text (semantic problems)."""
+    import copy
+
+    def wrong_type(r: dict[str, Any]) -> None:
+        r["blocks"][-1]["start"] = str(r["blocks"][-1]["start"])
+
+    def extra(r: dict[str, Any]) -> None:
+        r["unexpected"] = 1
+
+    def missing(r: dict[str, Any]) -> None:
+        del r["title"]
+
+    def pattern(r: dict[str, Any]) -> None:
+        r["id"] = r["id"].upper()
+
+    def wrong_hash(r: dict[str, Any]) -> None:
+        r["text_sha256"] = "0" * 64
+
+    def past_text(r: dict[str, Any]) -> None:
+        r["blocks"][-1]["end"] = len(r["text"]) + 5
+
+    damage = (wrong_type, extra, missing, pattern, wrong_hash, past_text)
+    out = list(records)
+    for k, i in enumerate(range(INVALID_EVERY // 2, len(out), INVALID_EVERY)):
+        out[i] = copy.deepcopy(out[i])
+        damage[k % len(damage)](out[i])
+    return out
+
+
 def bench_validation(n: int, repeat: int) -> list[Result]:
     import jsonschema
     import orjson
 
-    from newscorpus.records import dumps
-    from newscorpus.schema import DEFAULT_STORE
+    from newscorpus.records import article_text_problems, dumps
+    from newscorpus.schema import DEFAULT_STORE, json_pointer
     from newscorpus.validation import validate_article_files
     from newscorpus.workspace import Workspace
 
-    records = synth.articles(n, seed=1)
+    records = _damaged(synth.articles(n, seed=1))
     version = records[0]["schema_version"]
-    say(f"[validation] {n:,} synthetic articles (schema article {version})")
+    say(f"[validation] {n:,} synthetic articles (schema article {version}), one in "
+        f"{INVALID_EVERY} damaged (schema or semantic problems)")
     compiled = DEFAULT_STORE.compiled("article", version)
     # the schema as on disk (fastjsonschema rewrites $ref values of the dict it compiles)
     pristine = json.loads(DEFAULT_STORE.path("article", version).read_text(encoding="utf-8"))
@@ -141,9 +183,9 @@ def bench_validation(n: int, repeat: int) -> list[Result]:
         (tmp / "articles" / f"bench-{shard:05d}.jsonl").write_bytes(b"".join(lines[start:start + SHARD]))
     ws = Workspace.open(tmp)
 
-    def fast(_k: int) -> int:
+    def fast(_k: int) -> list[bool]:
         is_valid = compiled.is_valid
-        return sum(1 for r in records if is_valid(r))
+        return [is_valid(r) for r in records]
 
     import copy
 
@@ -151,58 +193,83 @@ def bench_validation(n: int, repeat: int) -> list[Result]:
 
     fjs = fastjsonschema.compile(copy.deepcopy(pristine), use_formats=False)
 
-    def fjs_valid(_k: int) -> int:
-        done = 0
+    def fjs_valid(_k: int) -> list[bool]:
+        out = []
         for r in records:
             try:
                 fjs(r)
             except fastjsonschema.JsonSchemaValueException:
+                out.append(False)
                 continue
-            done += 1
-        return done
+            out.append(True)
+        return out
 
-    def full(_k: int) -> int:
-        return sum(1 for r in records if not problems(r, "article"))
+    def full(_k: int) -> list[list[tuple[str, str]]]:
+        return [[(p.pointer, p.message) for p in problems(r, "article")] for r in records]
+
+    def base_full(_k: int) -> list[list[tuple[str, str]]]:
+        # plain jsonschema gives the same output: every schema problem with its pointer
+        # (sorted by path, messages cut as newscorpus cuts them), else the same checks
+        # JSON Schema cannot express
+        out = []
+        for r in records:
+            errors = sorted(reference.iter_errors(r), key=lambda e: list(e.path))
+            out.append([(json_pointer(e.absolute_path),
+                         e.message if len(e.message) < 300 else e.message[:297] + "...")
+                        for e in errors] or article_text_problems(r))
+        return out
 
     def files(_k: int) -> int:
         report = validate_article_files(ws, ws.article_files(), use_cache=False)
         return report.records - report.invalid_records
 
-    def typed(_k: int) -> int:
+    def typed(_k: int) -> list[bool]:
         typed_valid = compiled.typed_valid
-        return sum(1 for line in lines if typed_valid(line))
+        return [typed_valid(line) for line in lines]
 
-    def orjson_rs(_k: int) -> int:
+    def orjson_rs(_k: int) -> list[bool]:
         is_valid, loads = compiled.is_valid, orjson.loads
-        return sum(1 for line in lines if is_valid(loads(line)))
+        return [is_valid(loads(line)) for line in lines]
 
-    def base(_k: int) -> int:
+    def base(_k: int) -> list[bool]:
         is_valid = reference.is_valid
-        return sum(1 for r in records if is_valid(r))
+        return [is_valid(r) for r in records]
 
     try:
         timings = best_of(repeat, {"fast": fast, "full": full, "files": files, "typed": typed,
                                    "orjson_rs": orjson_rs, "fastjsonschema": fjs_valid,
-                                   "base": base})
+                                   "base": base, "base_full": base_full})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    fast_t, full_t, files_t, typed_t, orjson_t, fjs_t, base_t = timings
-    if not all(t.out == n for t in timings):
-        raise SystemExit(f"synthetic articles not all valid: {[t.out for t in timings]} of {n}")
+    fast_t, full_t, files_t, typed_t, orjson_t, fjs_t, base_t, base_full_t = timings
+    verdicts = base_t.out
+    valid = sum(1 for found in base_full_t.out if not found)
+    checks = {"is_valid verdicts": fast_t.out == verdicts, "fastjsonschema verdicts": fjs_t.out == verdicts,
+              "orjson + jsonschema-rs verdicts": orjson_t.out == verdicts,
+              "problems (pointers, messages)": full_t.out == base_full_t.out,
+              "typed decoder sound": all(v or not t for t, v in zip(typed_t.out, verdicts, strict=True)),
+              "bulk path valid records": files_t.out == valid,
+              "damaged records found": n - valid == len(range(INVALID_EVERY // 2, n, INVALID_EVERY))}
+    if not all(checks.values()):
+        raise SystemExit(f"validation outputs differ from jsonschema's: {checks}")
     label = "jsonschema Draft202012Validator.is_valid"
+    label_full = "jsonschema iter_errors (pointers) + the same semantic checks"
     out = []
-    for name, t, target in (
-            ("CompiledSchema.is_valid (jsonschema-rs, decoded records)", fast_t, 50.0),
-            ("SchemaStore.problems (schema + hash + offsets, per decoded record)", full_t, 50.0),
+    for name, t, base_of, base_label, target in (
+            ("CompiledSchema.is_valid (jsonschema-rs, decoded records)", fast_t, base_t, label, 50.0),
+            ("SchemaStore.problems (every problem with its pointer: schema + hash + offsets)",
+             full_t, base_full_t, label_full, 50.0),
             ("validate_article_files: JSONL bytes -> problems (typed scan + Arrow parse + columnar)",
-             files_t, None),
-            ("candidate: CompiledSchema.typed_valid (msgspec typed, from JSONL bytes)", typed_t, None),
-            ("candidate: orjson.loads + jsonschema-rs is_valid (from JSONL bytes)", orjson_t, None),
-            ("candidate: fastjsonschema is_valid (decoded records)", fjs_t, None)):
-        ratio = base_t.wall / t.wall
-        out.append(Result("validation", name, n / t.wall, "records/s", label, n / base_t.wall,
+             files_t, base_full_t, label_full, None),
+            ("candidate: CompiledSchema.typed_valid (msgspec typed, from JSONL bytes)", typed_t, base_t,
+             label, None),
+            ("candidate: orjson.loads + jsonschema-rs is_valid (from JSONL bytes)", orjson_t, base_t,
+             label, None),
+            ("candidate: fastjsonschema is_valid (decoded records)", fjs_t, base_t, label, None)):
+        ratio = base_of.wall / t.wall
+        out.append(Result("validation", name, n / t.wall, "records/s", base_label, n / base_of.wall,
                           ratio, "speed-up", None if target is None else f">= {target:g}x",
-                          None if target is None else ratio >= target, base_t.cpu / t.cpu,
+                          None if target is None else ratio >= target, base_of.cpu / t.cpu,
                           n / t.cpu))
     return out
 
@@ -388,11 +455,13 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def print_table(results: list[Result]) -> None:
-    rows = [("benchmark", "measured", "baseline", "ratio", "target", "status", "ratio (CPU time)")]
+    rows = [("benchmark", "measured", "baseline", "ratio", "target", "status", "ratio (CPU time)",
+             "load average")]
     for r in results:
         rows.append((f"{r.bench}: {r.name}", _fmt(r.value, r.unit), _fmt(r.baseline, r.unit),
                      f"{r.ratio:.3g}x", r.target or "-", r.status,
-                     "-" if r.cpu_ratio is None else f"{r.cpu_ratio:.3g}x"))
+                     "-" if r.cpu_ratio is None else f"{r.cpu_ratio:.3g}x",
+                     "-" if r.load is None else " ".join(f"{x:.2f}" for x in r.load)))
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     line = "  ".join("-" * w for w in widths)
     say("")
@@ -461,9 +530,13 @@ def main(argv: list[str] | None = None) -> int:
         for r in found:
             cpu = "" if r.cpu_ratio is None else (
                 f"; by CPU time {r.cpu_ratio:.3g}x, measured {_fmt(r.cpu_value or 0, r.unit)}")
+            load = load_average()
             say(f"[{r.bench}] {r.name}: {_fmt(r.value, r.unit)} vs {r.baseline_name} "
                 f"{_fmt(r.baseline, r.unit)} -> ratio {r.ratio:.3g}x ({r.ratio_meaning}{cpu}); "
-                f"target {r.target or '-'}: {r.status}")
+                f"target {r.target or '-'}: {r.status}; load average {load}")
+        load = os.getloadavg()
+        for r in found:
+            r.load = load
         results += found
     print_table(results)
     say(f"\ntotal {time.perf_counter() - started:.0f} s; load average (1, 5, 15 min) "

@@ -305,17 +305,8 @@ def _float_integers(article: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 def has_float(article: dict[str, Any]) -> bool:
     """Fast check for :func:`_float_integers` (the common case has none)."""
-    origin = article["origin"]
-    if float in (type(article.get("reading_time_minutes")), type(origin.get("line")),
-                 type(origin.get("offset"))):
-        return True
-    for b in article["blocks"]:
-        if type(b["start"]) is float or type(b["end"]) is float:
-            return True
-    for c in article.get("credits", ()):
-        if type(c.get("block")) is float:
-            return True
-    return any(type(m.get("block")) is float for m in article.get("images", ()))
+    return any(type(b["start"]) is float or type(b["end"]) is float
+               for b in article["blocks"]) or _other_floats(article)
 
 
 def _other_floats(article: dict[str, Any]) -> bool:

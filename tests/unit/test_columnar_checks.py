@@ -259,3 +259,30 @@ def test_a_valid_workspace_builds_and_fills_the_cache(tmp_path: Path) -> None:
     result = writer.build_release(ws, "0.1.0", "2026-12-01", use_cache=False)
     assert result.manifest["counts"]["articles"] == 150
     shutil.rmtree(result.path)
+
+
+@pytest.mark.parametrize("chunk", [64, 5_000, 1 << 20])
+def test_a_scan_in_chunks_sees_every_line_and_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   chunk: int) -> None:
+    """Lines longer than several chunks, blank lines, lines that end exactly at a chunk's
+    end and a last line without a line break: the scan's digest is the file's, its records
+    and line numbers are the per-record path's, and a bad line after a long one is found."""
+    from newscorpus import articlefiles
+    from newscorpus.checksums import file_sha256
+
+    monkeypatch.setattr(articlefiles, "SCAN_CHUNK", chunk)
+    lines = [dumps(a) for a in ARTICLES[:12]]
+    body = lines[0] + b"\n  \n" + b"".join(lines[1:6]) + b"\n" + b"".join(lines[6:])
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(body.rstrip(b"\n"))
+    scan = articlefiles.scan_article_file(path)
+    assert (scan.digest, scan.records, scan.report) == (file_sha256(path), 12, None)
+    numbers = [n for n, line in enumerate(body.split(b"\n"), 1) if line.strip()]
+    assert len(numbers) == 12 and numbers != list(range(1, 13))
+    assert [scan.location(i) for i in range(12)] == [f"{path}:{n}" for n in numbers]
+    bad = json.loads(lines[8])
+    bad["blocks"][0]["start"] = "0"
+    path.write_bytes(b"".join(lines[:8]) + dumps(bad) + b"".join(lines[9:]))
+    scan = articlefiles.scan_article_file(path)
+    assert scan.digest == file_sha256(path)
+    assert scan.report == validate_jsonl(path, "article") and not scan.report.valid

@@ -495,3 +495,28 @@ def test_typed_decoder_refuses_what_it_cannot_see_in_a_raw_field() -> None:
         assert not compiled.typed_valid(_json_line({**record, "text": bad})), bad
     # an escaped code point is decoded differently by nobody, but is left to the full path
     assert not compiled.typed_valid(_json_line(record).replace(b'"text":"', b'"text":"\\u00e9', 1))
+
+
+@pytest.mark.parametrize(("kind", "version"), CASES, ids=CASE_IDS)
+def test_problems_are_the_reference_explanation_of_the_whole_record(kind: str, version: str) -> None:
+    """``problems()`` explains a failure by letting jsonschema walk only to the locations
+    jsonschema-rs finds errors at: on every invalid mutant the pointers and messages, in
+    order, are those of jsonschema over the whole record."""
+    from newscorpus.schema import json_pointer
+
+    compiled = DEFAULT_STORE.compiled(kind, version)
+    reference = _reference(kind, version)
+    compared = 0
+    mismatches: list[str] = []
+    for mu in all_mutants(kind, version):
+        if reference.is_valid(mu.record):
+            continue
+        compared += 1
+        whole = [(json_pointer(e.absolute_path), e.message)
+                 for e in sorted(reference.iter_errors(mu.record), key=lambda e: list(e.path))]
+        found = [(json_pointer(e.absolute_path), e.message) for e in compiled.reference_errors(mu.record)]
+        if found != whole:
+            mismatches.append(f"{mu.describe()}: whole record {whole}, by property {found}")
+    assert compared >= 300, compared
+    assert compiled._plain(compiled.schema) is not None  # the shortcut is the one tested
+    assert not mismatches, f"{len(mismatches)} of {compared}:\n  " + "\n  ".join(mismatches[:20])
