@@ -183,7 +183,8 @@ def _child_convert(path: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=Path(path).parent) as tmp:
         report = convert_paths([Path(path)], Path(tmp) / "articles.jsonl", Path(tmp) / "quarantine.jsonl")
         out = Path(tmp) / "articles.jsonl"
-        return {"articles": report.written, "summary": report.summary(), "output_mib": out.stat().st_size / MiB}
+        return {"articles": report.written, "summary": report.summary(),
+                "output_mib": out.stat().st_size / MiB}
 
 
 def child(kind: str, path: str, mode: str) -> None:

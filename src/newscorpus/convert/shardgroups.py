@@ -18,7 +18,7 @@ The groups are the same whatever the engine, the number of partitions or shards.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ import numpy as np
 
 from ..dedup import (
     BANDS,
+    NUM_PERM,
     THRESHOLD,
     DuplicateGroups,
     band_keys,
@@ -37,34 +38,75 @@ from ..dedup import (
 )
 
 NODES = "lsh-nodes.npz"
+_CHUNK = 4096  # signatures of a shard held in memory at once
 
 
-def _save(path: Path, array: np.ndarray) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        np.save(fh, array, allow_pickle=False)
-    tmp.replace(path)
+class SignatureStage:
+    """The signatures of one shard's records and their band keys, staged as the shard ``key``
+    of ``staging`` as they come (``<key>.sig.npy``, ``<key>.band.npy``): a shard of any size
+    holds at most ``_CHUNK`` signatures in memory."""
+
+    def __init__(self, staging: Path, key: str) -> None:
+        staging.mkdir(parents=True, exist_ok=True)
+        self.staging, self.key = staging, key
+        self._raw_path = staging / f"{key}.sig.{os.getpid()}.raw"
+        self._raw = self._raw_path.open("w+b")
+        self._pending: list[np.ndarray] = []
+        self.rows = 0
+
+    def add(self, sig: np.ndarray | None) -> int:
+        """Stage ``sig``; its row, or -1 for a record without words (no signature)."""
+        if sig is None:
+            return -1
+        self._pending.append(sig)
+        if len(self._pending) >= _CHUNK:
+            self._flush()
+        self.rows += 1
+        return self.rows - 1
+
+    def reset(self) -> None:
+        """Forget what was staged (the shard's converter failed: its records are dropped)."""
+        self._raw.seek(0)
+        self._raw.truncate()
+        self._pending.clear()
+        self.rows = 0
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._raw.write(signatures_matrix(self._pending).tobytes())
+            self._pending.clear()
+
+    def close(self) -> None:
+        """Write the two ``.npy`` files (renamed into place) and drop the scratch file."""
+        self._flush()
+        dtype = signatures_matrix([]).dtype
+        sig_tmp = self.staging / f"{self.key}.sig.npy.{os.getpid()}.tmp"
+        band_tmp = self.staging / f"{self.key}.band.npy.{os.getpid()}.tmp"
+        sigs = np.lib.format.open_memmap(sig_tmp, mode="w+", dtype=dtype, shape=(self.rows, NUM_PERM))
+        bands = np.lib.format.open_memmap(band_tmp, mode="w+", dtype=np.uint64, shape=(self.rows, BANDS))
+        self._raw.seek(0)
+        for at in range(0, self.rows, _CHUNK):
+            n = min(_CHUNK, self.rows - at)
+            chunk = np.frombuffer(self._raw.read(n * NUM_PERM * dtype.itemsize), dtype=dtype)
+            chunk = chunk.reshape(n, NUM_PERM)
+            sigs[at:at + n] = chunk
+            bands[at:at + n] = band_keys(chunk)
+        sigs.flush()
+        bands.flush()
+        del sigs, bands  # unmapped before the renames
+        sig_tmp.replace(self.staging / f"{self.key}.sig.npy")
+        band_tmp.replace(self.staging / f"{self.key}.band.npy")
+        self._raw.close()
+        self._raw_path.unlink(missing_ok=True)
 
 
 def stage_signatures(outcomes: list[Any], staging: Path, key: str) -> list[Any]:
     """Write the signatures of ``outcomes``' records (``(record, signature)`` pairs) and their
     band keys as the shard ``key`` of ``staging``; return the outcomes with each signature
     replaced by its row (-1 for a record without words)."""
-    sigs = [o[1] for o in outcomes if isinstance(o, tuple)]
-    kept = [s for s in sigs if s is not None]
-    matrix = signatures_matrix(kept)
-    staging.mkdir(parents=True, exist_ok=True)
-    _save(staging / f"{key}.sig.npy", matrix)
-    _save(staging / f"{key}.band.npy", band_keys(matrix))
-    out: list[Any] = []
-    row = 0
-    for outcome in outcomes:
-        if isinstance(outcome, tuple):
-            record, sig = outcome
-            out.append((record, -1 if sig is None else row))
-            row += sig is not None
-        else:
-            out.append(outcome)
+    stage = SignatureStage(staging, key)
+    out = [(o[0], stage.add(o[1])) if isinstance(o, tuple) else o for o in outcomes]
+    stage.close()
     return out
 
 
@@ -113,20 +155,22 @@ def run_band_task(task: BandTask) -> tuple[np.ndarray, int]:
     return near_edges(nodes, keys, load, task.part, task.parts, task.threshold)
 
 
-def batch_groups(ordered: Sequence[dict[str, Any]], where: dict[str, tuple[int, int]],
+def batch_groups(keys: Iterable[tuple[str, str]], where: Callable[[str], tuple[int, int]],
                  sources: Sequence[str], staging: Path, engine: Any,
                  threshold: float = THRESHOLD) -> list[dict[str, Any]]:
-    """Duplicate groups of ``ordered`` (the batch's records, sorted by id): ``where`` maps
-    each id to ``(source, row)`` of its staged signature, ``sources`` are the staged shards'
-    keys; the band partitions run on ``engine``."""
-    _, exact, searched = representatives(ordered)
+    """Duplicate groups of the batch's records, given as ``(id, text_sha256)`` in id order:
+    ``where(id)`` is ``(source, row)`` of the record's staged signature, ``sources`` are the
+    staged shards' keys; the band partitions run on ``engine``. Only ids are held, never
+    texts."""
+    _, exact, searched = representatives({"id": rid, "text_sha256": sha, "text": ""} for rid, sha in keys)
     groups = DuplicateGroups()
     for first, other in exact:
         groups.union(first, other, "exact")
-    located = [(i, *where[rid]) for i, (rid, _) in enumerate(searched) if where[rid][1] >= 0]
+    located = [(i, *at) for i, (rid, _) in enumerate(searched) if (at := where(rid))[1] >= 0]
     if not located:
         return groups.groups()
     table = np.array(located, dtype=np.int64)
+    del located
     staging.mkdir(parents=True, exist_ok=True)
     tmp = staging / f"{NODES}.{os.getpid()}.tmp"
     with tmp.open("wb") as fh:
