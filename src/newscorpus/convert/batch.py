@@ -33,6 +33,8 @@ from ..report import ConvertReport, Rejection, Skip
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
 from .collect import RESTART, Collector, previous_lines, stage_shard
+from .compressed import SELF_DECOMPRESSING, GzipInput, inner_path
+from .decompress import DecodeError
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
 from .ranges import RANGED_FORMATS, SHARD_BYTES, Span, plan_spans
 from .shardgroups import batch_groups
@@ -144,8 +146,8 @@ def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
 _converters: dict[tuple[str, ConvertOptions], Converter] = {}
 
 
-def _converter_for(task: _Task, head: bytes) -> Converter | None:
-    name = task.fmt or registry.detect(task.path, head)
+def _converter_for(task: _Task, head: bytes, path: Path | None = None) -> Converter | None:
+    name = task.fmt or registry.detect(path or task.path, head)
     if name is None:
         return None
     key = (name, task.options)
@@ -164,7 +166,18 @@ def _run(task: _Task, inp: Input) -> Iterator[Converted | Rejection | Skip | str
     (what came before is dropped) and the rejection. The input is read by its converter
     (whole, or as a stream), never here."""
     name = task.name
-    converter = _converter_for(task, inp.head(4096))
+    head = inp.head(4096)
+    converter = _converter_for(task, head)
+    inner = inner_path(task.path, head) if task.span is None else None
+    if inner is not None and (converter is None or converter.name not in SELF_DECOMPRESSING):
+        gz = GzipInput(task.path, name, task.options.max_ratio)  # converted as what it holds
+        try:
+            gz.size  # noqa: B018  (one pass: the gzip data and the ratio are checked before any record)
+            converter = converter or _converter_for(task, gz.head(4096), inner)
+        except DecodeError as exc:
+            yield Rejection(name, f"gzip file: {exc}", converter=converter.name if converter else None)
+            return
+        inp = gz
     if converter is None and _DOC_FILE.match(task.path.name):
         yield Skip(name, "documentation or licence file, not an article input")
         return
