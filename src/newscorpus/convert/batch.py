@@ -38,7 +38,7 @@ from .decompress import DecodeError
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
 from .ranges import RANGED_FORMATS, SHARD_BYTES, Span, plan_spans
 from .shardgroups import batch_groups
-from .sources import is_url, url_inputs
+from .sources import RemotePath, is_url, url_inputs
 
 Progress = Callable[[str], None]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -105,12 +105,15 @@ class _Task:
 def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
           steps: tuple[RecordStep, ...], span: Span | None = None) -> _Task:
     """The shard of ``path`` (or of its byte range ``span``) with its stable key: its input
-    (path, size, modification time), recorded name, forced format, options, record steps
-    and range."""
+    (path, size, modification time; a remote file's size and version), recorded name, forced
+    format, options, record steps and range."""
     try:
-        st = path.stat()
-        where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
-    except (OSError, AttributeError, ValueError):  # unreadable, or not a local path
+        if isinstance(path, RemotePath):  # its size and version (ETag, mtime, ...) from fsspec
+            where: tuple[str, ...] = (str(path), *path.fingerprint())
+        else:
+            st = path.stat()
+            where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
+    except (OSError, AttributeError, ValueError):  # unreadable
         where = (str(path), "", "")
     names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
     ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span)))
