@@ -46,6 +46,7 @@ SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _DOC_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|README|AUTHORS|CHANGELOG|CITATION)(?:[._-].*)?$",
                        re.IGNORECASE)
 RECORD_STEPS: tuple[RecordStep, ...] = (add_language,)
+STAGING_FORMAT = "staged-lines-1"  # part of every shard key: staging of another layout is never resumed
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
@@ -116,7 +117,7 @@ def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
     except (OSError, AttributeError, ValueError):  # unreadable
         where = (str(path), "", "")
     names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
-    ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span)))
+    ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span), STAGING_FORMAT))
     return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32], span)
 
 

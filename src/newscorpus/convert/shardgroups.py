@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..atomic import atomic_write
 from ..dedup import (
     BANDS,
     NUM_PERM,
@@ -171,11 +172,8 @@ def batch_groups(keys: Iterable[tuple[str, str]], where: Callable[[str], tuple[i
         return groups.groups()
     table = np.array(located, dtype=np.int64)
     del located
-    staging.mkdir(parents=True, exist_ok=True)
-    tmp = staging / f"{NODES}.{os.getpid()}.tmp"
-    with tmp.open("wb") as fh:
+    with atomic_write(staging / NODES) as fh:
         np.savez(fh, node=table[:, 0], src=table[:, 1], row=table[:, 2])
-    tmp.replace(staging / NODES)
     parts = max(1, int(engine.parallelism))
     tasks = [BandTask(str(staging), tuple(sources), p, parts, threshold) for p in range(parts)]
     for edges, _ in engine.run(run_band_task, tasks):
