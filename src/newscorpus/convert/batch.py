@@ -322,11 +322,10 @@ def convert_paths(
                 collector.place(shard, task.name, outcomes, report)
             collector.join(report)
             collector.sign_missing()
-            ordered = collector.ordered()
-            groups = batch_groups(collector.keys(ordered), collector.where, collector.sources, staging,
-                                  run_by)
+            ids, slots = collector.ordered()
+            groups = batch_groups(ids, *collector.columns(slots), collector.sources, staging, run_by)
         output.parent.mkdir(parents=True, exist_ok=True)
-        report.written = collector.write(output, ordered)
+        report.written = collector.write(output, slots)
     except BaseException:
         collector.close()
         if run_by.name == "local":  # nothing to resume from: leave no staging behind

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+import numpy as np
 import orjson
 
 from ..atomic import atomic_write
@@ -44,8 +46,8 @@ _OPEN_FILES = 64
 class Placed(NamedTuple):
     """A staged record: its id, its line (``offset``, ``length``) in the shard's ``.rec`` file,
     its signature's row (-1: no words), its ``origin.path``, its kind for the feed + page join
-    (``"feed"``, ``"page"`` or None), a 64-bit hash of its URL match key, and its
-    ``text_sha256``."""
+    (``"feed"``, ``"page"`` or None), a 64-bit hash of its URL match key (None: no URL or
+    kind), and its ``text_sha256`` as 32 bytes."""
 
     id: str
     offset: int
@@ -54,7 +56,7 @@ class Placed(NamedTuple):
     path: str | None
     kind: str | None
     key: int | None
-    sha: str
+    sha: bytes
 
 
 def _kind(record: dict[str, Any]) -> str | None:
@@ -66,13 +68,15 @@ def _key(record: dict[str, Any]) -> int | None:
     url = record.get("url")
     if not url or _kind(record) is None:
         return None
-    return int.from_bytes(hashlib.blake2b(url_match_key(url).encode(), digest_size=8).digest(), "big")
+    key = int.from_bytes(hashlib.blake2b(url_match_key(url).encode(), digest_size=8).digest(), "big",
+                         signed=True)
+    return key or 1  # 0 stands for no key
 
 
 def _placed(record: dict[str, Any], offset: int, length: int, row: int) -> Placed:
     origin = record.get("origin") or {}
     return Placed(record["id"], offset, length, row, origin.get("path"), _kind(record), _key(record),
-                  record["text_sha256"])
+                  _digest(record["text_sha256"]))
 
 
 def previous_lines(output: Path) -> dict[tuple[Any, Any], list[tuple[int, int]]]:
@@ -130,61 +134,99 @@ def stage_shard(outcomes: Iterable[Any], staging: Path, key: str) -> list[Any]:
     return out
 
 
+def _digest(sha: str) -> bytes:
+    """A ``text_sha256`` as its 32 bytes (any other string: a digest of it, equal for equal
+    strings)."""
+    try:
+        if len(sha) == 64:
+            return bytes.fromhex(sha)
+    except ValueError:
+        pass
+    return hashlib.sha256(str(sha).encode()).digest()
+
+
+_KINDS = {None: 0, "feed": 1, "page": 2}
+_KIND_NAMES = (None, "feed", "page")
+_SIGN = -2  # the row of a record whose signature is made at the end (kept, joined)
+
+
 class Collector:
     """The driver's view of a batch's articles: for each id, where its staged line and
-    signature are (``entries``), never the record. First come, first kept (task order)."""
+    signature are, never the record. First come, first kept (task order).
+
+    Each staged line has a *slot*: a few numbers in typed arrays (its file, offset, length,
+    signature source and row, origin path, join kind and URL key) and its 32-byte text hash,
+    about 120 bytes an article with the id itself."""
 
     def __init__(self, staging: Path) -> None:
         self.staging = staging
         self.sources: list[str] = []  # signature sources: the shards' keys (set by the batch), then kept-N
-        # id -> [file, offset, length, signature source, row, origin path, kind, key, sha]
-        self.entries: dict[str, list[Any]] = {}
+        self.index: dict[str, int] = {}  # id -> slot
+        self._file, self._offset, self._length = array("q"), array("q"), array("q")
+        self._src, self._row, self._path, self._key = array("q"), array("q"), array("l"), array("q")
+        self._kind = array("b")
+        self._sha = bytearray()
         self.kept: set[str] = set()
-        self.held: list[tuple[str, str, list[Any]]] = []  # (input name, id, entry)
-        self._names: dict[str, str] = {}
+        self.held: list[tuple[str, str, int]] = []  # (input name, id, slot)
+        self._names: dict[str | None, int] = {}
+        self._name_list: list[str | None] = []
         self._open: OrderedDict[int, IO[bytes]] = OrderedDict()
         self._writers: dict[int, IO[bytes]] = {}  # the driver's own files (read and written)
 
-    def _file(self, file: int) -> Path:
+    def _records_file(self, file: int) -> Path:
         """The staged lines of shard ``file`` (``sources[file]``); -1 and -2: the driver's own."""
         key = _KEPT if file == -1 else _JOINED if file == -2 else self.sources[file]
         return records_path(self.staging, key)
 
-    # --- staging lines --------------------------------------------------------------------
+    # --- slots ----------------------------------------------------------------------------
 
-    def _append(self, file: int, record: dict[str, Any]) -> list[Any]:
+    def _slot(self, file: int, p: Placed, src: int, row: int) -> int:
+        name = self._names.get(p.path)
+        if name is None:
+            name = self._names[p.path] = len(self._name_list)
+            self._name_list.append(p.path)
+        self._file.append(file)
+        self._offset.append(p.offset)
+        self._length.append(p.length)
+        self._src.append(src)
+        self._row.append(row)
+        self._path.append(name)
+        self._key.append(0 if p.key is None else p.key)
+        self._kind.append(_KINDS[p.kind])
+        self._sha += p.sha
+        return len(self._file) - 1
+
+    def _kind_of(self, slot: int) -> str | None:
+        return _KIND_NAMES[self._kind[slot]]
+
+    def _append(self, file: int, record: dict[str, Any]) -> int:
         fh = self._writers.get(file)
         if fh is None:
             self.staging.mkdir(parents=True, exist_ok=True)
-            fh = self._writers[file] = self._file(file).open("w+b")
+            fh = self._writers[file] = self._records_file(file).open("w+b")
         line = dumps(record)
         at = fh.seek(0, 2)
         fh.write(line)
-        placed = _placed(record, at, len(line), -1)
-        return self._entry(file, placed, None, None)
+        return self._slot(file, _placed(record, at, len(line), -1), -1, _SIGN)
 
-    def _entry(self, file: int, p: Placed, src: int | None, row: int | None) -> list[Any]:
-        path = self._names.setdefault(p.path, p.path) if isinstance(p.path, str) else p.path
-        return [file, p.offset, p.length, src, row, path, p.kind, p.key, p.sha]
-
-    def _read(self, entry: list[Any]) -> bytes:
-        file = entry[0]
+    def _read(self, slot: int) -> bytes:
+        file, at, length = self._file[slot], self._offset[slot], self._length[slot]
         if file in self._writers:
             own = self._writers[file]
-            own.seek(entry[1])
-            return own.read(entry[2])
+            own.seek(at)
+            return own.read(length)
         fh = self._open.get(file)
         if fh is None:
-            fh = self._open[file] = self._file(file).open("rb")
+            fh = self._open[file] = self._records_file(file).open("rb")
             if len(self._open) > _OPEN_FILES:
                 self._open.popitem(last=False)[1].close()
         else:
             self._open.move_to_end(file)
-        fh.seek(entry[1])
-        return fh.read(entry[2])
+        fh.seek(at)
+        return fh.read(length)
 
-    def load(self, entry: list[Any]) -> dict[str, Any]:
-        record: dict[str, Any] = orjson.loads(self._read(entry))
+    def load(self, slot: int) -> dict[str, Any]:
+        record: dict[str, Any] = orjson.loads(self._read(slot))
         return record
 
     def close(self) -> None:
@@ -214,8 +256,8 @@ class Collector:
 
     def keep(self, record: dict[str, Any]) -> None:
         """A record kept unchanged from the previous output (counted as its input's skip)."""
-        if record["id"] not in self.entries:
-            self.entries[record["id"]] = self._append(-1, record)
+        if record["id"] not in self.index:
+            self.index[record["id"]] = self._append(-1, record)
             self.kept.add(record["id"])
 
     def place(self, shard: int, name: str, outcomes: list[Any], report: ConvertReport) -> None:
@@ -228,80 +270,83 @@ class Collector:
             elif isinstance(outcome, Skip):
                 report.skips.append(outcome)
             else:
-                entry = self._entry(shard, outcome, shard, outcome.row)
-                first = self.entries.get(outcome.id)
-                if first is not None and {first[6], outcome.kind} == {"feed", "page"}:
-                    self.held.append((name, outcome.id, entry))  # a feed item and its page: joined below
-                elif first is not None:
-                    report.skips.append(Skip(name, f"duplicate of {first[5]} (same id {outcome.id})"))
-                else:
-                    self.entries[outcome.id] = entry
+                first = self.index.get(outcome.id)
+                if first is None:
+                    self.index[outcome.id] = self._slot(shard, outcome, shard, outcome.row)
                     report.converted += 1
+                elif {self._kind_of(first), outcome.kind} == {"feed", "page"}:
+                    # a feed item and its page: joined below
+                    self.held.append((name, outcome.id, self._slot(shard, outcome, shard, outcome.row)))
+                else:
+                    path = self._name_list[self._path[first]]
+                    report.skips.append(Skip(name, f"duplicate of {path} (same id {outcome.id})"))
 
     def join(self, report: ConvertReport) -> None:
         """Make each feed item and the page of its story one article
         (:func:`~newscorpus.convert.completion.join_feed_pages`), loading only the records that
         can take part: feed items and pages whose URL keys meet, and those of held ids."""
-        entries = self.entries
-        if not self.held and not any(e[6] == "feed" for e in entries.values()):
+        index, kind, urlkey = self.index, self._kind, self._key
+        if not self.held and not any(kind[s] == 1 for s in index.values()):
             return
-        keys: dict[str, set[Any]] = {"feed": set(), "page": set()}
-        for e in [*entries.values(), *(h for _, _, h in self.held)]:
-            if e[6] in keys and e[7] is not None:
-                keys[e[6]].add(e[7])
-        other = {"feed": keys["page"], "page": keys["feed"]}
-        ids = {rid for rid, e in entries.items() if e[6] in other and e[7] in other[e[6]]}
-        ids.update(rid for _, rid, _ in self.held if rid in entries)
-        loaded = {rid: self.load(entries[rid]) for rid in sorted(ids)}
-        base: dict[int, list[Any]] = {id(r): entries[rid] for rid, r in loaded.items()}
+        keys: tuple[set[int], set[int], set[int]] = (set(), set(), set())  # by kind: -, feed, page
+        for s in [*index.values(), *(h for _, _, h in self.held)]:
+            if kind[s] and urlkey[s]:
+                keys[kind[s]].add(urlkey[s])
+        other: tuple[set[int], ...] = (set(), keys[2], keys[1])
+        ids = {rid for rid, s in index.items() if kind[s] and urlkey[s] in other[kind[s]]}
+        ids.update(rid for _, rid, _ in self.held if rid in index)
+        loaded = {rid: self.load(index[rid]) for rid in sorted(ids)}
+        base: dict[int, int] = {id(r): index[rid] for rid, r in loaded.items()}
         held = []
-        for name, _, h in self.held:
-            record = self.load(h)
-            base[id(record)] = h
-            held.append((name, record, h[4]))
+        for name, _, slot in self.held:
+            record = self.load(slot)
+            base[id(record)] = slot
+            held.append((name, record, self._row[slot]))
         before = set(loaded)
         located: dict[str, Any] = dict.fromkeys(loaded, True)
         skips, delta = join_feed_pages(loaded, held, located, frozenset(self.kept))
         report.skips.extend(skips)
         report.converted += delta
         for rid in before - set(loaded):
-            del entries[rid]
+            del index[rid]
         for rid, record in loaded.items():
-            entry = base.get(id(record))
-            entry = self._append(-2, record) if entry is None else list(entry)
+            was = base.get(id(record))
+            if was is None:
+                index[rid] = self._append(-2, record)
+                continue
             if rid not in located:  # its signature is made again, from the joined text
-                entry[3] = entry[4] = None
-            entries[rid] = entry
+                self._row[was] = _SIGN
+            index[rid] = was
         self.held = []
 
     # --- the end --------------------------------------------------------------------------
 
     def sign_missing(self) -> None:
         """Stage the signatures of records without one (kept, joined), in id order."""
-        missing = sorted(rid for rid, e in self.entries.items() if e[4] is None)
+        missing = sorted(rid for rid, s in self.index.items() if self._row[s] == _SIGN)
         for at in range(0, len(missing), _SIGN_CHUNK):
             key = f"kept-{at // _SIGN_CHUNK}"
             stage = SignatureStage(self.staging, key)
             for rid in missing[at:at + _SIGN_CHUNK]:
-                entry = self.entries[rid]
-                entry[3], entry[4] = len(self.sources), stage.add(signature(self.load(entry)["text"]))
+                slot = self.index[rid]
+                self._src[slot] = len(self.sources)
+                self._row[slot] = stage.add(signature(self.load(slot)["text"]))
             stage.close()
             self.sources.append(key)
 
-    def ordered(self) -> list[str]:
-        return sorted(self.entries)
+    def ordered(self) -> tuple[list[str], np.ndarray]:
+        """The ids in order, and their slots."""
+        ids = sorted(self.index)
+        return ids, np.fromiter((self.index[rid] for rid in ids), dtype=np.int64, count=len(ids))
 
-    def keys(self, ids: list[str]) -> Iterator[tuple[str, str]]:
-        """``(id, text_sha256)`` of ``ids``."""
-        return ((rid, self.entries[rid][8]) for rid in ids)
+    def columns(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The text hashes (``(n, 32)`` bytes), signature sources and rows of ``slots``."""
+        sha = np.frombuffer(bytes(self._sha), dtype=np.uint8).reshape(-1, 32)[slots]
+        return sha, np.asarray(self._src, dtype=np.int64)[slots], np.asarray(self._row, dtype=np.int64)[slots]
 
-    def where(self, rid: str) -> tuple[int, int]:
-        entry = self.entries[rid]
-        return entry[3], entry[4]
-
-    def write(self, output: Path, ids: list[str]) -> int:
-        """Write the records of ``ids`` (their staged lines, in that order) to ``output``."""
+    def write(self, output: Path, slots: np.ndarray) -> int:
+        """Write the records at ``slots`` (their staged lines, in that order) to ``output``."""
         with atomic_write(output) as fh:
-            for rid in ids:
-                fh.write(self._read(self.entries[rid]))
-        return len(ids)
+            for slot in slots.tolist():
+                fh.write(self._read(slot))
+        return len(slots)

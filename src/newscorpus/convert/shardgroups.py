@@ -18,7 +18,7 @@ The groups are the same whatever the engine, the number of partitions or shards.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ from ..dedup import (
     DuplicateGroups,
     band_keys,
     near_edges,
-    representatives,
     signature,
     signatures_matrix,
 )
@@ -156,27 +155,41 @@ def run_band_task(task: BandTask) -> tuple[np.ndarray, int]:
     return near_edges(nodes, keys, load, task.part, task.parts, task.threshold)
 
 
-def batch_groups(keys: Iterable[tuple[str, str]], where: Callable[[str], tuple[int, int]],
+def exact_and_searched(digests: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For records in id order with text hashes ``digests`` (``(n, 32)`` bytes): the
+    positions of the first record of each text (the ones the near search compares, in
+    order), and the ``(first, copy)`` positions of exact duplicates — what
+    :func:`~newscorpus.dedup.representatives` gives, from arrays."""
+    if not len(digests):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    keys = np.ascontiguousarray(digests).view(np.dtype((np.void, digests.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    of = first[inverse.reshape(-1)]
+    copies = np.flatnonzero(of != np.arange(len(keys)))
+    return np.sort(first), of[copies], copies
+
+
+def batch_groups(ids: Sequence[str], digests: np.ndarray, src: np.ndarray, row: np.ndarray,
                  sources: Sequence[str], staging: Path, engine: Any,
                  threshold: float = THRESHOLD) -> list[dict[str, Any]]:
-    """Duplicate groups of the batch's records, given as ``(id, text_sha256)`` in id order:
-    ``where(id)`` is ``(source, row)`` of the record's staged signature, ``sources`` are the
-    staged shards' keys; the band partitions run on ``engine``. Only ids are held, never
-    texts."""
-    _, exact, searched = representatives({"id": rid, "text_sha256": sha, "text": ""} for rid, sha in keys)
+    """Duplicate groups of the batch's records: ``ids`` in order, with their text hashes
+    (``digests``) and where their staged signatures are (``src`` indexes ``sources``, the
+    staged shards' keys; ``row`` is -1 for a record without words); the band partitions
+    run on ``engine``. Only ids and arrays are held, never texts."""
+    searched, firsts, copies = exact_and_searched(digests)
     groups = DuplicateGroups()
-    for first, other in exact:
-        groups.union(first, other, "exact")
-    located = [(i, *at) for i, (rid, _) in enumerate(searched) if (at := where(rid))[1] >= 0]
-    if not located:
+    for first, other in zip(firsts.tolist(), copies.tolist(), strict=True):
+        groups.union(ids[first], ids[other], "exact")
+    real = np.flatnonzero(row[searched] >= 0)
+    if not real.size:
         return groups.groups()
-    table = np.array(located, dtype=np.int64)
-    del located
+    staging.mkdir(parents=True, exist_ok=True)
     with atomic_write(staging / NODES) as fh:
-        np.savez(fh, node=table[:, 0], src=table[:, 1], row=table[:, 2])
+        np.savez(fh, node=real.astype(np.int64), src=src[searched[real]], row=row[searched[real]])
     parts = max(1, int(engine.parallelism))
     tasks = [BandTask(str(staging), tuple(sources), p, parts, threshold) for p in range(parts)]
     for edges, _ in engine.run(run_band_task, tasks):
         for a, b in edges.tolist():
-            groups.union(searched[a][0], searched[b][0], "near")
+            groups.union(ids[searched[a]], ids[searched[b]], "near")
     return groups.groups()
