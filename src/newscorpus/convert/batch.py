@@ -26,7 +26,7 @@ from typing import Any
 from ..atomic import atomic_write, write_text
 from ..checksums import file_sha256
 from ..dedup import signature
-from ..errors import NewscorpusError
+from ..errors import ConfigError, NewscorpusError
 from ..language import add_language
 from ..records import dumps
 from ..report import ConvertReport, Rejection, Skip
@@ -262,6 +262,17 @@ def _run_shard(task: _Task, staging: str) -> list[Any]:
     return stage_shard(_run_file(task), Path(staging), task.key)
 
 
+def _check_shared(tasks: list[_Task], engine: Engine) -> None:
+    """An engine with workers of its own (Dask) cannot read a file of this process's memory."""
+    if engine.name == "local":
+        return
+    for task in tasks:
+        if isinstance(task.path, RemotePath) and not task.path.shared:
+            raise ConfigError(f"{task.path}: a {task.path.url.split('://')[0]}:// file lives in this "
+                              f"process only: the {engine.name} engine's workers cannot read it "
+                              "(use --engine local, or a filesystem they share)")
+
+
 def convert_paths(
     paths: Sequence[str | Path],
     output: Path,
@@ -314,6 +325,7 @@ def convert_paths(
                     continue
             tasks.extend(_shards(path, name, fmt, options, steps, shard_bytes))
         collector.sources = [t.key for t in tasks]
+        _check_shared(tasks, run_by)
         with run_by.session():
             results = run_by.map(partial(_run_shard, staging=str(staging)), tasks, staging)
             for shard, (task, outcomes) in enumerate(zip(tasks, results, strict=True)):

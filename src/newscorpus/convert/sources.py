@@ -32,6 +32,9 @@ _VERSION_KEYS = ("ETag", "etag", "VersionId", "version_id", "generation", "md5Ha
                  "content_md5", "LastModified", "last_modified", "updated", "mtime", "modified", "created")
 
 
+_PROCESS_LOCAL = {"memory"}
+
+
 def is_url(raw: object) -> bool:
     """Whether ``raw`` is a ``PROTOCOL://`` URL (not a local path)."""
     return isinstance(raw, str) and _URL.match(raw) is not None
@@ -66,6 +69,13 @@ class RemotePath:
     def read_bytes(self) -> bytes:
         with self.open() as fh:
             return fh.read()
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes (an engine's workers) can read the file: False for a
+        filesystem that lives in this process (``memory://``)."""
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        return not set(protocols) & _PROCESS_LOCAL
 
     def fingerprint(self) -> tuple[str, str]:
         """``(size, version)`` of the file as its filesystem describes it (``fs.info``): the
