@@ -8,6 +8,8 @@ import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from newscorpus.convert import registry
 from newscorpus.convert.base import Converter, Input, Outcome
 from newscorpus.convert.batch import convert_paths
@@ -76,3 +78,34 @@ def test_a_converter_failing_midway_leaves_none_of_its_records(tmp_path: Path) -
     # b.jsonl's row is a.midway's first row (same id): it is no duplicate of a dropped record
     lines = (tmp_path / "o.jsonl").read_bytes().splitlines()
     assert [json.loads(line)["origin"]["path"] for line in lines] == ["b.jsonl"]
+
+
+@pytest.mark.parametrize("per_part", [50_000, 37])
+def test_groups_across_many_shards_equal_the_in_process_search(tmp_path: Path, per_part: int,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Near and exact duplicates spread over many shards (byte ranges) are grouped as
+    :func:`~newscorpus.dedup.find_duplicates` groups the written records, whatever the
+    number of band partitions."""
+    from newscorpus.convert import shardgroups
+    from newscorpus.dedup import find_duplicates
+
+    monkeypatch.setattr(shardgroups, "NODES_PER_PART", per_part)
+
+    rng = random.Random(5)
+    base = [rng.choices(WORDS, k=120) for _ in range(40)]
+    with (tmp_path / "rows.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(240):
+            words = list(base[i % 40])
+            if i % 3 == 1:
+                words[rng.randrange(len(words))] = "changed"  # a near copy
+            text = " ".join(words) if i % 40 < 30 else " ".join(rng.choices(WORDS, k=120))
+            fh.write(json.dumps({"url": f"https://example.org/n/{i}", "title": f"T {i % 40}", "text": text,
+                                 "language": "en"}) + "\n")
+    out = tmp_path / "a.jsonl"
+    convert_paths([tmp_path / "rows.jsonl"], out, tmp_path / "q.jsonl", shard_bytes=8 * 1024)
+    staged = json.loads(out.with_name("a.groups.json").read_text())["groups"]
+    records = [json.loads(line) for line in out.read_bytes().splitlines()]
+    expected = find_duplicates(records)
+    assert len(staged) >= 30 and any("exact" in g["kinds"] for g in staged)
+    assert any("near" in g["kinds"] for g in staged)
+    assert staged == expected

@@ -39,6 +39,7 @@ from ..dedup import (
 
 NODES = "lsh-nodes.npz"
 _CHUNK = 4096  # signatures of a shard held in memory at once
+NODES_PER_PART, MAX_PARTS = 50_000, 16
 
 
 class SignatureStage:
@@ -129,27 +130,28 @@ class BandTask:
     threshold: float = THRESHOLD
 
 
+def _by_source(src: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """``(source, positions)`` for each source in ``src``: one sort, not a pass per source
+    (a batch may have tens of thousands of shards)."""
+    order = np.argsort(src, kind="stable")
+    values, starts = np.unique(src[order], return_index=True)
+    ends = [*starts[1:].tolist(), len(order)]
+    return [(int(v), order[a:b]) for v, a, b in zip(values.tolist(), starts.tolist(), ends, strict=True)]
+
+
 def run_band_task(task: BandTask) -> tuple[np.ndarray, int]:
     """The confirmed pairs (node numbers) of one band partition, and the comparisons made."""
     staging = Path(task.staging)
     with np.load(staging / NODES) as data:
         nodes, src, row = data["node"], data["src"], data["row"]
     keys = np.zeros((len(nodes), BANDS), dtype=np.uint64)
-    for s, key in enumerate(task.sources):
-        sel = np.flatnonzero(src == s)
-        if sel.size:
-            keys[sel] = np.load(staging / f"{key}.band.npy", mmap_mode="r")[row[sel]]
+    for s, sel in _by_source(src):
+        keys[sel] = np.load(staging / f"{task.sources[s]}.band.npy", mmap_mode="r")[row[sel]]
 
     def load(at: np.ndarray) -> np.ndarray:
-        out: np.ndarray | None = None
-        for s, key in enumerate(task.sources):
-            sel = np.flatnonzero(src[at] == s)
-            if sel.size:
-                part = np.load(staging / f"{key}.sig.npy", mmap_mode="r")[row[at[sel]]]
-                if out is None:
-                    out = np.zeros((len(at), part.shape[1]), dtype=part.dtype)
-                out[sel] = part
-        assert out is not None
+        out = np.zeros((len(at), NUM_PERM), dtype=signatures_matrix([]).dtype)
+        for s, sel in _by_source(src[at]):
+            out[sel] = np.load(staging / f"{task.sources[s]}.sig.npy", mmap_mode="r")[row[at[sel]]]
         return out
 
     return near_edges(nodes, keys, load, task.part, task.parts, task.threshold)
@@ -187,7 +189,10 @@ def batch_groups(ids: Sequence[str], digests: np.ndarray, src: np.ndarray, row: 
     staging.mkdir(parents=True, exist_ok=True)
     with atomic_write(staging / NODES) as fh:
         np.savez(fh, node=real.astype(np.int64), src=src[searched[real]], row=row[searched[real]])
-    parts = max(1, int(engine.parallelism))
+    # at least one partition per engine worker, and enough that one sorts the band keys of
+    # about NODES_PER_PART records at once, up to MAX_PARTS (each reads every record's keys);
+    # the groups do not depend on it
+    parts = max(1, int(engine.parallelism), min(MAX_PARTS, -(-real.size // NODES_PER_PART)))
     tasks = [BandTask(str(staging), tuple(sources), p, parts, threshold) for p in range(parts)]
     for edges, _ in engine.run(run_band_task, tasks):
         for a, b in edges.tolist():
