@@ -77,6 +77,11 @@ bench-stream-warc: venv
 bench-stream-feeds: venv
 	flock /tmp/heavy.lock nice -n 5 $(BIN)/python bench/stream_bench.py feeds
 
+# A whole conversion's peak RSS, 10,000 vs 100,000 JSONL rows and RSS items (issue 9).
+.PHONY: bench-stream-convert
+bench-stream-convert: venv
+	flock /tmp/heavy.lock nice -n 5 $(BIN)/python bench/stream_bench.py convert
+
 # Consumers: every config of a release loads with the oldest `datasets` the card states
 # (release/features.py MIN_DATASETS), in a small venv of its own (.venv-oldest).
 OLDEST_DATASETS = $(shell sed -n 's/^MIN_DATASETS = "\(.*\)"/\1/p' src/newscorpus/release/features.py)

@@ -2,6 +2,7 @@
 
     python bench/stream_bench.py warc  [--gib 1.0] [--repeat 2] [--dir /tmp/newscorpus-bench]
     python bench/stream_bench.py feeds [--small 10000] [--large 100000]
+    python bench/stream_bench.py convert [--small 10000] [--large 100000] [--formats jsonl,rss]
 
 Inputs are generated once in ``--dir`` (default ``/tmp/newscorpus-bench``, never the repo) and
 kept for later runs. Each figure is measured in a fresh subprocess, so that its peak RSS
@@ -20,6 +21,12 @@ b. newscorpus' reading: :func:`newscorpus.convert.warcread.iter_records` over th
 feeds: an RSS 2.0 feed and a NewsML-G2 newsMessage of ``--small`` and ``--large`` items,
 converted by their converters (``convert``: parsing, fields, bylines, dates; no language
 identification, no batch). Target: large/small time <= 12 x the item ratio / 10, RSS flat.
+
+convert: a whole conversion (``convert_paths``, one job: shards, records, duplicate groups,
+the written output) of a JSONL export and an RSS feed of ``--small`` and ``--large`` rows. The
+records are staged on disk as they are converted, so the peak RSS of the run grows only with
+what is kept per article in memory (its id, where its bytes and signature are), not with the
+records. Target: peak RSS ratio large/small well under the row ratio.
 
 CPU ratio (CPU seconds / wall seconds of the measured process) and the load average are
 printed beside each figure: the machine is shared.
@@ -170,6 +177,18 @@ def _child_feed(path: str, fmt: str) -> dict[str, Any]:
     return {"outcomes": outcomes, "articles": articles}
 
 
+def _child_convert(path: str) -> dict[str, Any]:
+    import tempfile
+
+    from newscorpus.convert.batch import convert_paths
+
+    with tempfile.TemporaryDirectory(dir=Path(path).parent) as tmp:
+        report = convert_paths([Path(path)], Path(tmp) / "articles.jsonl", Path(tmp) / "quarantine.jsonl")
+        out = Path(tmp) / "articles.jsonl"
+        return {"articles": report.written, "summary": report.summary(),
+                "output_mib": out.stat().st_size / MiB}
+
+
 def child(kind: str, path: str, mode: str) -> None:
     import resource
 
@@ -180,8 +199,13 @@ def child(kind: str, path: str, mode: str) -> None:
 
     if kind == "feed":
         registry.get(mode)
+    if kind == "convert":
+        import newscorpus.convert.batch  # noqa: F401
     t0, c0 = time.perf_counter(), time.process_time()
-    out = _child_warc(path, mode) if kind == "warc" else _child_feed(path, mode)
+    if kind == "convert":
+        out = _child_convert(path)
+    else:
+        out = _child_warc(path, mode) if kind == "warc" else _child_feed(path, mode)
     out["wall_s"] = time.perf_counter() - t0
     out["cpu_s"] = time.process_time() - c0
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -257,6 +281,42 @@ def bench_feeds(folder: Path, small: int, large: int) -> dict[str, Any]:
     return results
 
 
+def make_jsonl(path: Path, rows: int) -> None:
+    rng = random.Random(rows)
+    vocab = _vocabulary()
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(rows):
+            fh.write(json.dumps({"url": f"https://bench.example/{_SECTIONS[i % 7]}/{i}",
+                                 "title": f"Story {i}: {' '.join(rng.choices(vocab, k=6))}",
+                                 "text": " ".join(_sentences(rng, vocab, 8)),
+                                 "authors": [f"{rng.choice(vocab).title()} {rng.choice(vocab).title()}"],
+                                 "published_at": f"2024-0{1 + i % 9}-1{i % 10}T08:00:00+00:00",
+                                 "language": "en"}) + "\n")
+
+
+def bench_convert(folder: Path, small: int, large: int, formats: list[str]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    makers = {"jsonl": (make_jsonl, ".jsonl"), "rss": (make_rss, ".rss.xml")}
+    for fmt in formats:
+        make, suffix = makers[fmt]
+        runs = {}
+        for n in (small, large):
+            path = folder / f"convert-{n}{suffix}"
+            if not path.exists():
+                make(path, n)
+            runs[n] = measure("convert", path, fmt)
+            runs[n]["mib"] = path.stat().st_size / MiB
+            print(f"convert {fmt} {n} rows ({runs[n]['mib']:.0f} MiB): {runs[n]['wall_s']:.1f} s, "
+                  f"{runs[n]['articles']} articles written, peak RSS {runs[n]['peak_rss_mib']:.0f} MiB, "
+                  f"CPU ratio {runs[n]['cpu_ratio']:.2f}, load {_load()}", flush=True)
+        ratio = runs[large]["wall_s"] / runs[small]["wall_s"]
+        rss = runs[large]["peak_rss_mib"] / runs[small]["peak_rss_mib"]
+        print(f"convert {fmt}: {large} vs {small} rows: time {ratio:.1f}x, peak RSS {rss:.2f}x "
+              f"({runs[small]['peak_rss_mib']:.0f} -> {runs[large]['peak_rss_mib']:.0f} MiB)", flush=True)
+        results[fmt] = {"runs": runs, "time_ratio": ratio, "rss_ratio": rss}
+    return results
+
+
 def bench_warc(folder: Path, gib: float, repeat: int) -> dict[str, Any]:
     path = folder / f"news-{gib:g}gib.warc.gz"
     if not path.exists():
@@ -291,18 +351,21 @@ def main() -> int:
         child(*sys.argv[2:5])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=("warc", "feeds"))
+    parser.add_argument("what", choices=("warc", "feeds", "convert"))
     parser.add_argument("--dir", type=Path, default=Path("/tmp/newscorpus-bench"))
     parser.add_argument("--gib", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--formats", default="jsonl,rss", help="convert: jsonl, rss or both")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {load_average()}", flush=True)
     if args.what == "warc":
         results = bench_warc(args.dir, args.gib, args.repeat)
+    elif args.what == "convert":
+        results = bench_convert(args.dir, args.small, args.large, args.formats.split(","))
     else:
         results = bench_feeds(args.dir, args.small, args.large)
     if args.json:

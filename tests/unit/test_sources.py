@@ -91,3 +91,24 @@ def test_a_remote_file_name_never_records_the_query_string() -> None:
 
     assert recorded_name("https://files.example/exports/news.jsonl?token=s3cr3t&x=1#top") == "news.jsonl"
     assert recorded_name("bucket/exports/news.jsonl") == "news.jsonl"
+
+
+def test_a_remote_file_changed_in_place_is_a_new_shard(memory_folder: str) -> None:
+    """A shard's key names its input's size and version (``fs.info``): a remote file
+    rewritten with other bytes of the same size is never taken for its staged shard."""
+    from newscorpus.convert.base import ConvertOptions
+    from newscorpus.convert.batch import _shards
+
+    url = f"{memory_folder}/wire/day1.jsonl"
+
+    def keys() -> list[str]:
+        [(path, name)] = iter_inputs([url])
+        return [t.key for t in _shards(path, name, None, ConvertOptions(), (), 1 << 22)]
+
+    first = keys()
+    assert keys() == first  # unchanged: the same shard (a resumed run finds its staging)
+    fs = fsspec.filesystem("memory")
+    old = fs.cat(url)
+    fs.pipe(url, old.replace(b"day 0", b"day 9"))
+    assert len(fs.cat(url)) == len(old) and fs.cat(url) != old
+    assert keys() != first

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, TypeVar, cast
 
+from ..checksums import file_sha256
 from ..records import Article
 from ..report import Rejection, Skip
 
@@ -95,11 +96,11 @@ class Input:
     def is_blank(self) -> bool:
         """Whether the input holds only white space and NUL bytes (or a lone BOM), read in
         chunks up to the first other byte."""
-        if self._data is not None and len(self._data) < CHUNK:
+        if self._data is not None and len(self._data) < _BLANK_CHUNK:
             return _blank(self._data)
         with self.open() as fh:
             first = True
-            while chunk := fh.read(CHUNK):
+            while chunk := fh.read(_BLANK_CHUNK):
                 if not _blank(chunk[3:] if first and chunk.startswith(b"\xef\xbb\xbf") else chunk):
                     return False
                 first = False
@@ -113,15 +114,11 @@ class Input:
             if self._data is not None:
                 self._digest = hashlib.sha256(self._data).hexdigest()
             else:
-                h = hashlib.sha256()
-                with self.open() as fh:
-                    while chunk := fh.read(CHUNK):
-                        h.update(chunk)
-                self._digest = h.hexdigest()
+                self._digest = file_sha256(self.path)
         return self._digest
 
 
-CHUNK = 1 << 22
+_BLANK_CHUNK = 1 << 16  # read until the first byte that is not white space
 
 
 def _blank(data: bytes) -> bool:

@@ -26,18 +26,19 @@ from typing import Any
 from ..atomic import atomic_write, write_text
 from ..checksums import file_sha256
 from ..dedup import signature
-from ..errors import NewscorpusError
+from ..errors import ConfigError, NewscorpusError
 from ..language import add_language
-from ..records import dumps, read_jsonl, write_jsonl
+from ..records import dumps
 from ..report import ConvertReport, Rejection, Skip
-from ..schema import DEFAULT_STORE
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
-from .completion import Held, join_feed_pages, joinable
+from .collect import RESTART, Collector, previous_lines, stage_shard
+from .compressed import SELF_DECOMPRESSING, GzipInput, inner_path
+from .decompress import DecodeError
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
 from .ranges import RANGED_FORMATS, SHARD_BYTES, Span, plan_spans
-from .shardgroups import batch_groups, stage_kept, stage_signatures
-from .sources import is_url, url_inputs
+from .shardgroups import batch_groups
+from .sources import RemotePath, is_url, url_inputs
 
 Progress = Callable[[str], None]
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
@@ -45,6 +46,7 @@ SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 _DOC_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING|NOTICE|README|AUTHORS|CHANGELOG|CITATION)(?:[._-].*)?$",
                        re.IGNORECASE)
 RECORD_STEPS: tuple[RecordStep, ...] = (add_language,)
+STAGING_FORMAT = "staged-lines-1"  # part of every shard key: staging of another layout is never resumed
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
@@ -104,15 +106,18 @@ class _Task:
 def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
           steps: tuple[RecordStep, ...], span: Span | None = None) -> _Task:
     """The shard of ``path`` (or of its byte range ``span``) with its stable key: its input
-    (path, size, modification time), recorded name, forced format, options, record steps
-    and range."""
+    (path, size, modification time; a remote file's size and version), recorded name, forced
+    format, options, record steps and range."""
     try:
-        st = path.stat()
-        where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
-    except (OSError, AttributeError, ValueError):  # unreadable, or not a local path
+        if isinstance(path, RemotePath):  # its size and version (ETag, mtime, ...) from fsspec
+            where: tuple[str, ...] = (str(path), *path.fingerprint())
+        else:
+            st = path.stat()
+            where = (str(path.resolve()), str(st.st_size), str(st.st_mtime_ns))
+    except (OSError, AttributeError, ValueError):  # unreadable
         where = (str(path), "", "")
     names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
-    ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span)))
+    ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span), STAGING_FORMAT))
     return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32], span)
 
 
@@ -145,8 +150,8 @@ def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
 _converters: dict[tuple[str, ConvertOptions], Converter] = {}
 
 
-def _converter_for(task: _Task, head: bytes) -> Converter | None:
-    name = task.fmt or registry.detect(task.path, head)
+def _converter_for(task: _Task, head: bytes, path: Path | None = None) -> Converter | None:
+    name = task.fmt or registry.detect(path or task.path, head)
     if name is None:
         return None
     key = (name, task.options)
@@ -158,35 +163,51 @@ def _converter_for(task: _Task, head: bytes) -> Converter | None:
 Converted = tuple[dict[str, Any], Any]  # a validated record and its MinHash signature (or row)
 
 
-def _run(task: _Task, inp: Input) -> list[Converted | Rejection | Skip]:
+def _run(task: _Task, inp: Input) -> Iterator[Converted | Rejection | Skip | str]:
     """Convert one input: article records (validated dicts, with their duplicate-detection
-    signature, computed here so that workers share the work), rejections and skips. The
-    input is read by its converter (whole, or as a stream), never here."""
+    signature, computed here so that workers share the work), rejections and skips, as they
+    come. A converter that fails midway yields :data:`~newscorpus.convert.collect.RESTART`
+    (what came before is dropped) and the rejection. The input is read by its converter
+    (whole, or as a stream), never here."""
     name = task.name
-    converter = _converter_for(task, inp.head(4096))
+    head = inp.head(4096)
+    converter = _converter_for(task, head)
+    inner = inner_path(task.path, head) if task.span is None else None
+    if inner is not None and (converter is None or converter.name not in SELF_DECOMPRESSING):
+        gz = GzipInput(task.path, name, task.options.max_ratio)  # converted as what it holds
+        try:
+            gz.size  # noqa: B018  (one pass: the gzip data and the ratio are checked before any record)
+            converter = converter or _converter_for(task, gz.head(4096), inner)
+        except DecodeError as exc:
+            yield Rejection(name, f"gzip file: {exc}", converter=converter.name if converter else None)
+            return
+        inp = gz
     if converter is None and _DOC_FILE.match(task.path.name):
-        return [Skip(name, "documentation or licence file, not an article input")]
+        yield Skip(name, "documentation or licence file, not an article input")
+        return
     oversize = converter.oversize(inp) if converter else None
     if oversize is not None:
-        return [oversize]
+        yield oversize
+        return
     if inp.is_blank():
-        return [Rejection(name, "empty file (no content, or only white space)",
-                          converter=converter.name if converter else None)]
+        yield Rejection(name, "empty file (no content, or only white space)",
+                        converter=converter.name if converter else None)
+        return
     if converter is None:
         known = ", ".join(sorted(registry.known()))
-        return [Rejection(name, "unknown format: no converter recognizes this file "
-                          f"(known formats: {known})")]
-    out: list[Converted | Rejection | Skip] = []
+        yield Rejection(name, "unknown format: no converter recognizes this file "
+                        f"(known formats: {known})")
+        return
     try:
         for outcome in converter.records(inp, task.steps):
-            out.append(outcome if isinstance(outcome, Rejection | Skip) else
-                       (outcome, signature(outcome["text"])))
+            yield (outcome if isinstance(outcome, Rejection | Skip) else
+                   (outcome, signature(outcome["text"])))
     except NewscorpusError:
         raise
     except Exception as exc:  # a converter bug costs one input, not the batch
-        out = [Rejection(name, f"converter {converter.name} failed: {type(exc).__name__}: {exc}",
-                         converter=converter.name)]
-    return out
+        yield RESTART
+        yield Rejection(name, f"converter {converter.name} failed: {type(exc).__name__}: {exc}",
+                        converter=converter.name)
 
 
 def _warm_converters(tasks: list[_Task]) -> None:
@@ -208,24 +229,23 @@ def _warm_converters(tasks: list[_Task]) -> None:
             continue  # reported when the task runs
 
 
-def _run_file(task: _Task) -> list[Converted | Rejection | Skip]:
+def _run_file(task: _Task) -> Iterator[Converted | Rejection | Skip | str]:
     special = _special(task.path)
     if special:  # never opened: reading a FIFO would block
-        return [Skip(task.name, f"special file ({special}), not a regular file: not read")]
+        return iter([Skip(task.name, f"special file ({special}), not a regular file: not read")])
     if task.span is not None:
         return _run_range(task, task.span)
     return _run(task, Input(task.path, task.name))
 
 
-def _run_range(task: _Task, span: Span) -> list[Converted | Rejection | Skip]:
+def _run_range(task: _Task, span: Span) -> Iterator[Converted | Rejection | Skip | str]:
     """Convert a byte range of a file: its outcomes carry the file's hash and line numbers."""
     with task.path.open("rb") as fh:
         fh.seek(span.start)
         data = fh.read(span.end - span.start)
     if not data.strip():
-        return []
+        return
     shift = span.first_line - 1
-    out: list[Converted | Rejection | Skip] = []
     for outcome in _run(task, Input(task.path, task.name, data)):
         if isinstance(outcome, Rejection) and outcome.line is not None:
             outcome = replace(outcome, line=outcome.line + shift)
@@ -233,26 +253,24 @@ def _run_range(task: _Task, span: Span) -> list[Converted | Rejection | Skip]:
             origin["sha256"] = span.sha256  # the file's, not the range's
             if isinstance(origin.get("line"), int):
                 origin["line"] += shift
-        out.append(outcome)
-    return out
+        yield outcome
 
 
 def _run_shard(task: _Task, staging: str) -> list[Any]:
-    """Convert one shard; its signatures stay in ``staging`` (the records carry their row)."""
-    return stage_signatures(_run_file(task), Path(staging), task.key)
+    """Convert one shard; its records and signatures stay in ``staging`` (the driver gets
+    where each record is: :class:`~newscorpus.convert.collect.Placed`)."""
+    return stage_shard(_run_file(task), Path(staging), task.key)
 
 
-def _previous(output: Path) -> dict[tuple[Any, Any], list[dict[str, Any]]]:
-    """Records already in ``output``, by (input path, input SHA-256)."""
-    kept: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
-    if output.is_file():
-        try:
-            for _, record in read_jsonl(output):
-                origin = record.get("origin") or {}
-                kept.setdefault((origin.get("path"), origin.get("sha256")), []).append(record)
-        except ValueError:
-            return {}  # unreadable previous output: convert everything again
-    return kept
+def _check_shared(tasks: list[_Task], engine: Engine) -> None:
+    """An engine with workers of its own (Dask) cannot read a file of this process's memory."""
+    if engine.name == "local":
+        return
+    for task in tasks:
+        if isinstance(task.path, RemotePath) and not task.path.shared:
+            raise ConfigError(f"{task.path}: a {task.path.url.split('://')[0]}:// file lives in this "
+                              f"process only: the {engine.name} engine's workers cannot read it "
+                              "(use --engine local, or a filesystem they share)")
 
 
 def convert_paths(
@@ -290,42 +308,42 @@ def convert_paths(
 
         load_mapping(options.mapping)
     report = ConvertReport()
-    articles: dict[str, dict[str, Any]] = {}
-    where: dict[str, tuple[int, int]] = {}  # id -> (shard, row of its staged signature)
-    previous = _previous(output) if resume else {}
-    tasks: list[_Task] = []
-    for path, name in iter_inputs(paths):
-        if previous and not _special(path):  # hashed in chunks: an archive of any size
-            kept = previous.get((name, file_sha256(path)))
-            if kept and not any(DEFAULT_STORE.problems(r, "article") for r in kept):
-                for record in kept:
-                    articles.setdefault(record["id"], record)
-                report.skips.append(Skip(name, f"unchanged since the last conversion ({len(kept)} "
-                                               "record(s) kept)"))
-                if progress:
-                    progress(name)
-                continue
-        tasks.extend(_shards(path, name, fmt, options, steps, shard_bytes))
-    run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
     staging = staging_dir(output).resolve()
+    previous = previous_lines(output) if resume else {}
+    tasks: list[_Task] = []
+    run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
+    collector = Collector(staging)
     try:
+        for path, name in iter_inputs(paths):
+            if previous and not _special(path):  # hashed in chunks: an archive of any size
+                count = collector.keep_previous(output, previous.get((name, file_sha256(path)), []))
+                if count is not None:  # unchanged, and every record still valid: kept
+                    report.skips.append(Skip(name, f"unchanged since the last conversion ({count} "
+                                                   "record(s) kept)"))
+                    if progress:
+                        progress(name)
+                    continue
+            tasks.extend(_shards(path, name, fmt, options, steps, shard_bytes))
+        collector.sources = [t.key for t in tasks]
+        _check_shared(tasks, run_by)
         with run_by.session():
-            _collect(tasks, run_by.map(partial(_run_shard, staging=str(staging)), tasks, staging), articles,
-                     where, report, progress, kept=frozenset(articles))
-            ordered = [articles[k] for k in sorted(articles)]
-            sources = [t.key for t in tasks]
-            kept_ids = [r for r in ordered if r["id"] not in where]
-            if kept_ids:  # kept from the previous output, or joined (feed item + page): signatures made here
-                for record, row in zip(kept_ids, stage_kept(kept_ids, staging, "kept"), strict=True):
-                    where[record["id"]] = (len(sources), row)
-                sources.append("kept")
-            groups = batch_groups(ordered, where, sources, staging, run_by)
+            results = run_by.map(partial(_run_shard, staging=str(staging)), tasks, staging)
+            for shard, (task, outcomes) in enumerate(zip(tasks, results, strict=True)):
+                if progress and (task.span is None or task.span.last):
+                    progress(task.name)
+                collector.place(shard, task.name, outcomes, report)
+            collector.join(report)
+            collector.sign_missing()
+            ids, slots = collector.ordered()
+            groups = batch_groups(ids, *collector.columns(slots), collector.sources, staging, run_by)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        report.written = collector.write(output, slots)
     except BaseException:
+        collector.close()
         if run_by.name == "local":  # nothing to resume from: leave no staging behind
             clear_staging(output)
         raise
-    output.parent.mkdir(parents=True, exist_ok=True)
-    report.written = write_jsonl(output, ordered)
+    collector.close()
     report.outputs.append(str(output))
     groups_path = output.with_name(output.stem + ".groups.json")
     write_text(groups_path, json.dumps({"groups": groups}, indent=1, sort_keys=True) + "\n")
@@ -336,34 +354,3 @@ def convert_paths(
             fh.write(dumps(rejection.to_dict()))
     clear_staging(output)
     return report
-
-
-def _collect(tasks: list[_Task], results: Iterator[list[Any]],
-             articles: dict[str, dict[str, Any]], where: dict[str, tuple[int, int]],
-             report: ConvertReport, progress: Progress | None,
-             kept: frozenset[str] = frozenset()) -> None:
-    """Place every outcome (record, rejection, skip); then make each feed item and the page
-    of its story one article (:func:`~newscorpus.convert.completion.join_feed_pages`)."""
-    held: list[Held] = []
-    for shard, (task, outcomes) in enumerate(zip(tasks, results, strict=True)):
-        if progress and (task.span is None or task.span.last):
-            progress(task.name)
-        for outcome in outcomes:
-            if isinstance(outcome, Rejection):
-                report.rejections.append(outcome)
-            elif isinstance(outcome, Skip):
-                report.skips.append(outcome)
-            else:
-                record, row = outcome
-                if record["id"] in articles and joinable(articles[record["id"]], record):
-                    held.append((task.name, record, row))  # a feed item and its page: joined below
-                elif record["id"] in articles:
-                    first = articles[record["id"]]["origin"]["path"]
-                    report.skips.append(Skip(task.name, f"duplicate of {first} (same id {record['id']})"))
-                else:
-                    articles[record["id"]] = record
-                    where[record["id"]] = (shard, row)
-                    report.converted += 1
-    skips, delta = join_feed_pages(articles, held, where, kept)
-    report.skips.extend(skips)
-    report.converted += delta

@@ -119,6 +119,75 @@ def cap(encoded: int, limit: int, ratio: int) -> int:
     return min(limit, max(encoded * ratio, RATIO_FLOOR))
 
 
+def _over(most: int, limit: int | None, ratio: int, encoded: int) -> DecodeLimitError:
+    if most == limit:
+        return DecodeLimitError(f"decoded payload is over the {limit}-byte limit (raise it with --max-bytes)")
+    return DecodeLimitError(
+        f"decoded payload is over {ratio} times its {encoded} encoded bytes ({most} bytes), the "
+        "decompression ratio limit (raise it with --max-ratio)")
+
+
+class GzipStream(io.RawIOBase):
+    """A gzip file (every member) decoded as it is read, :data:`PIECE` bytes of it at a time:
+    reading past ``ratio`` times the file's ``encoded`` size (at least :data:`RATIO_FLOOR`;
+    and past ``limit`` when one is given) raises :class:`DecodeLimitError`, damaged or cut
+    short data :class:`DecodeError`. Wrap it in :class:`io.BufferedReader` for lines."""
+
+    def __init__(self, raw: Any, encoded: int, ratio: int = DEFAULT_MAX_RATIO,
+                 limit: int | None = None) -> None:
+        super().__init__()
+        self._raw = raw
+        self._ratio, self._limit, self._encoded = ratio, limit, encoded
+        self._most = max(encoded * ratio, RATIO_FLOOR) if limit is None else cap(encoded, limit, ratio)
+        self._d = zlib.decompressobj(47)
+        self._tail = b""  # compressed bytes read but not yet decoded
+        self._out = b""
+        self.decoded = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+    def _more(self) -> bytes:
+        """The next decoded piece; b"" past the last member."""
+        while True:
+            if self._d.eof:  # the next member, if any (NUL padding between members is ignored)
+                rest = self._d.unused_data.lstrip(b"\x00")
+                while not rest:
+                    chunk = self._raw.read(PIECE)
+                    if not chunk:
+                        return b""
+                    rest = chunk.lstrip(b"\x00")
+                self._d = zlib.decompressobj(47)
+                self._tail = rest
+            if not self._tail:
+                self._tail = self._raw.read(PIECE)
+                if not self._tail:
+                    raise DecodeError("encoded data is cut short")
+            try:
+                piece = self._d.decompress(self._tail, PIECE)
+            except zlib.error as exc:
+                raise DecodeError(f"bad gzip data: {exc}") from None
+            self._tail = self._d.unconsumed_tail
+            if piece:
+                self.decoded += len(piece)
+                if self.decoded > self._most:
+                    raise _over(self._most, self._limit, self._ratio, self._encoded)
+                return piece
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._out:
+            self._out = self._more()
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+
 def decode(data: bytes, codec: str, limit: int, ratio: int = DEFAULT_MAX_RATIO) -> bytes:
     """``data`` decoded with ``codec`` (see :data:`DECODERS`), in pieces, stopping with
     :class:`DecodeLimitError` once the output passes :func:`cap`."""
@@ -132,12 +201,7 @@ def decode(data: bytes, codec: str, limit: int, ratio: int = DEFAULT_MAX_RATIO) 
         for piece in decoder(data):
             size += len(piece)
             if size > most:
-                if most == limit:
-                    raise DecodeLimitError(f"decoded payload is over the {limit}-byte limit "
-                                           "(raise it with --max-bytes)")
-                raise DecodeLimitError(
-                    f"decoded payload is over {ratio} times its {len(data)} encoded bytes "
-                    f"({most} bytes), the decompression ratio limit (raise it with --max-ratio)")
+                raise _over(most, limit, ratio, len(data))
             out.append(piece)
     except zlib.error as exc:
         raise DecodeError(f"bad {codec} data: {exc}") from None

@@ -26,6 +26,15 @@ _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://")
 EXTRAS = {"s3": ("s3fs", "s3"), "s3a": ("s3fs", "s3"), "gs": ("gcsfs", "gcs"), "gcs": ("gcsfs", "gcs")}
 
 
+# fields of fsspec's ``info()`` that change with a file's content, most specific first
+# (s3fs, gcsfs, adlfs, http, local, memory)
+_VERSION_KEYS = ("ETag", "etag", "VersionId", "version_id", "generation", "md5Hash", "crc32c",
+                 "content_md5", "LastModified", "last_modified", "updated", "mtime", "modified", "created")
+
+
+_PROCESS_LOCAL = {"memory"}
+
+
 def is_url(raw: object) -> bool:
     """Whether ``raw`` is a ``PROTOCOL://`` URL (not a local path)."""
     return isinstance(raw, str) and _URL.match(raw) is not None
@@ -60,6 +69,22 @@ class RemotePath:
     def read_bytes(self) -> bytes:
         with self.open() as fh:
             return fh.read()
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes (an engine's workers) can read the file: False for a
+        filesystem that lives in this process (``memory://``)."""
+        protocols = self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        return not set(protocols) & _PROCESS_LOCAL
+
+    def fingerprint(self) -> tuple[str, str]:
+        """``(size, version)`` of the file as its filesystem describes it (``fs.info``): the
+        version is the first of its ETag, version id, generation, checksum or modification
+        time that the filesystem gives ("" when it gives none). What changes when the file
+        does, so that a changed file is never taken for its staged shard."""
+        info = self.fs.info(self.path)
+        version = next((f"{key}={info[key]}" for key in _VERSION_KEYS if info.get(key) not in (None, "")), "")
+        return str(info.get("size", "")), version
 
     def stat(self) -> os.stat_result:
         size = int(self.fs.size(self.path) or 0)
