@@ -308,7 +308,7 @@ def bench_convert(folder: Path, small: int, large: int, formats: list[str]) -> d
             runs[n]["mib"] = path.stat().st_size / MiB
             print(f"convert {fmt} {n} rows ({runs[n]['mib']:.0f} MiB): {runs[n]['wall_s']:.1f} s, "
                   f"{runs[n]['articles']} articles written, peak RSS {runs[n]['peak_rss_mib']:.0f} MiB, "
-                  f"CPU ratio {runs[n]['cpu_ratio']:.2f}, load {_load()}", flush=True)
+                  f"CPU ratio {runs[n]['cpu_ratio']:.2f}, load {load_average()}", flush=True)
         ratio = runs[large]["wall_s"] / runs[small]["wall_s"]
         rss = runs[large]["peak_rss_mib"] / runs[small]["peak_rss_mib"]
         print(f"convert {fmt}: {large} vs {small} rows: time {ratio:.1f}x, peak RSS {rss:.2f}x "
