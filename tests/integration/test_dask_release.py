@@ -6,6 +6,8 @@ release rebuilt on Dask, and a bad article in one file giving the local report.
 
 from __future__ import annotations
 
+import re
+import shlex
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +24,7 @@ from newscorpus.release import parquet, writer
 from newscorpus.release.reproduce import previous_of
 from newscorpus.release.verify import read_checksums, verify_release
 from newscorpus.workspace import Workspace
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_sample_workspace
 from tests.integration.conftest import Cluster
 from tests.unit.test_release import make_workspace
 
@@ -154,3 +156,34 @@ def test_the_cli_builds_on_dask(ws: Workspace, tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / name), *extra])
         assert result.exit_code == 0, result.output
     assert _files(tmp_path / "dask" / "0.1.0") == _files(tmp_path / "local" / "0.1.0")
+
+
+def _readme_cluster_commands(address: str) -> list[list[str]]:
+    """The ``newscorpus`` commands of the README's "Running on a cluster" section, in order,
+    with its scheduler address replaced by ``address``."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Running on a cluster\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for block in re.findall(r"```bash\n(.*?)\n```", section, re.S)
+             for line in block.splitlines() if line.startswith("newscorpus ")]
+    return [shlex.split(line.replace("tcp://SCHEDULER-HOST:8786", address), comments=True)[1:]
+            for line in lines]
+
+
+@pytest.mark.shared_data
+def test_the_readme_cluster_commands_run_as_written(shared_data: Path, cluster: Cluster, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_sample_workspace(tmp_path / "ws")
+    shutil.rmtree(root / "annotations")  # a fresh crawl: no annotations yet
+    (root / "crawl").mkdir()
+    for name in ("resiliparse/warcfile.warc.gz", "warcio/example.warc.gz"):
+        shutil.copy(shared_data / "warc" / name, root / "crawl")
+    monkeypatch.chdir(root)
+    commands = _readme_cluster_commands(cluster.address)
+    assert [c[:2] for c in commands if c[0] == "release"] == [["release", "build"], ["release", "verify"]]
+    for args in commands:
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output)
+    built = next((root / "releases").iterdir())
+    local = writer.build_release(Workspace.open(root), built.name, orjson.loads(
+        (built / "manifest.json").read_bytes())["release_date"], tmp_path / "local", previous=None).path
+    assert _files(built) == _files(local)
