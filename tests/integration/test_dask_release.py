@@ -187,3 +187,14 @@ def test_the_readme_cluster_commands_run_as_written(shared_data: Path, cluster: 
     local = writer.build_release(Workspace.open(root), built.name, orjson.loads(
         (built / "manifest.json").read_bytes())["release_date"], tmp_path / "local", previous=None).path
     assert _files(built) == _files(local)
+
+
+def test_a_time_policy_with_groups_builds_the_local_bytes(tmp_path: Path) -> None:
+    from tests.unit.test_release_splits import TIME
+
+    ws = make_workspace(tmp_path / "ws", 12, config=TIME)  # near-identical dumps: groups
+    _split_files(ws, 2)
+    groups = orjson.loads((ws.articles_dir / "articles.groups.json").read_bytes())["groups"]
+    assert groups and writer.SplitAssigner(ws.config.splits, groups).needs_group_info
+    local = _files(_build(ws, tmp_path / "local"))
+    assert _files(_build(ws, tmp_path / "dask", DaskEngine(workers=2))) == local
