@@ -198,3 +198,15 @@ def test_a_time_policy_with_groups_builds_the_local_bytes(tmp_path: Path) -> Non
     assert groups and writer.SplitAssigner(ws.config.splits, groups).needs_group_info
     local = _files(_build(ws, tmp_path / "local"))
     assert _files(_build(ws, tmp_path / "dask", DaskEngine(workers=2))) == local
+
+
+def test_a_stale_annotation_gives_the_local_report(ws: Workspace, tmp_path: Path) -> None:
+    shutil.copytree(ws.root, tmp_path / "ws")
+    stale = Workspace.open(tmp_path / "ws")
+    path = stale.annotations_dir / "gold.jsonl"
+    record = orjson.loads(path.read_bytes())
+    record["text_sha256"] = "0" * 64
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    local = _problems(stale, tmp_path / "local")
+    assert "stale" in local[0]
+    assert _problems(stale, tmp_path / "dask", DaskEngine(workers=2)) == local
