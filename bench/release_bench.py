@@ -3,6 +3,7 @@
     python bench/release_bench.py                 # 100,000 and 1,000,000 articles
     python bench/release_bench.py --quick         # 2,000 and 20,000 (smoke run)
     python bench/release_bench.py --sizes 50000 --json out.json
+    python bench/release_bench.py --scale         # 1,000,000 and 10,000,000 articles, cold build
 
 For each size a synthetic workspace is written (``bench/synth.py`` articles, re-keyed so that
 every one of the N articles has its own id and URL; shards of 100,000 articles; 0.1% of the
@@ -175,14 +176,14 @@ def measure(n: int, scratch: Path, steps: tuple[str, ...] = ("validate", "baseli
             f"peak RSS {out[step]['peak_rss'] / GIB:.2f} GiB (largest worker "
             f"{out[step]['peak_rss_worker'] / GIB:.2f} GiB); load average {load_average()}")
         shutil.rmtree(scratch / f"out-{n}-{step}", ignore_errors=True)
-    base = out["baseline"]
+    base = out.get("baseline")
     for step in ("build", "cold"):
-        if step in out:
+        if step in out and base is not None:
             out[f"{step}_time_ratio"] = out[step]["seconds"] / base["seconds"]
             out[f"{step}_cpu_ratio"] = out[step]["cpu_seconds"] / base["cpu_seconds"]
-    if "build" in out:
+    if "build" in out and base is not None:
         out["time_ratio"] = out["build_time_ratio"]
-    if "build" in out and "validate" in out:
+    if "build" in out and "validate" in out and base is not None:
         out["time_ratio_with_validation"] = ((out["build"]["seconds"] + out["validate"]["seconds"])
                                              / base["seconds"])
     shutil.rmtree(ws_root)
@@ -231,6 +232,37 @@ def report(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+def scale_report(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """The 10M step's figures: each size's time per article and peak RSS, against the smallest."""
+    sizes = sorted(results)
+    small = results[sizes[0]]
+    steps = [s for s in ("cold", "build", "validate") if s in small]
+    summary: dict[str, Any] = {"steps": {}, "targets": {}}
+    print(f"{'articles':>11} {'JSONL GiB':>9} {'step':>8} {'s':>8} {'CPU s':>8} {'us/article':>10} "
+          f"{'vs smallest':>11} {'RSS':>6} {'worker RSS':>10}")
+    for step in steps:
+        base = small[step]["seconds"] / sizes[0]
+        for n in sizes:
+            r = results[n]
+            per = r[step]["seconds"] / n
+            summary["steps"].setdefault(step, {})[n] = {
+                "seconds": r[step]["seconds"], "cpu_seconds": r[step]["cpu_seconds"],
+                "us_per_article": per * 1e6, "per_article_ratio": per / base,
+                "peak_rss_gib": r[step]["peak_rss"] / GIB,
+                "peak_rss_worker_gib": r[step]["peak_rss_worker"] / GIB}
+            print(f"{n:>11,} {r['size']['jsonl_bytes'] / GIB:>9.2f} {step:>8} {r[step]['seconds']:>8.1f} "
+                  f"{r[step]['cpu_seconds']:>8.1f} {per * 1e6:>10.1f} {per / base:>10.2f}x "
+                  f"{r[step]['peak_rss'] / GIB:>5.2f}G {r[step]['peak_rss_worker'] / GIB:>9.2f}G")
+        large = summary["steps"][step][sizes[-1]]
+        summary["targets"][f"{step} peak RSS <= 1.5 GiB at {sizes[-1]:,}"] = large["peak_rss_gib"] <= 1.5
+        summary["targets"][f"{step} time per article at {sizes[-1]:,} within 1.2x of {sizes[0]:,}"] = (
+            large["per_article_ratio"] <= 1.2)
+    print(f"load average {_load()}")
+    for name, ok in summary["targets"].items():
+        print(f"{'PASS' if ok else 'MISS'}  {name}")
+    return summary
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 and 20,000 articles")
@@ -240,23 +272,31 @@ def main() -> None:
     parser.add_argument("--steps", default="validate,baseline,build,cold",
                         help="comma-separated subset of validate, baseline, build, cold "
                         "(baseline is always run)")
+    parser.add_argument("--scale", action="store_true",
+                        help="the 10M step: 1,000,000 and 10,000,000 articles (or --sizes), the "
+                        "cold build only (or --steps; no baseline); targets: peak RSS <= 1.5 GiB, "
+                        "time per article within 1.2x of the smallest size's")
     parser.add_argument("--child", nargs=3, metavar=("STEP", "WS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
     sizes = ([int(s) for s in args.sizes.split(",")] if args.sizes
-             else [2_000, 20_000] if args.quick else [100_000, 1_000_000])
+             else [2_000, 20_000] if args.quick else [1_000_000, 10_000_000] if args.scale
+             else [100_000, 1_000_000])
     scratch = Path(tempfile.mkdtemp(prefix="newscorpus-release-bench-", dir=args.scratch))
     try:
         steps = tuple(dict.fromkeys(["baseline", *[s for s in args.steps.split(",") if s]]))
+        if args.scale:
+            steps = ("cold",) if args.steps == parser.get_default("steps") else tuple(
+                s for s in args.steps.split(",") if s)
         unknown = set(steps) - set(STEPS)
         if unknown:
             parser.error(f"unknown step(s): {', '.join(sorted(unknown))}")
         results = {n: measure(n, scratch, steps) for n in sizes}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    summary = report(results)
+    summary = scale_report(results) if args.scale else report(results)
     if args.json:
         args.json.write_text(json.dumps({"results": results, "summary": summary}, indent=2))
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +27,10 @@ from newscorpus.convert.dask_engine import DaskEngine, read_shard
 from newscorpus.convert.engine import make_engine, staging_dir
 from newscorpus.dedup import find_duplicates
 from newscorpus.errors import ConfigError, MissingDependencyError, NewscorpusError
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import SAMPLE
+from tests.integration.conftest import ENV, Cluster, free_port
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"),
-                                                               os.environ.get("PYTHONPATH")]))}
 
 
 @dataclass(frozen=True)
@@ -83,44 +80,6 @@ def local(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Outpu
     assert b'"members"' in outputs.groups  # the corpus has duplicate groups to compare
     assert outputs.quarantine  # and rejections
     return outputs
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Cluster:
-    address: str
-    scheduler: subprocess.Popen[bytes]
-    workers: list[subprocess.Popen[bytes]]
-
-
-@pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """A ``dask scheduler`` and two ``dask worker`` processes, as the README starts them."""
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    log = (tmp_path / "dask.log").open("wb")
-    dask = [sys.executable, "-m", "dask"]
-    scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--no-dashboard"], env=ENV, stdout=log, stderr=log, cwd=tmp_path)
-    workers = [subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--no-nanny",
-                                 "--no-dashboard", "--host", "127.0.0.1"],
-                                env=ENV, stdout=log, stderr=log, cwd=tmp_path) for _ in range(2)]
-    try:
-        from distributed import Client
-
-        with Client(address, timeout=60, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=60)
-        yield Cluster(address, scheduler, workers)
-    finally:
-        for p in [*workers, scheduler]:
-            p.kill()
-            p.wait()
-        log.close()
 
 
 def test_local_cluster_of_processes_gives_the_local_bytes(corpus: list[Path], local: Outputs,
@@ -258,7 +217,7 @@ def test_engine_choice_errors_are_one_line() -> None:
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
-    address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
     (tmp_path / "a.txt").write_text("Title\n\nBody.\n")
     with pytest.raises(ConfigError, match=rf"^cannot reach the Dask scheduler at {address}: [^\n]+$"):
         convert_paths([tmp_path / "a.txt"], tmp_path / "out.jsonl", tmp_path / "q.jsonl",

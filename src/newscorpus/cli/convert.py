@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import echo_json, json_option, workspace_option
+from .options import echo_json, engine_options, json_option, workspace_option
 
 
 @click.command("convert")
@@ -31,13 +31,7 @@ from .options import echo_json, json_option, workspace_option
               help="Reject a compressed payload that decodes to more than this many times its size.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (the output is identical with any number).")
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="What runs the conversions: this machine's processes, or a Dask cluster "
-                   "(extra newscorpus[dask]; the output is identical).")
-@click.option("--scheduler", metavar="tcp://HOST:PORT",
-              help="The Dask scheduler to use (--engine dask; default: start local workers).")
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Local Dask worker processes when no --scheduler is given (default: --jobs).")
+@engine_options("the conversions", "--jobs")
 @click.option("--fresh", is_flag=True,
               help="Convert every input again (default: inputs unchanged since the last run keep "
                    "their records).")

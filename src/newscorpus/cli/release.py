@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import echo_json, json_option, workspace_option
+from .options import echo_json, engine_options, json_option, workspace_option
 
 release_dir = click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 
@@ -37,8 +37,10 @@ def release_group() -> None:
 @click.option("--first", is_flag=True, help="Build as a first release (no previous release).")
 @click.option("--reshuffle", is_flag=True,
               help="Ignore the previous release's splits (requires a MAJOR version).")
+@engine_options("the article validation and Parquet writing", "the machine's cores")
 def build_cmd(version: str, workspace: Path, release_date: str | None, out_dir: Path | None,
-              no_cache: bool, previous: Path | None, first: bool, reshuffle: bool) -> None:
+              no_cache: bool, previous: Path | None, first: bool, reshuffle: bool, engine: str,
+              scheduler: str | None, workers: int | None) -> None:
     """Build release VERSION: Parquet configs and splits, card with figures, citation,
     Croissant and Zenodo metadata, changelog, manifest, checksums.
 
@@ -49,13 +51,15 @@ def build_cmd(version: str, workspace: Path, release_date: str | None, out_dir: 
     \b
     Example:
       newscorpus release build 0.2.0 --date 2026-12-01
+      newscorpus release build 0.2.0 --engine dask --scheduler tcp://127.0.0.1:8786
     """
     from ..api import BuildOptions, build_release
     from ..workspace import Workspace
 
     result = build_release(Workspace.open(workspace), version, BuildOptions(
         release_date=release_date, out_dir=out_dir, use_cache=not no_cache, previous=previous,
-        first_release=first, reshuffle=reshuffle, progress=lambda m: click.echo(m, err=True)))
+        first_release=first, reshuffle=reshuffle, progress=lambda m: click.echo(m, err=True),
+        engine=engine, scheduler=scheduler, workers=workers))
     counts = result.manifest["counts"]
     splits = result.manifest["configs"]["default"]["splits"]
     click.echo(f"built {result.path}: {counts['articles']} articles ("

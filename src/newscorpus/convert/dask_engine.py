@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import ConfigError, MissingDependencyError, NewscorpusError
-from .engine import Outcomes
+from .engine import Outcomes, tasks_per_batch
 
 RETRIES = 2
 R = TypeVar("R")
@@ -137,7 +137,7 @@ class DaskEngine:
                 yield read_shard(staging, key)
             return
         order = list(pending)
-        size = max(1, min(4, len(order) // (self.parallelism * 8)))  # shards per Dask task
+        size = tasks_per_batch(len(order), self.parallelism)  # shards per Dask task
         batches = [order[at:at + size] for at in range(0, len(order), size)]
         with self.session():
             client = self._session

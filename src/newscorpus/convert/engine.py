@@ -83,7 +83,7 @@ class LocalEngine:
                 self.prepare(tasks)
             with self.session():
                 assert self._pool is not None
-                yield from self._pool.map(fn, tasks, chunksize=_chunksize(len(tasks), self.jobs))
+                yield from self._pool.map(fn, tasks, chunksize=tasks_per_batch(len(tasks), self.jobs))
         else:
             yield from map(fn, tasks)
 
@@ -95,8 +95,9 @@ class LocalEngine:
         return [fn(t) for t in tasks]
 
 
-def _chunksize(tasks: int, jobs: int) -> int:
-    """Tasks sent to a worker at once: few round trips, yet enough chunks to balance."""
+def tasks_per_batch(tasks: int, jobs: int) -> int:
+    """Tasks sent to a worker at once (a process pool's chunk, shards in one Dask task): few
+    round trips, yet enough batches to balance ``jobs`` workers."""
     return max(1, min(4, tasks // (jobs * 8)))
 
 

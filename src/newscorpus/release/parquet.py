@@ -76,6 +76,31 @@ def row_bytes(table: pa.Table) -> np.ndarray:
     return total
 
 
+def group_end(cum: np.ndarray, start: int, n: int) -> int:
+    """The end of the row group that starts at row ``start`` of ``n`` rows whose cumulative
+    sizes are ``cum`` (``n + 1`` values from 0): :data:`ROW_GROUP_SIZE` rows, or fewer when
+    the next row would take the group over :data:`ROW_GROUP_BYTES` (a single larger row is a
+    group of its own). Complete unless it ends at ``n`` short of :data:`ROW_GROUP_SIZE` (more
+    rows may come)."""
+    end = min(start + ROW_GROUP_SIZE, n)
+    fits = int(np.searchsorted(cum, cum[start] + ROW_GROUP_BYTES, side="right")) - 1
+    return max(start + 1, min(end, fits))
+
+
+def open_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """The Parquet writer of one shard file (every writer of a release: same options)."""
+    return pq.ParquetWriter(path, schema, compression=COMPRESSION)
+
+
+def shard_entry(path: Path, folder: Path) -> tuple[dict[str, Any], int]:
+    """A written shard as its manifest entry (path relative to ``folder``, rows, bytes,
+    sha256) and the uncompressed size of its row groups."""
+    meta = pq.ParquetFile(path).metadata
+    nbytes = sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
+    return ({"path": path.relative_to(folder).as_posix(), "rows": meta.num_rows,
+             "bytes": path.stat().st_size, "sha256": sha256_file(path)}, nbytes)
+
+
 class Background:
     """Runs file writes in one worker thread, in the order they were submitted (pyarrow
     encodes and compresses without holding the GIL, so this overlaps with the caller's
@@ -146,9 +171,7 @@ class SplitWriter:
         cum = np.concatenate(([0], np.cumsum(np.concatenate(self.sizes))))
         n, start = table.num_rows, 0
         while start < n:
-            end = min(start + ROW_GROUP_SIZE, n)
-            fits = int(np.searchsorted(cum, cum[start] + ROW_GROUP_BYTES, side="right")) - 1
-            end = max(start + 1, min(end, fits))
+            end = group_end(cum, start, n)
             complete = end - start == ROW_GROUP_SIZE or end < n
             if not complete and not final:
                 break
@@ -179,7 +202,7 @@ class SplitWriter:
 
     # the three below run in the background thread when there is one
     def _open(self, path: Path) -> None:
-        self._writer = pq.ParquetWriter(path, self.schema, compression=COMPRESSION)
+        self._writer = open_writer(path, self.schema)
 
     def _write(self, group: pa.Table) -> None:
         assert self._writer is not None
@@ -205,11 +228,9 @@ class SplitWriter:
         for i, part in enumerate(self.parts):
             final = part.with_name(f"{self.split}-{i:05d}-of-{len(self.parts):05d}.parquet")
             part.rename(final)
-            meta = pq.ParquetFile(final).metadata
-            rows = meta.num_rows
-            self.nbytes += sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
-            files.append({"path": final.relative_to(self.folder).as_posix(), "rows": rows,
-                          "bytes": final.stat().st_size, "sha256": sha256_file(final)})
+            entry, nbytes = shard_entry(final, self.folder)
+            self.nbytes += nbytes
+            files.append(entry)
         return files
 
 

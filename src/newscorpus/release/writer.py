@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -57,6 +57,9 @@ from .parquet import SHARD_ROWS, Background, ConfigWriter, sha256_file
 from .splits import SplitAssigner, load_groups, previous_assignments
 from .stats import LIGHT_SCHEMA, light_rows, release_stats
 from .tables import Tables
+
+if TYPE_CHECKING:
+    from ..convert.engine import Engine
 
 MANIFEST_VERSION = "1.2.0"
 FLAT_CONFIGS = ("entities", "quotes", "stances")
@@ -184,6 +187,9 @@ class _Pass:
             writer.write(split, self.tables.annotations(mine))
         self.writers["annotations"] = writer
 
+    def cleanup(self) -> None:
+        """Remove what the pass staged (nothing, here)."""
+
     def light_rows(self) -> int:
         return sum(table.num_rows for table in self.light)
 
@@ -194,7 +200,8 @@ class _Pass:
 def build_release(ws: Workspace, version: str, release_date: str | None = None,
                   out_dir: Path | None = None, use_cache: bool = True,
                   progress: Progress | None = None, previous: Path | str | None = AUTO,
-                  reshuffle: bool = False, shard_rows: int = SHARD_ROWS) -> BuildResult:
+                  reshuffle: bool = False, shard_rows: int = SHARD_ROWS,
+                  engine: Engine | None = None) -> BuildResult:
     """Build release ``version`` of the workspace into ``out_dir/version`` (default: the
     workspace's releases folder).
 
@@ -202,7 +209,9 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
     smaller version in the workspace's releases folder; None: a first release). The build
     refuses an existing version, invalid inputs (with a report naming each problem) and a
     version smaller than the bump the changes require. ``reshuffle`` ignores the previous
-    splits (which makes a MAJOR release)."""
+    splits (which makes a MAJOR release). ``engine`` (a Dask engine) runs the validation
+    and the Parquet writing of the articles on its workers, with the same bytes
+    (:mod:`newscorpus.release.engine_build`); default: this process."""
     release_date = _check_request(version, release_date)
     root = Path(out_dir) if out_dir else ws.releases_dir
     target = root / version
@@ -220,7 +229,12 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
                              "run `newscorpus convert` first")
     say = progress or (lambda _msg: None)
     say("validating inputs")
-    inputs = prepare_inputs(ws, use_cache)  # article scans may go on while the rows stream
+    if engine is None:
+        inputs = prepare_inputs(ws, use_cache)  # article scans may go on while the rows stream
+    else:
+        from . import engine_build
+
+        inputs = engine_build.prepare_engine_inputs(ws, use_cache)
     tmp = root / f".tmp-{version}-{os.getpid()}"
     run: _Pass | None = None
     try:
@@ -232,7 +246,8 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
         if tmp.exists():
             shutil.rmtree(tmp)
         say(f"streaming articles into {', '.join(assigner.names)}")
-        run = _Pass(ws, inputs, assigner, tmp, shard_rows)
+        run = (_Pass(ws, inputs, assigner, tmp, shard_rows) if engine is None else engine_build.EnginePass(
+            ws, inputs, assigner, tmp, shard_rows, engine, engine_build.staging_folder(root, version)))
         run.run()
         report = run.checker.finish()
         if run.light_rows() == 0:
@@ -258,6 +273,7 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
     finally:
         if run is not None:
             run.background.shutdown()
+            run.cleanup()
             run.checker.close()
         elif inputs.articles is not None:
             inputs.articles.close()
