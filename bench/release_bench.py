@@ -257,7 +257,7 @@ def scale_report(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
         summary["targets"][f"{step} peak RSS <= 1.5 GiB at {sizes[-1]:,}"] = large["peak_rss_gib"] <= 1.5
         summary["targets"][f"{step} time per article at {sizes[-1]:,} within 1.2x of {sizes[0]:,}"] = (
             large["per_article_ratio"] <= 1.2)
-    print(f"load average {_load()}")
+    print(f"load average {load_average()}")
     for name, ok in summary["targets"].items():
         print(f"{'PASS' if ok else 'MISS'}  {name}")
     return summary
