@@ -121,3 +121,16 @@ def test_a_cut_short_gzip_is_one_rejection(tmp_path: Path) -> None:
     report, _ = _convert(tmp_path, cut)
     assert (report.converted, report.rejected) == (0, 1)
     assert report.rejections[0].reason == "gzip file: encoded data is cut short"
+
+
+def test_a_forced_format_on_a_gzip_jsonl_over_the_shard_size_is_never_cut_into_ranges(tmp_path: Path) -> None:
+    """Byte ranges of a gzip file are ranges of its compressed bytes: a forced ``jsonl`` must not
+    plan them (it gave 0 converted and a rejection per garbage line)."""
+    packed = tmp_path / "export.jsonl.gz"
+    with gzip.open(packed, "wt", encoding="utf-8") as fh:
+        for i in range(300):
+            fh.write(json.dumps(_row(i)) + "\n")
+    shard = packed.stat().st_size // 5
+    out = tmp_path / "out"
+    report = convert_paths([packed], out / "a.jsonl", out / "q.jsonl", fmt="jsonl", shard_bytes=shard)
+    assert (report.converted, report.rejected) == (300, 0), [r.reason for r in report.rejections[:3]]

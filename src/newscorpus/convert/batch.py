@@ -33,7 +33,7 @@ from ..report import ConvertReport, Rejection, Skip
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
 from .collect import RESTART, Collector, previous_lines, stage_shard
-from .compressed import SELF_DECOMPRESSING, GzipInput, inner_path
+from .compressed import GZIP_MAGIC, SELF_DECOMPRESSING, GzipInput, inner_path
 from .decompress import DecodeError
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
 from .ranges import RANGED_FORMATS, SHARD_BYTES, Span, plan_spans
@@ -132,6 +132,8 @@ def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
             return whole
         with path.open("rb") as fh:
             head = fh.read(4096)
+        if head.startswith(GZIP_MAGIC):
+            return whole  # byte ranges of compressed bytes are no lines (a forced format included)
         name_of = fmt or registry.detect(path, head)
         # a converter that reads its input whole limits the file (one rejection for it)
         if name_of not in RANGED_FORMATS or (size > options.max_bytes and not getattr(
