@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from newscorpus.annotate.client import Secret, resolve_token, resolve_url
+from newscorpus.annotate.client import Secret, http_transport, resolve_token, resolve_url
 from newscorpus.annotate.state import SyncState, TaskRef
 from newscorpus.errors import ConfigError, CredentialsError
 
@@ -70,3 +73,44 @@ def test_bad_state_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="delete it"):
         SyncState.load(path)
     assert SyncState.load(tmp_path / "missing.json").tasks == {}
+
+
+def _proxy_server() -> tuple[Any, list[str]]:
+    """An HTTP proxy on 127.0.0.1 that answers every request itself and records its target."""
+    seen: list[str] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the handler's name
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, seen
+
+
+def test_the_client_transport_honours_the_environments_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick-ACK transport replaced httpx's own, which is what reads HTTP(S)_PROXY: a user
+    behind a proxy went direct (and failed) to a remote server."""
+    import httpx
+
+    server, seen = _proxy_server()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        url = "http://labelstudio.invalid:8080"
+        with httpx.Client(timeout=5, transport=http_transport(url)) as client:
+            assert client.get(f"{url}/health").text == "ok"
+        assert seen == [f"{url}/health"]
+        monkeypatch.setenv("NO_PROXY", "labelstudio.invalid")
+        assert http_transport(url) is not None  # bypassed: the quick-ACK transport again
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -27,11 +27,13 @@ import json
 import os
 import socket
 import time
+import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -114,8 +116,6 @@ def _checked(token: Secret, where: str) -> Secret:
 def server_key(url: str) -> str:
     """``url`` normalized to compare servers: lower-case scheme and host, ``localhost`` and
     ``::1`` as ``127.0.0.1``, the default port and any trailing slash dropped."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url.strip())
     scheme = (parts.scheme or "http").lower()
     host = (parts.hostname or "").lower()
@@ -169,11 +169,24 @@ if httpcore is not None:
             return QuickAckStream(super().connect_tcp(*args, **kwargs))
 
 
-def http_transport() -> Any:
+def _proxied(url: str) -> bool:
+    """Whether the environment sends requests to ``url`` through a proxy (``HTTP(S)_PROXY``,
+    ``ALL_PROXY``, less ``NO_PROXY``)."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if not (proxies.get(parts.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(parts.hostname or "")
+
+
+def http_transport(url: str) -> Any:
     """An ``httpx`` transport with :class:`QuickAckBackend` where the OS has ``TCP_QUICKACK``
-    (Linux), else the default one."""
+    (Linux), else the default one; None (httpx's own, which honours the environment's proxy
+    settings) when the environment sends ``url`` through a proxy."""
     import httpx
 
+    if _proxied(url):
+        return None
     transport = httpx.HTTPTransport()
     if httpcore is None or not hasattr(socket, "TCP_QUICKACK"):
         return transport
@@ -242,7 +255,7 @@ class LabelStudioClient:
             ) from None
         self.url = url.rstrip("/")
         self._token = token
-        self._http = httpx.Client(timeout=timeout, transport=http_transport())
+        self._http = httpx.Client(timeout=timeout, transport=http_transport(self.url))
         from label_studio_sdk.core.api_error import ApiError
 
         try:  # a personal access token is exchanged for an access token here
