@@ -193,3 +193,32 @@ def test_a_failing_record_costs_that_record_only(monkeypatch: pytest.MonkeyPatch
     assert len(outcomes) == 5
     [failed] = [o for o in outcomes if isinstance(o, Rejection)]
     assert "conversion failed: RuntimeError: bug" in failed.reason and failed.offset is not None
+
+
+def _comparable(outcomes: list[object]) -> list[object]:
+    out: list[object] = []
+    for o in outcomes:
+        if isinstance(o, Article):
+            d = o.to_dict()
+            out.append({k: d.get(k) for k in ("id", "url", "title", "text", "published_at", "language")})
+        else:
+            out.append((type(o).__name__, getattr(o, "reason", "").split(":", 1)[-1]))
+    return out
+
+
+def test_a_warc_gzipped_whole_gives_the_plain_archives_records() -> None:
+    """``gzip crawl.warc`` makes one member of every record: it was rejected as "gzip member
+    ... cut short" after the first record, and its pages were lost."""
+    plain = archive(SAMPLE)
+    whole = gzip.compress(plain)
+    outcomes = run(whole, "crawl.warc.gz")
+    assert not [o for o in outcomes if isinstance(o, Rejection)], outcomes
+    assert _comparable(outcomes) == _comparable(run(plain))
+    assert len([o for o in outcomes if isinstance(o, Article)]) == 1
+
+
+def test_a_warc_gzipped_whole_over_the_ratio_is_one_rejection() -> None:
+    padding = b"WARC/1.0\r\nWARC-Type: resource\r\nContent-Length: 2000000\r\n\r\n" + b" " * 2_000_000
+    outcomes = run(gzip.compress(archive(SAMPLE) + padding), "bomb.warc.gz")
+    assert [type(o) for o in outcomes] == [Rejection], outcomes
+    assert "ratio" in outcomes[0].reason  # type: ignore[attr-defined]

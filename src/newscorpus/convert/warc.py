@@ -27,20 +27,23 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import shutil
+import tempfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from ..report import Rejection, Skip
 from .base import Converter, ConvertOptions, Input, Outcome
-from .decompress import DEFAULT_MAX_RATIO, DecodeError, codec_name, decode
+from .decompress import DEFAULT_MAX_RATIO, PIECE, DecodeError, GzipStream, codec_name, decode
 from .html import HtmlConverter, looks_like_html
 from .titles import SiteTitles
 from .warcread import (
     GZIP_MAGIC,
     ArchiveError,
     RecordInfo,
+    inflate_member,
     is_arc,
     iter_records,
     parse_http_response,
@@ -153,7 +156,27 @@ class WarcConverter(Converter):
             yield self.reject(inp, "empty file (no WARC records)")
             return
         with inp.open() as fh:
+            head = fh.read(2)
+            if head == GZIP_MAGIC and _one_member(fh):
+                yield from self._whole_gzip(inp, fh)
+                return
+            fh.seek(0)
             yield from self._records(inp, fh)
+
+    def _whole_gzip(self, inp: Input, fh: BinaryIO) -> Iterator[Outcome]:
+        """A WARC gzipped as one file (``gzip crawl.warc``), not record by record: decoded
+        into a temporary file within ``--max-ratio`` and read as a plain WARC (record offsets
+        are then offsets in the decoded archive)."""
+        size = fh.seek(0, 2)
+        fh.seek(0)
+        with tempfile.TemporaryFile() as plain:
+            try:
+                shutil.copyfileobj(GzipStream(fh, size, self.options.max_ratio), plain, PIECE)
+            except DecodeError as exc:
+                yield self.reject(inp, f"gzip-compressed WARC: {exc}", offset=0)
+                return
+            plain.seek(0)
+            yield from self._records(inp, cast(BinaryIO, plain))
 
     def _records(self, inp: Input, fh: BinaryIO) -> Iterator[Outcome]:
         limit = self.options.max_bytes
@@ -233,6 +256,14 @@ class WarcConverter(Converter):
             return Rejection(inp.name, f"{where}: {outcome.reason}", offset=rec.offset,
                              converter=NAME)
         return outcome
+
+
+def _one_member(fh: BinaryIO) -> bool:
+    """Whether a gzip archive is one member ending at the end of the file (gzipped whole);
+    a WARC gzipped record by record has one member per record."""
+    size = fh.seek(0, 2)
+    end, problem = inflate_member(fh, 0)
+    return problem is None and end == size
 
 
 def _uri(rec: RecordInfo) -> str:
