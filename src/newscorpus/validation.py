@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
@@ -329,15 +330,22 @@ def _choose_gold(annotations: list[dict[str, Any]], report: ValidationReport
 class BatchChecker:
     """Checks annotations against the article rows as they stream by (text hash: stale;
     spans: offsets), and at the end article ids (duplicates) and annotations whose article
-    never came (reference)."""
+    never came (reference).
 
-    def __init__(self, inputs: ReleaseInputs) -> None:
+    Memory stays bounded: an article id is kept as a 64-bit hash (8 bytes an article); the
+    hashes that repeat are confirmed exactly by one more read of the ids at the end (only
+    when there are any). ``watch``: ids whose presence is recorded in :attr:`seen`."""
+
+    def __init__(self, inputs: ReleaseInputs, watch: Iterable[str] = ()) -> None:
         self.report = inputs.report
         self.locations = inputs.locations
         self.pending: dict[str, list[dict[str, Any]]] = {}
         for record in inputs.annotations:
             self.pending.setdefault(record["article_id"], []).append(record)
-        self.ids: list[pa.Array] = []
+        self.id_hashes: list[np.ndarray] = []
+        self.files = inputs.files
+        self.watch = frozenset(watch)
+        self.seen: set[str] = set()
         self.articles = inputs.articles
         self.input_files = inputs.input_files
         self.articles_folder = inputs.articles_folder
@@ -363,7 +371,10 @@ class BatchChecker:
         if self.articles is not None and path is not None:
             self.articles.check(path, batch)
         ids = batch.column("id")
-        self.ids.append(ids)
+        values = ids.to_pylist()
+        self.id_hashes.append(np.fromiter(map(hash, values), np.int64, len(values)))
+        if self.watch:
+            self.seen.update(self.watch.intersection(values))
         if not self.pending:
             return
         hits = pc.is_in(ids, value_set=pa.array(list(self.pending), pa.string()))
@@ -394,13 +405,27 @@ class BatchChecker:
                     record["id"], "/article_id", f"no article {record['article_id']}",
                     "reference", self.locations[record["id"]]))
         self.pending = {}
-        if self.ids:
-            counts = pc.value_counts(pa.chunked_array(self.ids, pa.string()))
-            dupes = counts.filter(pc.greater(counts.field("counts"), 1))
-            for item in dupes.field("values").to_pylist():
-                self.report.problems.append(Problem(item, "/id", "duplicate article id",
-                                                    "duplicate"))
+        for item in self._duplicate_ids():
+            self.report.problems.append(Problem(item, "/id", "duplicate article id", "duplicate"))
         return self.report
+
+    def _duplicate_ids(self) -> list[str | None]:
+        """The ids seen more than once, in the order of their first occurrence."""
+        if not self.id_hashes:
+            return []
+        hashes = np.concatenate(self.id_hashes)
+        self.id_hashes = []
+        hashes.sort()
+        repeated = set(hashes[1:][hashes[1:] == hashes[:-1]].tolist())
+        del hashes
+        if not repeated:
+            return []
+        counts: dict[str | None, int] = {}  # the ids whose hash repeats: exact counts
+        for _path, batch in iter_file_batches(self.files, on_error=lambda _path: True):
+            for item in batch.column("id").to_pylist():
+                if hash(item) in repeated:
+                    counts[item] = counts.get(item, 0) + 1
+        return [item for item, n in counts.items() if n > 1]
 
 
 def _annotation_problems(record: dict[str, Any], row: dict[str, Any], location: str

@@ -1,8 +1,10 @@
 """Statistics of a release, computed from the data: per split, per source, per month, label
 distributions, duplicate groups and inter-annotator agreement.
 
-Everything works on the *light* table the build keeps (one small row per article: id,
-source, language, publication date, split) and on the annotation records, never on text.
+Everything works on the *light* table the build keeps (one small row per article: source,
+language, publication date, split, each dictionary-encoded; no id, so that memory per
+article stays a few bytes), on the split of each labelled article, on the duplicate-group
+members present, and on the annotation records, never on text.
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ from ..annotate.agreement import group_annotations, is_prediction
 from ..records import QUOTE_KINDS
 
 _DICT = pa.dictionary(pa.int32(), pa.string())
-LIGHT_SCHEMA = pa.schema([("id", pa.string()), ("source", _DICT), ("language", _DICT),
+LIGHT_SCHEMA = pa.schema([("source", _DICT), ("language", _DICT),
                           ("day", _DICT), ("split", _DICT)])
 
 
 def light_rows(batch: pa.RecordBatch, splits: pa.Array) -> pa.Table:
-    """The small per-article row kept for the statistics (repeated values dictionary-encoded,
-    so a million articles take some 60 MB)."""
+    """The small per-article row kept for the statistics (dictionary-encoded: some 16 bytes
+    an article)."""
     day = pc.utf8_slice_codeunits(batch.column("published_at"), 0, 10)
-    return pa.table([batch.column("id"), pc.dictionary_encode(batch.column("source")),
+    return pa.table([pc.dictionary_encode(batch.column("source")),
                      pc.dictionary_encode(batch.column("language")), pc.dictionary_encode(day),
                      pc.dictionary_encode(splits)], schema=LIGHT_SCHEMA)
 
@@ -61,15 +63,14 @@ def _label_counts(records: Iterable[dict[str, Any]]) -> dict[str, int]:
 
 
 def split_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
-                split_names: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Per split: articles, gold-labelled articles, label counts, sources, date range."""
+                split_names: Iterable[str], split_of: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Per split: articles, gold-labelled articles, label counts, sources, date range
+    (``split_of``: the split of each labelled article the build wrote)."""
     out: dict[str, dict[str, Any]] = {}
     split = _plain(light["split"])
-    gold_ids = pa.array(sorted(gold), pa.string())
     for name in split_names:
         part = light.filter(pc.equal(split, name))
-        ids = part["id"].filter(pc.is_in(part["id"], value_set=gold_ids)).to_pylist()
-        labelled = _label_counts(gold[i] for i in ids)
+        labelled = _label_counts(record for i, record in gold.items() if split_of.get(i) == name)
         dates = pc.drop_null(_plain(part["day"]))
         out[name] = {
             "articles": part.num_rows,
@@ -111,13 +112,14 @@ def agreement(annotations: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 def release_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
                   annotations: list[dict[str, Any]], labels: Any, split_names: Iterable[str],
-                  groups: list[dict[str, Any]]) -> dict[str, Any]:
-    """Everything the card, the figures and the manifest report."""
+                  groups: list[dict[str, Any]], split_of: dict[str, str],
+                  present: set[str]) -> dict[str, Any]:
+    """Everything the card, the figures and the manifest report (``split_of``: the split of
+    each labelled article; ``present``: the duplicate-group members among the articles)."""
     dates = pc.drop_null(_plain(light["day"]))
-    present = set(light["id"].to_pylist()) if groups else set()
     groups_in = [g for g in groups if any(m in present for m in g["members"])]
     return {
-        "splits": split_stats(light, gold, split_names),
+        "splits": split_stats(light, gold, split_names, split_of),
         "sources": _value_counts(light["source"]),
         "languages": _value_counts(light["language"]),
         "months": months(light),

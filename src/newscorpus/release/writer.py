@@ -132,7 +132,7 @@ class _Pass:
         for name in FLAT_CONFIGS:
             self.writers[name] = ConfigWriter(folder, name, self.tables.schemas[name], self.names,
                                               shard_rows, self.background)
-        self.checker = BatchChecker(inputs)
+        self.checker = BatchChecker(inputs, watch=assigner.group_of)
         self.light: list[pa.Table] = []
         self.labelled = {r["article_id"] for r in inputs.annotations}
         self.split_of_labelled: dict[str, str] = {}
@@ -262,7 +262,7 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
         light = run.light_table()
         say(f"{light.num_rows} articles written; statistics, figures and metadata")
         stats = release_stats(light, inputs.gold, inputs.annotations, ws.config.labels,
-                              assigner.names, groups)
+                              assigner.names, groups, run.split_of_labelled, run.checker.seen)
         manifest = _manifest(ws, version, release_date, light, inputs, configs, stats, prev,
                              run.article_schemas)
         manifest["build"] = build_info(ws, run.formats, shard_rows)
