@@ -84,3 +84,22 @@ def test_a_release_recording_no_versions_says_why_it_is_not_reproduced() -> None
     assert result.exit_code == 1
     last = result.output.strip().splitlines()[-1]
     assert "records no tool versions, only newscorpus 0.1.0" in last
+
+
+def test_builtin_converter_versions_skip_the_distribution_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``packages_distributions`` reads every installed distribution (a quarter second per
+    build); built-in converters are newscorpus' own version and do not need it, a plug-in does."""
+    from importlib import metadata
+
+    from newscorpus.convert import registry
+    from newscorpus.release.environment import converter_versions
+
+    calls = []
+    real = metadata.packages_distributions
+    monkeypatch.setattr(metadata, "packages_distributions", lambda: calls.append(1) or real())
+    assert converter_versions(["pagedump", "jsonl"]) == {
+        name: {"target": registry.known()[name], "version": __version__} for name in ("jsonl", "pagedump")}
+    assert calls == []
+    monkeypatch.setitem(registry._registered, "plugin-x", "click.core:Command")
+    assert converter_versions(["plugin-x"])["plugin-x"]["version"] == metadata.version("click")
+    assert calls == [1]

@@ -41,7 +41,7 @@ def converter_versions(formats: Iterable[str]) -> dict[str, dict[str, str]]:
     from ..convert.registry import known
 
     targets = known()
-    owners = metadata.packages_distributions()
+    owners: Mapping[str, list[str]] | None = None  # built lazily: it reads every distribution
     out: dict[str, dict[str, str]] = {}
     for name in sorted(set(formats)):
         target = targets.get(name)
@@ -49,8 +49,13 @@ def converter_versions(formats: Iterable[str]) -> dict[str, dict[str, str]]:
             out[name] = {"target": UNKNOWN, "version": UNKNOWN}
             continue
         top = target.partition(":")[0].split(".")[0]
+        if top == "newscorpus":
+            out[name] = {"target": target, "version": __version__}
+            continue
+        if owners is None:
+            owners = metadata.packages_distributions()
         dists = owners.get(top, [])
-        version = __version__ if top == "newscorpus" else (_dist_version(dists[0]) if dists else UNKNOWN)
+        version = _dist_version(dists[0]) if dists else UNKNOWN
         out[name] = {"target": target, "version": version}
     return out
 
