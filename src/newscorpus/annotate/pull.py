@@ -35,8 +35,10 @@ the same server state always gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -194,8 +196,8 @@ def task_records(
                 )
             )
         return out
-    sha = data.get("newscorpus_sha256") or sha256_text(text)  # type: ignore[union-attr]
-    if sha != sha256_text(text):
+    sha = sha256_text(text)
+    if (data.get("newscorpus_sha256") or sha) != sha:  # type: ignore[union-attr]
         out.rejected = len(units)
         out.problems.append(
             Problem(
@@ -246,9 +248,10 @@ def task_records(
             stances=parsed.stances,
             created_at=unit.get("created_at"),
             updated_at=unit.get("updated_at"),
-            external={k: v for k, v in external.items() if v is not None},
         )
         row = record.to_dict()
+        # ``external`` set after ``to_dict``, which would deep-copy it (a fresh dict of scalars).
+        record.external = row["external"] = {k: v for k, v in external.items() if v is not None}
         problems = DEFAULT_STORE.problems(row, "annotation", location, article_text=unit_text)
         if problems:
             out.rejected += 1
@@ -305,9 +308,28 @@ def _task_ids(client: LabelStudioClient, project_id: int) -> set[int]:
     }
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off (then back as it was): a full pull makes millions of
+    small dicts and lists, none in a cycle, and each collection of the older generations
+    walks all of them again (0.5 s of the 1.4 s of client CPU a pull of 5,000 tasks costs).
+    Reference counting still frees everything the pull drops."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def pull(ws: Workspace, client: LabelStudioClient, options: PullOptions | None = None) -> PullReport:
     """Bring the project's annotations into the workspace; see the module documentation."""
-    options = options or PullOptions()
+    with _no_cyclic_gc():
+        return _pull(ws, client, options or PullOptions())
+
+
+def _pull(ws: Workspace, client: LabelStudioClient, options: PullOptions) -> PullReport:
     state = SyncState.load(state_path(ws))
     if state.project_id is None or not same_server(state.url, client.url):
         raise LabelStudioError(

@@ -52,6 +52,8 @@ def same_surface(sent: str, surface: str) -> bool:
     The web UI writes each line break (CRLF included) as the two characters backslash and
     ``n``, and alters white-space runs: both are ignored, on both sides.
     """
+    if sent == surface:  # the usual case, and the cheap one
+        return True
     return squash(sent.replace("\\r\\n", " ").replace("\\n", " ")) == squash(
         surface.replace("\\r\\n", " ").replace("\\n", " ")
     )
