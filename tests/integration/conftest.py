@@ -1,4 +1,5 @@
-"""Fixtures of the integration tests: a Dask scheduler and two workers on 127.0.0.1."""
+"""Fixtures of the integration tests: a Label Studio server for each test module that asks for
+one (and a client of it), and a Dask scheduler and two workers on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -12,10 +13,24 @@ from pathlib import Path
 
 import pytest
 
+from newscorpus.annotate.client import LabelStudioClient, Secret
 from tests.conftest import REPO
+from tests.labelstudio_server import LabelStudioServer
 
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"),
                                                                os.environ.get("PYTHONPATH")]))}
+
+
+@pytest.fixture(scope="module")
+def ls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudioServer]:
+    with LabelStudioServer(base_dir=tmp_path_factory.mktemp("labelstudio")) as server:
+        yield server
+
+
+@pytest.fixture
+def client(ls: LabelStudioServer) -> Iterator[LabelStudioClient]:
+    with LabelStudioClient(ls.url, Secret(ls.token)) as c:
+        yield c
 
 
 def free_port() -> int:

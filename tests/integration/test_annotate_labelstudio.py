@@ -11,7 +11,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +37,6 @@ from tests.annotate_workspace import articles, by_title, gold_annotation, make_w
 from tests.labelstudio_server import LabelStudioServer
 
 pytestmark = [pytest.mark.labelstudio, pytest.mark.shared_data]
-
-
-@pytest.fixture(scope="module")
-def ls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudioServer]:
-    with LabelStudioServer(base_dir=tmp_path_factory.mktemp("labelstudio")) as server:
-        yield server
-
-
-@pytest.fixture
-def client(ls: LabelStudioServer) -> Iterator[LabelStudioClient]:
-    with LabelStudioClient(ls.url, Secret(ls.token)) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,11 @@ from __future__ import annotations
 import socket
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from newscorpus.annotate.client import LabelStudioClient, QuickAckBackend, Secret
+from newscorpus.annotate.client import LabelStudioClient, QuickAckBackend
 from newscorpus.annotate.labels import build_label_config
 from newscorpus.annotate.pull import PullOptions, pull
 from newscorpus.annotate.push import PushOptions, push, state_path, task_data
@@ -25,18 +24,6 @@ from tests.annotate_workspace import articles, gold_annotation, make_workspace
 from tests.labelstudio_server import LabelStudioServer
 
 pytestmark = [pytest.mark.labelstudio]
-
-
-@pytest.fixture(scope="module")
-def ls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudioServer]:
-    with LabelStudioServer(base_dir=tmp_path_factory.mktemp("labelstudio")) as server:
-        yield server
-
-
-@pytest.fixture
-def client(ls: LabelStudioServer) -> Iterator[LabelStudioClient]:
-    with LabelStudioClient(ls.url, Secret(ls.token)) as c:
-        yield c
 
 
 def _by_task(ws_root: Path) -> dict[int, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +22,6 @@ from tests.annotate_workspace import articles, make_workspace
 from tests.labelstudio_server import LabelStudioServer
 
 pytestmark = [pytest.mark.labelstudio]
-
-
-@pytest.fixture(scope="module")
-def ls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudioServer]:
-    with LabelStudioServer(base_dir=tmp_path_factory.mktemp("labelstudio")) as server:
-        yield server
 
 
 def _b64(d: dict[str, object]) -> str:
