@@ -74,19 +74,13 @@ def _task_payload(key: str, text: str) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-def ls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudioServer]:
-    with LabelStudioServer(base_dir=tmp_path_factory.mktemp("labelstudio")) as server:
-        yield server
-
-
 @pytest.fixture
-def client(ls_server: LabelStudioServer) -> Iterator[LabelStudio]:
+def client(ls: LabelStudioServer) -> Iterator[LabelStudio]:
     # Own httpx client so its sockets are closed (the SDK's default one is never closed and
     # leaks a ResourceWarning). max_retries=0: the SDK would otherwise retry writes (and 409s).
     with httpx.Client(timeout=60) as http:
         yield LabelStudio(
-            base_url=ls_server.url, api_key=ls_server.token, max_retries=0, httpx_client=http
+            base_url=ls.url, api_key=ls.token, max_retries=0, httpx_client=http
         )
 
 
@@ -124,17 +118,17 @@ def _labels_result(text: str, spans: list[tuple[str, str, str]]) -> list[dict[st
     return result
 
 
-def test_health_is_up(ls_server: LabelStudioServer) -> None:
-    assert ls_server.running
-    assert ls_server.health() == {"status": "UP"}
+def test_health_is_up(ls: LabelStudioServer) -> None:
+    assert ls.running
+    assert ls.health() == {"status": "UP"}
     # Token auth (legacy token enabled at init) works on a plain request too.
     resp = httpx.get(
-        f"{ls_server.url}/api/current-user/whoami",
-        headers={"Authorization": f"Token {ls_server.token}"},
+        f"{ls.url}/api/current-user/whoami",
+        headers={"Authorization": f"Token {ls.token}"},
         timeout=30,
     )
     assert resp.status_code == 200, resp.text
-    assert resp.json()["email"] == ls_server.username
+    assert resp.json()["email"] == ls.username
 
 
 def test_round_trip_code_point_offsets(client: LabelStudio) -> None:
@@ -249,27 +243,27 @@ def test_sdk_calls_for_the_bridge(client: LabelStudio) -> None:
     assert len(list(client.tasks.list(project=project_id))) == 2
 
 
-def test_data_survives_stop_and_kill(ls_server: LabelStudioServer, client: LabelStudio) -> None:
+def test_data_survives_stop_and_kill(ls: LabelStudioServer, client: LabelStudio) -> None:
     project_id = _new_project(client, "restart")
     client.projects.import_tasks(id=project_id, request=[_task_payload("r", TEXT_A)])
     [task] = client.tasks.list(project=project_id)
     result = _labels_result(TEXT_A, [("entity", "LOC", "İstanbul")])
     client.annotations.create(id=task.id, result=result, unique_id=str(uuid.uuid4()))
-    url = ls_server.url
+    url = ls.url
 
-    ls_server.stop()
-    assert not ls_server.running
+    ls.stop()
+    assert not ls.running
     with pytest.raises(OSError):
-        ls_server.health(timeout=1)
-    ls_server.start()
-    assert ls_server.url == url
-    assert ls_server.health() == {"status": "UP"}
+        ls.health(timeout=1)
+    ls.start()
+    assert ls.url == url
+    assert ls.health() == {"status": "UP"}
     [task_after] = client.tasks.list(project=project_id)
     assert task_after.id == task.id and task_after.data["text"] == TEXT_A
 
-    ls_server.kill()  # as a crash mid-push would
-    assert not ls_server.running
-    ls_server.start()
+    ls.kill()  # as a crash mid-push would
+    assert not ls.running
+    ls.start()
     [annotation] = client.annotations.list(id=task.id)
     assert annotation.result[0]["value"]["start"] == TEXT_A.find("İstanbul")
 
