@@ -90,6 +90,12 @@ def _template() -> Any:
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
+def prepare() -> None:
+    """Import datasketch and make the permutations now (e.g. before worker processes fork,
+    so that they inherit them instead of making them each)."""
+    _template()
+
+
 def signature(text: str) -> np.ndarray | None:
     """The MinHash values of ``text``'s shingles (datasketch's, seed 1), or None for no words."""
     grams = shingles(text)

@@ -38,6 +38,12 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def prepare() -> None:
+    """Load the language model now (e.g. before worker processes fork, so that they inherit
+    it instead of loading it each)."""
+    _identifier()
+
+
 def identify(text: str) -> tuple[str, float] | None:
     """``(ISO 639-1 code, probability)`` for ``text``, or None when too short to tell."""
     if len(text) < MIN_CHARS:

@@ -32,7 +32,7 @@ from ..records import dumps
 from ..report import ConvertReport, Rejection, Skip
 from . import registry
 from .base import Converter, ConvertOptions, Input, RecordStep
-from .collect import RESTART, Collector, previous_lines, stage_shard
+from .collect import RESTART, Collector, previous_lines, previous_rejections, stage_shard
 from .compressed import GZIP_MAGIC, SELF_DECOMPRESSING, GzipInput, inner_path
 from .decompress import DecodeError
 from .engine import Engine, LocalEngine, clear_staging, staging_dir
@@ -101,6 +101,7 @@ class _Task:
     steps: tuple[RecordStep, ...]
     key: str = ""
     span: Span | None = None  # a byte range of the file (see :mod:`.ranges`), or the whole file
+    cost: int = 0  # bytes to read (the file's or the range's size): engines send big shards first
 
 
 def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
@@ -118,7 +119,9 @@ def _task(path: Path, name: str, fmt: str | None, options: ConvertOptions,
         where = (str(path), "", "")
     names = ",".join(f"{s.__module__}.{s.__qualname__}" for s in steps)
     ident = "\x1f".join((*where, name, str(fmt), repr(options), names, repr(span), STAGING_FORMAT))
-    return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32], span)
+    cost = span.end - span.start if span is not None else int(where[1]) if where[1].isdigit() else 0
+    return _Task(path, name, fmt, options, steps, hashlib.sha256(ident.encode()).hexdigest()[:32], span,
+                 cost)
 
 
 def _shards(path: Path, name: str, fmt: str | None, options: ConvertOptions,
@@ -215,8 +218,11 @@ def _run(task: _Task, inp: Input) -> Iterator[Converted | Rejection | Skip | str
 def _warm_converters(tasks: list[_Task]) -> None:
     """Import and build every converter the tasks need before worker processes fork, so that
     each worker inherits them instead of importing them again."""
-    import datasketch  # noqa: F401  (signatures are computed in the workers)
+    from .. import dedup, language
 
+    dedup.prepare()  # signatures are computed in the workers
+    if any(add_language in task.steps for task in tasks):
+        language.prepare()  # the language model: loaded once, not once per worker
     for task in tasks:
         if _special(task.path):
             continue
@@ -312,6 +318,8 @@ def convert_paths(
     report = ConvertReport()
     staging = staging_dir(output).resolve()
     previous = previous_lines(output) if resume else {}
+    rejected_before = previous_rejections(quarantine) if previous else {}
+    kept_rejections: dict[int, list[Rejection]] = {}  # by the task they come before
     tasks: list[_Task] = []
     run_by = engine or LocalEngine(jobs, prepare=_warm_converters)
     collector = Collector(staging)
@@ -322,6 +330,8 @@ def convert_paths(
                 if count is not None:  # unchanged, and every record still valid: kept
                     report.skips.append(Skip(name, f"unchanged since the last conversion ({count} "
                                                    "record(s) kept)"))
+                    # its rejected lines (same bytes, same rejections) stay in the quarantine
+                    kept_rejections.setdefault(len(tasks), []).extend(rejected_before.get(name, []))
                     if progress:
                         progress(name)
                     continue
@@ -333,7 +343,9 @@ def convert_paths(
             for shard, (task, outcomes) in enumerate(zip(tasks, results, strict=True)):
                 if progress and (task.span is None or task.span.last):
                     progress(task.name)
+                report.rejections.extend(kept_rejections.pop(shard, []))  # in input order
                 collector.place(shard, task.name, outcomes, report)
+            report.rejections.extend(kept_rejections.pop(len(tasks), []))
             collector.join(report)
             collector.sign_missing()
             ids, slots = collector.ordered()

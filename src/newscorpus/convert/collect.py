@@ -102,6 +102,24 @@ def previous_lines(output: Path) -> dict[tuple[Any, Any], list[tuple[int, int]]]
     return index
 
 
+def previous_rejections(quarantine: Path) -> dict[str, list[Rejection]]:
+    """The rejections of a previous quarantine file, by input path (what ``--resume`` keeps
+    for the inputs it keeps). Empty when the file is missing or unreadable."""
+    by_path: dict[str, list[Rejection]] = {}
+    fields = set(Rejection.__dataclass_fields__)
+    try:
+        with quarantine.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    row = orjson.loads(line)
+                    if not isinstance(row, dict) or not set(row) <= fields or "path" not in row:
+                        return {}
+                    by_path.setdefault(row["path"], []).append(Rejection(**row))
+    except (OSError, ValueError, TypeError):
+        return {}
+    return by_path
+
+
 def records_path(staging: Path, key: str) -> Path:
     return staging / f"{key}.rec"
 
@@ -115,21 +133,26 @@ def stage_shard(outcomes: Iterable[Any], staging: Path, key: str) -> list[Any]:
     tmp = final.with_name(f"{final.name}.{os.getpid()}.tmp")
     sigs = SignatureStage(staging, key)
     out: list[Any] = []
-    with tmp.open("wb") as fh:
-        for outcome in outcomes:
-            if outcome is RESTART:
-                fh.seek(0)
-                fh.truncate()
-                sigs.reset()
-                out.clear()
-            elif isinstance(outcome, tuple):
-                record, sig = outcome
-                line = dumps(record)
-                out.append(_placed(record, fh.tell(), len(line), sigs.add(sig)))
-                fh.write(line)
-            else:
-                out.append(outcome)
-    sigs.close()
+    try:
+        with tmp.open("wb") as fh:
+            for outcome in outcomes:
+                if outcome is RESTART:
+                    fh.seek(0)
+                    fh.truncate()
+                    sigs.reset()
+                    out.clear()
+                elif isinstance(outcome, tuple):
+                    record, sig = outcome
+                    line = dumps(record)
+                    out.append(_placed(record, fh.tell(), len(line), sigs.add(sig)))
+                    fh.write(line)
+                else:
+                    out.append(outcome)
+        sigs.close()
+    except BaseException:  # e.g. a NewscorpusError that ends the run: no scratch file left behind
+        sigs.discard()
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(final)
     return out
 

@@ -46,8 +46,12 @@ class GzipInput(Input):
 
     def open(self) -> BinaryIO:
         raw = self.path.open("rb")
-        encoded = self.path.stat().st_size
-        return cast(BinaryIO, io.BufferedReader(GzipStream(raw, encoded, self.ratio), PIECE))
+        try:
+            encoded = self.path.stat().st_size
+            return cast(BinaryIO, io.BufferedReader(GzipStream(raw, encoded, self.ratio), PIECE))
+        except BaseException:
+            raw.close()
+            raise
 
     @property
     def sha256(self) -> str:

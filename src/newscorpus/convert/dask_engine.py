@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import ConfigError, MissingDependencyError, NewscorpusError
-from .engine import Outcomes, tasks_per_batch
+from .engine import Outcomes, batches
 
 RETRIES = 2
 R = TypeVar("R")
@@ -137,14 +137,14 @@ class DaskEngine:
                 yield read_shard(staging, key)
             return
         order = list(pending)
-        size = tasks_per_batch(len(order), self.parallelism)  # shards per Dask task
-        batches = [order[at:at + size] for at in range(0, len(order), size)]
+        # shards per Dask task, largest first (see engine.batches)
+        plan = [[order[k] for k in b] for b in batches([tasks[i] for i in order], self.parallelism)]
         with self.session():
             client = self._session
             futures = [client.submit(run_shards, fn, [tasks[i] for i in batch], str(staging),
                                      [keys[i] for i in batch], key=f"shards-{keys[batch[0]]}-{len(batch)}",
-                                     retries=RETRIES, pure=False) for batch in batches]
-            of = {i: n for n, batch in enumerate(batches) for i in batch}
+                                     retries=RETRIES, pure=False) for batch in plan]
+            of = {i: n for n, batch in enumerate(plan) for i in batch}
             for i, key in enumerate(keys):
                 if i in of and futures[of[i]] is not None:
                     _result(futures[of[i]], tasks[i].name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -32,8 +32,9 @@ ENGINES = ("local", "dask")
 class Engine(Protocol):
     """Runs the tasks of a batch.
 
-    :meth:`map` runs ``fn`` over ``tasks`` (conversion shards, each with a stable ``key``)
-    and yields ``fn(task)`` for each task, in task order; ``staging`` is a folder the engine
+    :meth:`map` runs ``fn`` over ``tasks`` (conversion shards, each with a stable ``key``
+    and, optionally, a ``cost``: its size in bytes, what :func:`batches` plans by) and
+    yields ``fn(task)`` for each task, in task order; ``staging`` is a folder the engine
     may keep per-task results in (beside the output). :meth:`run` runs small tasks (the
     duplicate search's band partitions) and returns their results in task order.
     :meth:`session` keeps the engine's workers (processes, a cluster client) for both.
@@ -83,7 +84,7 @@ class LocalEngine:
                 self.prepare(tasks)
             with self.session():
                 assert self._pool is not None
-                yield from self._pool.map(fn, tasks, chunksize=tasks_per_batch(len(tasks), self.jobs))
+                yield from _in_task_order(self._pool, fn, tasks, self.jobs)
         else:
             yield from map(fn, tasks)
 
@@ -95,10 +96,56 @@ class LocalEngine:
         return [fn(t) for t in tasks]
 
 
+def _run_batch(fn: Callable[[T], Outcomes], tasks: list[T]) -> list[Outcomes]:
+    return [fn(t) for t in tasks]
+
+
+def _in_task_order(pool: ProcessPoolExecutor, fn: Callable[[T], Outcomes], tasks: Sequence[T],
+                   jobs: int) -> Iterator[Outcomes]:
+    """``fn(task)`` for each task, in task order, the :func:`batches` sent largest first: a
+    batch's outcomes wait (in this process) until those of every task before it are given."""
+    plan = batches(tasks, jobs)
+    futures: list[Future[list[Outcomes]]] = [pool.submit(_run_batch, fn, [tasks[i] for i in b]) for b in plan]
+    where = {i: (n, k) for n, b in enumerate(plan) for k, i in enumerate(b)}
+    done: dict[int, list[Outcomes]] = {}
+    try:
+        for i in range(len(tasks)):
+            n, k = where[i]
+            if n not in done:
+                done[n] = futures[n].result()
+            yield done[n][k]
+            if k == len(plan[n]) - 1:
+                del done[n]  # a batch's tasks are in task order: all of them given
+    finally:
+        for future in futures:
+            future.cancel()
+
+
 def tasks_per_batch(tasks: int, jobs: int) -> int:
-    """Tasks sent to a worker at once (a process pool's chunk, shards in one Dask task): few
+    """Tasks sent to a worker at once (a process pool's batch, shards in one Dask task): few
     round trips, yet enough batches to balance ``jobs`` workers."""
     return max(1, min(4, tasks // (jobs * 8)))
+
+
+def batches(tasks: Sequence[Any], jobs: int) -> list[list[int]]:
+    """The tasks (their positions) in batches for ``jobs`` workers, largest first: tasks are
+    taken by decreasing ``cost`` (their size in bytes; equal costs, or none, keep task order),
+    so that the run does not end with one worker converting a big shard while the others wait;
+    a batch holds up to :func:`tasks_per_batch` tasks, fewer when their cost passes an eighth of
+    a worker's share (a big shard goes alone). Each batch lists its tasks in task order."""
+    costs = [max(0, int(getattr(t, "cost", 0) or 0)) for t in tasks]
+    order = sorted(range(len(tasks)), key=lambda i: -costs[i])
+    most = tasks_per_batch(len(tasks), jobs)
+    share = sum(costs) / (max(1, jobs) * 8)
+    plan: list[list[int]] = []
+    cost = 0
+    for i in order:
+        if not plan or len(plan[-1]) >= most or (cost + costs[i] > share and cost > 0):
+            plan.append([])
+            cost = 0
+        plan[-1].append(i)
+        cost += costs[i]
+    return [sorted(b) for b in plan]
 
 
 def make_engine(name: str = "local", *, jobs: int = 1, scheduler: str | None = None,

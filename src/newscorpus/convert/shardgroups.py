@@ -72,6 +72,13 @@ class SignatureStage:
         self._pending.clear()
         self.rows = 0
 
+    def discard(self) -> None:
+        """Drop what was staged and every scratch file (the shard failed)."""
+        self._raw.close()
+        self._raw_path.unlink(missing_ok=True)
+        for name in (f"{self.key}.sig.npy.{os.getpid()}.tmp", f"{self.key}.band.npy.{os.getpid()}.tmp"):
+            (self.staging / name).unlink(missing_ok=True)
+
     def _flush(self) -> None:
         if self._pending:
             self._raw.write(signatures_matrix(self._pending).tobytes())
