@@ -16,11 +16,11 @@ per-region stance choices kept. What happens to the rest:
   draft does not move ``updated_at``, so pull drafts with ``--full``);
 - ground truth is kept as ``ground_truth``; several annotators per task give several records;
 - an annotation deleted in Label Studio disappears from the file (the records of a listed
-  task are replaced as a whole; a full pull replaces the whole project). A full pull exports
-  the tasks the state knows, annotated or not, in chunks: the tasks that come back are the
-  ones still there, and when their number is not the project's task count, the project's task
-  ids tell which tasks are new (they are exported too). An incremental pull lists the task ids
-  when the count or a listed task the state does not know says that a task was deleted;
+  task are replaced as a whole; a full pull replaces the whole project). A full pull reads one
+  export snapshot of the project: every task of one moment, so also which tasks are still
+  there; it counts the same tasks and drafts as the listing would (annotated tasks, the token
+  owner's drafts). An incremental pull lists the task ids when the count or a listed task the
+  state does not know says that a task was deleted;
 - an annotation made before its task's text was replaced (recorded by push in the task's
   ``meta``) keeps the old ``text_sha256`` and is reported stale, never shifted;
 - an annotation whose regions do not fit its text or the label set is rejected with its
