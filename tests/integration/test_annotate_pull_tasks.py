@@ -23,6 +23,7 @@ from newscorpus.annotate.state import SyncState
 from newscorpus.records import read_jsonl
 from newscorpus.workspace import Workspace
 from tests.annotate_workspace import articles, gold_annotation, make_workspace
+from tests.browser.labelstudio_ui import set_password
 from tests.labelstudio_server import LabelStudioServer
 
 pytestmark = [pytest.mark.labelstudio]
@@ -156,6 +157,7 @@ def test_a_full_pull_counts_what_the_listing_counts(
     _draft(client.url, ls.token, task[only_draft["id"]], result[only_draft["id"]])
     password = uuid.uuid4().hex
     client.sdk.users.create(username="drafter", email="drafter@newscorpus.invalid", password=password)
+    set_password(ls, "drafter@newscorpus.invalid", password)
     drafter = _user_token(client.url, "drafter@newscorpus.invalid", password)
     _draft(client.url, drafter, task[other["id"]], result[other["id"]])
 
