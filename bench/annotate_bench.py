@@ -8,9 +8,10 @@ Needs ``tools/labelstudio.sh install template`` (the test server). Not run in CI
    write nothing and be >= 10x faster;
 2. pull N annotated tasks (a full pull) vs the SDK's plain full-project JSON export
    (``projects.exports.download_sync``, one request; it neither checks nor converts anything),
-   timed in the order export, pull, pull, export (drift and warm caches cancel out): the ratio
-   of the summed wall times, and of the CPU seconds spent by this process plus the server's
-   process tree (a figure load on the shared machine moves less); the load average is printed;
+   timed in ``--repeats`` alternating pairs (export, pull; then pull, export; ...: drift and
+   warm caches favour neither): each pair's ratio of wall times and of the CPU seconds spent
+   by this process plus the server's process tree (a figure load on the shared machine moves
+   less), and their medians; the load average is printed;
 3. change 50 tasks (new annotations), then pull incrementally: target <= 5% of the full pull.
 
 The annotated project for 2-3 is made by importing tasks with their annotations inline (one
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -146,6 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--changed", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=4, help="export/pull pairs (default 4)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     n = args.articles
@@ -209,33 +212,46 @@ def main() -> None:
 
             load_before = load_average()
             runs: dict[str, list[tuple[float, float]]] = {"pull": [], "export": []}
-            for name in ("export", "pull", "pull", "export"):
-                if name == "pull":
-                    wall, cpu, full = measured(lambda: pull(ws2, client, PullOptions(full=True)), server_pid)
-                    assert full.tasks == n and not full.problems, full.summary()
-                else:
-                    wall, cpu, exported = measured(export, server_pid)
-                    assert len(exported) == n
-                runs[name].append((wall, cpu))
-                print(f"  {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {load_average()})")
-            full_s = sum(w for w, _ in runs["pull"])
-            export_s = sum(w for w, _ in runs["export"])
-            full_cpu = sum(c for _, c in runs["pull"])
-            export_cpu = sum(c for _, c in runs["export"])
+            for rep in range(args.repeats):
+                # Alternating, each pair's order flipped: drift and warm caches favour neither.
+                for name in ("export", "pull") if rep % 2 == 0 else ("pull", "export"):
+                    if name == "pull":
+                        wall, cpu, full = measured(
+                            lambda: pull(ws2, client, PullOptions(full=True)), server_pid
+                        )
+                        assert full.tasks == n and not full.problems, full.summary()
+                    else:
+                        wall, cpu, exported = measured(export, server_pid)
+                        assert len(exported) == n
+                    runs[name].append((wall, cpu))
+                    print(f"  {name}: {wall:.2f} s wall, {cpu:.2f} s CPU (load {load_average()})")
+            pairs = list(zip(runs["pull"], runs["export"], strict=True))
+            wall_ratios = [p[0] / e[0] for p, e in pairs]
+            cpu_ratios = [p[1] / e[1] for p, e in pairs]
+            full_s = statistics.median(w for w, _ in runs["pull"])
+            export_s = statistics.median(w for w, _ in runs["export"])
             results["pull"] = {
                 "full_s": [round(w, 3) for w, _ in runs["pull"]],
                 "sdk_export_s": [round(w, 3) for w, _ in runs["export"]],
-                "full_vs_export": round(full_s / export_s, 2),
-                "cpu_full_vs_export": round(full_cpu / export_cpu, 2),
+                "full_vs_export": [round(r, 3) for r in wall_ratios],
+                "cpu_full_vs_export": [round(r, 3) for r in cpu_ratios],
+                "median_full_vs_export": round(statistics.median(wall_ratios), 3),
+                "median_cpu_full_vs_export": round(statistics.median(cpu_ratios), 3),
                 "loadavg": [load_before, load_average()],
             }
-            print(
-                f"full pull of {n} annotated tasks: {full_s / 2:.2f} s; SDK full JSON export: "
-                f"{export_s / 2:.2f} s (mean of 2 each) -> pull/export = "
-                f"{ratios(full_s / export_s, full_cpu / export_cpu, '<= 1.0x', '(this process + server)')}; "
-                f"load average {load_before} -> {load_average()}"
+            median = ratios(
+                statistics.median(wall_ratios),
+                statistics.median(cpu_ratios),
+                "<= 1.0x",
+                "(this process + server)",
             )
-            full_s /= 2
+            print(
+                f"full pull of {n} annotated tasks: median {full_s:.2f} s; SDK full JSON export: median "
+                f"{export_s:.2f} s ({args.repeats} alternating pairs); pair ratios pull/export "
+                f"{', '.join(f'{r:.2f}' for r in wall_ratios)} "
+                f"(CPU {', '.join(f'{r:.2f}' for r in cpu_ratios)}) -> median {median}, "
+                f"worst {max(wall_ratios):.2f}x; load average {load_before} -> {load_average()}"
+            )
 
             time.sleep(3.5)
             changed = [

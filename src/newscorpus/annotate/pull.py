@@ -16,11 +16,11 @@ per-region stance choices kept. What happens to the rest:
   draft does not move ``updated_at``, so pull drafts with ``--full``);
 - ground truth is kept as ``ground_truth``; several annotators per task give several records;
 - an annotation deleted in Label Studio disappears from the file (the records of a listed
-  task are replaced as a whole; a full pull replaces the whole project). A full pull exports
-  the tasks the state knows, annotated or not, in chunks: the tasks that come back are the
-  ones still there, and when their number is not the project's task count, the project's task
-  ids tell which tasks are new (they are exported too). An incremental pull lists the task ids
-  when the count or a listed task the state does not know says that a task was deleted;
+  task are replaced as a whole; a full pull replaces the whole project). A full pull reads one
+  export snapshot of the project: every task of one moment, so also which tasks are still
+  there; it counts the same tasks and drafts as the listing would (annotated tasks, the token
+  owner's drafts). An incremental pull lists the task ids when the count or a listed task the
+  state does not know says that a task was deleted;
 - an annotation made before its task's text was replaced (recorded by push in the task's
   ``meta``) keeps the old ``text_sha256`` and is reported stale, never shifted;
 - an annotation whose regions do not fit its text or the label set is rejected with its
@@ -51,7 +51,7 @@ from ..report import Problem, Report
 from ..schema import DEFAULT_STORE
 from ..text import sha256_text
 from ..workspace import Workspace
-from .client import EXPORT_CHUNK, LabelStudioClient, ls_datetime, same_server
+from .client import LabelStudioClient, ls_datetime, same_server
 from .labels import LabelConfig, build_label_config
 from .push import META_KEY, load_articles, state_path, writable_annotations_dir
 from .results import read_result
@@ -75,8 +75,7 @@ class PullOptions:
     overlap_seconds: float = 2.0
     page_size: int = 100
     output_name: str = OUTPUT_NAME
-    use_export: bool = True  # a full pull reads the export endpoint (chunks of task ids)
-    page_size_export: int = EXPORT_CHUNK
+    use_export: bool = True  # a full pull reads an export snapshot of the project
 
 
 @dataclass
@@ -308,6 +307,14 @@ def _task_ids(client: LabelStudioClient, project_id: int) -> set[int]:
     }
 
 
+def _own_drafts(client: LabelStudioClient, drafts: list[Any], owner: list[str]) -> list[Any]:
+    """The drafts of an export that the task listing would give too: the token owner's (an
+    export holds every user's; a draft's ``user`` is its author's e-mail)."""
+    if not owner:
+        owner.append(str(client.whoami().get("email") or ""))
+    return [d for d in drafts if isinstance(d, dict) and d.get("user") == owner[0]]
+
+
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """The cyclic garbage collector off (then back as it was): a full pull makes millions of
@@ -354,11 +361,10 @@ def _pull(ws: Workspace, client: LabelStudioClient, options: PullOptions) -> Pul
         via_export = report.full and options.use_export and not options.include_drafts
         via_export = via_export and not options.annotator_emails
         if via_export:
-            # The export endpoint gives the same full JSON as the listing for less server work;
-            # the listing stays for drafts (the export holds every user's) and e-mail names.
-            # Every task comes back, annotated or not, so the tasks still there are known too.
-            chunk = options.page_size_export
-            pages = iter(client.export_pages(project_id, sorted(known), chunk=chunk, only_annotated=False))
+            # An export snapshot gives the same full JSON as the listing for much less server
+            # work; the listing stays for drafts (the export holds every user's) and e-mail
+            # names. It holds every task of one moment, so it also says which tasks are there.
+            pages = iter([client.export_snapshot(project_id)])
         elif report.full:
             query = None if options.include_drafts else {"filters": ANNOTATED}
             pages = iter(client.list_tasks(project_id, query=query, page_size=options.page_size))
@@ -371,13 +377,17 @@ def _pull(ws: Workspace, client: LabelStudioClient, options: PullOptions) -> Pul
     fresh: dict[str, dict[str, Any]] = {}
     failed: set[str] = set()
     listed: set[int] = set()
+    owner: list[str] = []  # the token owner's e-mail, asked for at the first draft in an export
 
     def read(tasks: Iterable[list[dict[str, Any]]]) -> None:
         for page in tasks:
             for task in page:
                 listed.add(int(task["id"]))
-                if via_export and not task.get("annotations") and not task.get("drafts"):
-                    continue  # a task nobody worked on: only its id was needed
+                if via_export:
+                    if not task.get("annotations"):
+                        continue  # not annotated: the listing would not give it; its id was needed
+                    if task.get("drafts"):
+                        task = {**task, "drafts": _own_drafts(client, task["drafts"], owner)}
                 outcome = task_records(
                     task,
                     config,
@@ -401,12 +411,7 @@ def _pull(ws: Workspace, client: LabelStudioClient, options: PullOptions) -> Pul
     read(pages)
     started = started or client.server_date
     alive: set[int] | None = listed if via_export else None
-    if via_export and task_number != len(listed):
-        # Tasks the state does not know (made in Label Studio, or pushed from elsewhere), or a
-        # known one deleted meanwhile: the project's ids tell which; the new ones are exported.
-        alive = _task_ids(client, project_id)
-        read(client.export_pages(project_id, sorted(alive - listed), only_annotated=False))
-    elif not report.full and (task_number != len(known) or listed - known):
+    if not report.full and (task_number != len(known) or listed - known):
         alive = _task_ids(client, project_id)  # a task was deleted, or one made in Label Studio
     mine = {rid for rid, r in existing.items() if _mine(r, client.url, project_id)}
     if report.full:
