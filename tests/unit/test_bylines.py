@@ -34,6 +34,8 @@ CASES = [
     ("Sarah E. Needleman", ["Sarah E. Needleman"], []),
     ("Ana Lima | ana lima", ["Ana Lima"], []),
     ("(AP)", [], ["AP"]),
+    ("Ana Lima (Reuters)", ["Ana Lima"], ["Reuters"]),
+    ("Ana Lima (Washington)", ["Ana Lima"], []),
 ]
 
 

@@ -13,7 +13,7 @@ from newscorpus.convert.base import ConvertOptions, Input
 from newscorpus.convert.completion import CompletionReport, complete_summaries, merge_page
 from newscorpus.convert.feeds import FeedConverter, feed_date, read_feed
 from newscorpus.ids import article_id_from_url
-from newscorpus.records import Article
+from newscorpus.records import Article, Credit
 from newscorpus.report import Rejection, Skip
 from tests.article_checks import blocks, valid
 
@@ -440,3 +440,55 @@ def test_completion_keeps_the_feeds_clean_title() -> None:
     # the page's title is the feed's without anything around it: the page's stays
     [same] = complete_summaries([summary], lambda url: page(summary.title))
     assert same.title == summary.title and same.provenance["title"]["converter"] == "html"
+
+
+CREDIT_ITEM = "<title>Storm floods the harbour</title><link>https://c.example/{n}</link>" \
+    "<description>The harbour flooded overnight, the port authority said.</description>"
+
+
+@pytest.mark.parametrize("creators, authors, credits", [
+    (["Sunrita Sen, dpa"], ["Sunrita Sen"], [("wire", "dpa")]),
+    (["By Ana Lima. Photos by Ben Ruiz"], ["Ana Lima"], [("photo", "Ben Ruiz")]),
+    (["Reuters"], [], [("wire", "Reuters")]),
+    (["Ana Lima", "Ben Ruiz, photographer", "AP"], ["Ana Lima"], [("wire", "AP"), ("photo", "Ben Ruiz")]),
+])
+def test_rss_byline_agencies_and_photographers_are_credits(
+        creators: list[str], authors: list[str], credits: list[tuple[str, str]]) -> None:
+    """The one byline parser gives a feed item the credits it gives an HTML page."""
+    dc = "".join(f"<dc:creator>{c}</dc:creator>" for c in creators)
+    data = (f'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>C</title>'
+            f"<item>{CREDIT_ITEM.format(n=1)}{dc}</item></channel></rss>").encode()
+    [article] = run(data)
+    assert isinstance(article, Article)
+    valid(article)
+    assert article.authors == authors
+    assert [(c.role, c.name) for c in article.credits] == credits
+    assert article.provenance["credits"]["rule"] == "rss20:author"
+
+
+def test_atom_and_json_feed_bylines_keep_credits() -> None:
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>C</title><link href="https://c.example/"/>
+      <author><name>Newsroom Desk</name></author>
+      <entry><title>Storm</title><link href="https://c.example/1"/><id>1</id>
+      <summary>The harbour flooded overnight, the port authority said.</summary>
+      <author><name>Mia Chen/AFP</name></author>
+      <contributor><name>Photos: Leo Park</name></contributor></entry></feed>"""
+    [entry] = run(atom, "c.atom")
+    assert isinstance(entry, Article)
+    assert entry.authors == ["Mia Chen"]  # an agency in the byline: the feed's author is not inherited
+    assert [(c.role, c.name) for c in entry.credits] == [("wire", "AFP"), ("photo", "Leo Park")]
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "C", "items": [
+        {"id": "x", "url": "https://c.example/x", "title": "Storm", "content_text": "Body text here.",
+         "authors": [{"name": "Ana Lima (Reuters)"}, {"name": "Ben Ruiz, photographer"}]}]}
+    [item] = run(json.dumps(doc).encode(), "f.json")
+    assert isinstance(item, Article)
+    assert item.authors == ["Ana Lima"]
+    assert [(c.role, c.name) for c in item.credits] == [("wire", "Reuters"), ("photo", "Ben Ruiz")]
+
+
+def test_completion_keeps_the_feeds_credits_when_the_page_has_none() -> None:
+    _, summary = _summaries()
+    summary.credits = [Credit("wire", "AP")]
+    page = FakeHtml().convert_document(b"Body.", "page.html", summary.url)
+    assert isinstance(page, Article) and not page.credits
+    assert [(c.role, c.name) for c in merge_page(summary, page).credits] == [("wire", "AP")]

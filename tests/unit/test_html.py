@@ -240,6 +240,34 @@ def test_dek_shown_goes_into_text_and_hidden_description_does_not() -> None:
     assert article(lead).subtitle is None  # the description is the lead paragraph
 
 
+LEAD = ("Rescue teams found a fifth victim on Sunday, four days after a landslide buried several "
+        "houses in the village, and five people, two of them children, are still missing.")
+
+
+@pytest.mark.parametrize("markup", [
+    f"<div class='share'><a href='/s'>Share</a></div><div class='article__lead'>{LEAD}</div>",
+    f"<div class='article__summary summary'>\n  {LEAD}\n</div>",
+    f"<p class='lead'>{LEAD}</p>",
+])
+def test_lead_paragraph_is_body_not_dek(markup: str) -> None:
+    """Markup naming the story's lead keeps it in the body, though the description repeats it."""
+    a = article(page(f"<meta name='description' content='{LEAD}'>"
+                     f"<meta property='og:description' content='{LEAD}'>", body=markup))
+    assert paragraphs(a) == [LEAD, *PARAS]
+    assert a.subtitle is None and "dek" not in [b.kind for b in a.blocks]
+
+
+@pytest.mark.parametrize("markup", [
+    f"<p class='article__standfirst'>{LEAD}</p>",
+    f"<p class='article__lead-paragraph' itemprop='description'>{LEAD}</p>",
+    f"<p class='c-entry-summary p-dek'>{LEAD}</p>",
+])
+def test_markup_meant_for_a_dek_stays_the_dek(markup: str) -> None:
+    a = article(page(f"<meta property='og:description' content='{LEAD}'>", body=markup))
+    assert a.subtitle == LEAD and a.blocks[1].kind == "dek"
+    assert paragraphs(a) == PARAS
+
+
 def test_images_with_captions_and_credits() -> None:
     head = jsonld({"@type": "NewsArticle", "headline": "Harbour bridge reopens after repairs",
                    "image": {"@type": "ImageObject", "url": "https://img.example/lead.jpg",

@@ -3,17 +3,19 @@
 Sources give authors as one string ("By Ana Lima and Jonas Berg, Reuters"), as lists of
 strings, or as lists of objects with a ``name``. :func:`parse_byline` and
 :func:`parse_authors` return the people (one name per item, in byline order, duplicates
-dropped case-insensitively) and, separately, the wire agencies named among them, which
-converters record as ``wire`` credits rather than as authors.
+dropped case-insensitively) and, separately, the wire agencies and the photographers named
+among them, which every converter (HTML, feeds, wire JSON/CSV, NewsML, NITF) records as
+``wire`` and ``photo`` credits (:meth:`Byline.credits`) rather than as authors.
 
 Rules, in order: Unicode normalization; "jane@x.org (Jane Doe)" keeps the name; "(jane@x.org)"
 and a leading "By"/"Par"/"Von"/... are dropped; the string is split on ``;``, ``|``, ``&`` and
 "and"/"und"/"et"/"y"/"e"; each part is split on commas, except "Lima, Ana" (two single
-capitalised words: surname first); a wire agency becomes an agency; a one-word piece after a
-full name ("Ana Lima, Washington") is a place or role and is dropped; URLs, e-mail addresses,
-handles, login names ("loening.meyel"), domains, newsroom labels ("Staff", "Web Desk") and the
-publisher's own name are not people. A name written in capitals ("ASHOK SHARMA") is
-capitalised as a name (:func:`name_case`: "Juan de la Cruz", "McDonald", "O'Neil").
+capitalised words: surname first); a wire agency becomes an agency (also in brackets: "Ana
+Lima (Reuters)"); a one-word piece after a full name ("Ana Lima, Washington") is a place or
+role and is dropped; URLs, e-mail addresses, handles, login names ("loening.meyel"), domains,
+newsroom labels ("Staff", "Web Desk") and the publisher's own name are not people. A name
+written in capitals ("ASHOK SHARMA") is capitalised as a name (:func:`name_case`: "Juan de
+la Cruz", "McDonald", "O'Neil").
 
 NewsML-G2 and NITF list *parties* (creators, contributors) with roles: :func:`sort_parties`
 keeps the people who wrote the story as authors and credits the others (organisations,
@@ -57,6 +59,7 @@ _PHOTO_NOTE = re.compile(rf"\s*\({_PHOTO_WORDS}\)\s*$", re.IGNORECASE)
 _PHOTO_ROLE = re.compile(rf"^{_PHOTO_WORDS}$", re.IGNORECASE)  # "Ana Lima, photographer"
 # "Ana Lima. Photos by Ben Ruiz": a sentence of photo credits after the byline
 _PHOTO_SENTENCE = re.compile(rf"[.,]\s+(?={_PHOTO_WORDS}(?:\s+by|\s+von|\s+par|\s+por|\s*:))", re.IGNORECASE)
+_PAREN_NOTE = re.compile(r"\s*\(([^()]+)\)\s*$")
 _EMAIL_NAME = re.compile(r"^\s*[^@\s()]+@[^@\s()]+\s*\((?P<name>[^)]+)\)\s*$")
 _EMAIL_IN_PARENS = re.compile(r"\s*[(<][^()<>@\s]+@[^()<>\s]+[)>]")
 _AFFILIATION = re.compile(r"(?<=[^\W\d_]{2})\.\s+(?=\w)")
@@ -126,6 +129,10 @@ def parse_byline(raw: str | None, publisher: str | None = None) -> Byline:
             piece = piece if _SUFFIX_DOT.search(piece) else piece.strip(" .")
             if _PHOTO_PREFIX.match(piece) or _PHOTO_NOTE.search(piece):
                 photo, piece = True, _PHOTO_NOTE.sub("", _PHOTO_PREFIX.sub("", piece))
+            note = _PAREN_NOTE.search(piece)
+            if note and note.start() and (noted := wire_agency(note.group(1))):  # "Ana Lima (Reuters)"
+                people.add(Byline([], [noted]))
+                piece = piece[:note.start()]
             agencies = [wire_agency(a) for a in piece.split("/")] if "/" in piece else []
             if agencies and all(agencies):  # "dpa/AFP"
                 people.add(Byline([], [a for a in agencies if a]))

@@ -73,9 +73,9 @@ def html_converter(options: ConvertOptions | None = None) -> DocumentConverter:
 def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -> Article:
     """The record of ``summary`` completed with ``page`` (the full article at its URL).
 
-    Text, blocks, title, subtitle, credits and related links come from the page (the
-    title and dek are part of its text); id and URL stay the summary's; other metadata
-    comes from the page when it has it, else from the summary."""
+    Text, blocks, title, subtitle and related links come from the page (the title and
+    dek are part of its text); id and URL stay the summary's; other metadata (credits
+    included) comes from the page when it has it, else from the summary."""
     provenance = dict(page.provenance)
     from_summary: list[str] = []
 
@@ -101,6 +101,7 @@ def merge_page(summary: Article, page: Article, summary_rule: str = "summary") -
         url=summary.url or page.url,
         source=pick("source", page.source if page.source != "unknown" else "", summary.source),
         authors=list(pick("authors", page.authors, summary.authors)),
+        credits=list(pick("credits", page.credits, summary.credits)),
         published_at=pick("published_at", page.published_at, summary.published_at),
         modified_at=pick("modified_at", page.modified_at, summary.modified_at),
         section=pick("section", page.section, summary.section),

@@ -30,7 +30,7 @@ from ..records import Article, Credit, Image
 from ..report import Skip
 from .base import Converter, Input, Outcome, json_problem
 from .blocks import Part, drop_repeated, html_blocks, html_text, text_paragraphs
-from .bylines import parse_authors
+from .bylines import Byline, parse_authors
 from .feedscan import ItemScan, scan_items
 from .fields import language_tag, single_line_text, unique_strings
 from .xmlsafe import sniff_root
@@ -55,7 +55,7 @@ class FeedItem:
     link: str | None = None
     guid: str | None = None
     authors: list[str] = field(default_factory=list)
-    contributors: list[str] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)  # agencies, photographers, contributors
     published: str | None = None
     modified: str | None = None
     content: list[Part] = field(default_factory=list)
@@ -130,14 +130,14 @@ def _is_url(value: object) -> bool:
 def _note(item: FeedItem, **rules: str) -> None:
     """Record the rule of each field the item has a value for (unless already recorded)."""
     values = {"title": item.title, "authors": item.authors, "keywords": item.keywords,
-              "images": item.images, "modified_at": item.modified, "credits": item.contributors}
+              "images": item.images, "modified_at": item.modified, "credits": item.credits}
     for key, rule in rules.items():
         if values[key]:
             item.rules.setdefault(key, rule)
 
 
 def _xml_item(entry: Mapping[str, Any], index: int, line: int | None,
-              inherit: list[str], base: str | None) -> FeedItem:
+              inherit: Byline, base: str | None) -> FeedItem:
     item = FeedItem(index, line)
     item.title = _detail_text(entry.get("title_detail"), entry.get("title"))
     link = entry.get("link")
@@ -153,10 +153,10 @@ def _xml_item(entry: Mapping[str, Any], index: int, line: int | None,
         if isinstance(value, str) and _is_url(value):
             item.link, item.rules["url"] = value.strip(), rule
             break
-    item.authors = parse_authors(entry.get("authors") or []).authors
-    if not item.authors and inherit:
-        item.authors, item.rules["authors"] = list(inherit), "feed author"
-    item.contributors = parse_authors(entry.get("contributors") or []).authors
+    _set_byline(item, parse_authors(entry.get("authors") or []), inherit, "author", "feed author")
+    contributors = parse_authors(entry.get("contributors") or [])
+    _add_credits(item, [Credit("contributor", n) for n in contributors.authors] + contributors.credits(),
+                 "contributor")
     for key in ("published", "created", "updated"):
         iso = feed_date(entry.get(key), entry.get(f"{key}_parsed"))
         if iso:
@@ -173,8 +173,7 @@ def _xml_item(entry: Mapping[str, Any], index: int, line: int | None,
     item.summary = _body(entry.get("summary_detail"))
     item.keywords = unique_strings(t.get("label") or t.get("term") for t in entry.get("tags") or [])
     item.images = _xml_images(entry)
-    _note(item, title="title", authors="author", keywords="category", images="enclosure/media",
-          modified_at="updated", credits="contributor")
+    _note(item, title="title", keywords="category", images="enclosure/media", modified_at="updated")
     details = [*(entry.get("content") or []), entry.get("summary_detail"),
                entry.get("title_detail")]
     for detail in details:
@@ -236,7 +235,7 @@ def read_xml_feed(data: bytes) -> Feed:
         if callable(get_line):
             line = get_line()
             feed.problem_line = line if isinstance(line, int) and line > 0 else None
-    inherit = parse_authors(meta.get("authors") or []).authors if feed.version.startswith("atom") else []
+    inherit = parse_authors(meta.get("authors") or []) if feed.version.startswith("atom") else Byline()
     entries: list[dict[str, Any] | None] = [_plain(e) for e in parsed.get("entries") or []]
     scan = scan_items(data)
     scanned: list[ItemScan | None] = [None] * len(entries)
@@ -321,15 +320,33 @@ def _json_item_lines(text: str) -> list[int]:
         return []
 
 
-def _json_authors(obj: Mapping[str, Any]) -> list[str]:
+def _json_authors(obj: Mapping[str, Any]) -> Byline:
     authors = obj.get("authors")
     if isinstance(authors, list):
-        return parse_authors(authors).authors
+        return parse_authors(authors)
     author = obj.get("author")
-    return parse_authors([author]).authors if author else []
+    return parse_authors([author]) if author else Byline()
 
 
-def _json_item(obj: Mapping[str, Any], index: int, line: int | None, inherit: list[str],
+def _set_byline(item: FeedItem, byline: Byline, inherit: Byline, rule: str, inherit_rule: str) -> None:
+    """The item's authors and the credits of its byline (agencies, photographers: see
+    :mod:`~newscorpus.convert.bylines`); the feed's own byline when the item has none."""
+    if not (byline.authors or byline.agencies or byline.photographers):
+        byline, rule = inherit, inherit_rule
+    item.authors = list(byline.authors)
+    if item.authors:
+        item.rules.setdefault("authors", rule)
+    _add_credits(item, byline.credits(), rule)
+
+
+def _add_credits(item: FeedItem, credits: list[Credit], rule: str) -> None:
+    for credit in credits:
+        if all((c.role, c.name.casefold()) != (credit.role, credit.name.casefold()) for c in item.credits):
+            item.credits.append(credit)
+            item.rules.setdefault("credits", rule)
+
+
+def _json_item(obj: Mapping[str, Any], index: int, line: int | None, inherit: Byline,
                feed_language: str | None) -> FeedItem:
     item = FeedItem(index, line)
     item.title = single_line_text(obj.get("title"))
@@ -339,9 +356,8 @@ def _json_item(obj: Mapping[str, Any], index: int, line: int | None, inherit: li
         if _is_url(obj.get(key)):
             item.link, item.rules["url"] = obj[key].strip(), key
             break
-    item.authors = _json_authors(obj)
-    if not item.authors and inherit:
-        item.authors, item.rules["authors"] = list(inherit), "feed authors"
+    rule = "authors" if "authors" in obj else "author"
+    _set_byline(item, _json_authors(obj), inherit, rule, "feed authors")
     item.published = feed_date(obj.get("date_published"))
     item.modified = feed_date(obj.get("date_modified"))
     if item.published:
@@ -366,8 +382,7 @@ def _json_item(obj: Mapping[str, Any], index: int, line: int | None, inherit: li
             seen.append(url)
     item.images = [Image(url) for url in seen]
     item.language = language_tag(obj.get("language")) or feed_language
-    _note(item, title="title", authors="authors" if "authors" in obj else "author",
-          keywords="tags", images="image/attachments", modified_at="date_modified")
+    _note(item, title="title", keywords="tags", images="image/attachments", modified_at="date_modified")
     return item
 
 
@@ -570,7 +585,7 @@ class FeedConverter(Converter):
         if item.line is not None:
             origin["line"] = item.line
         authors, publishers = _split_publishers(item.authors, feed, source)
-        credits = [Credit("contributor", name) for name in [*item.contributors, *publishers]]
+        credits = [*item.credits, *(Credit("contributor", name) for name in publishers)]
         if publishers:
             provenance["credits"] = {"converter": NAME, "rule": rule_prefix + "publisher given as author"}
             if not authors:

@@ -332,11 +332,14 @@ class HtmlConverter(Converter):
         prov = {k: {"converter": NAME, "rule": r} for k, r in meta.provenance.items()}
         prov["text"] = {"converter": NAME, "rule": text_rule}
         parts = drop_repeats(parts, title, meta.h1)
-        dek, dek_rule, shown = choose_dek(meta, title, parts, tree)
+        dek, dek_rule, shown, lead = choose_dek(meta, title, parts, tree)
         if dek:
             parts = drop_repeats(parts, dek)
             note = "" if shown else " (not shown on the page: kept out of text)"
             prov["subtitle"] = {"converter": NAME, "rule": f"{dek_rule}{note}"}
+        if lead:
+            parts = [("paragraph", lead), *parts]
+            prov["text"]["rule"] += "+lead"
         dates = list(meta.dates)
         if not dates:
             dates.append((dateline_date(parts, meta.language) or "", "dateline"))

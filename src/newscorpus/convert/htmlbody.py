@@ -11,18 +11,19 @@
   tweets); :func:`merge_in_page_order` puts it back in page order.
 * :func:`is_boilerplate` flags calls to action ("Read more:", "Subscribe to our
   newsletter") and unrendered shortcodes.
-* :func:`choose_dek` and :func:`dateline_date` pick the dek and a dateline's date.
+* :func:`choose_dek` and :func:`dateline_date` pick the dek (or a lead paragraph the body
+  lacks) and a dateline's date.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..shingles import shingle_counts
 from ..text import normalize
-from .htmlmeta import PageMeta, parse_date
+from .htmlmeta import PageMeta, markup_role, parse_date
 
 BODY_KINDS = ("paragraph", "heading", "quote", "list_item")
 """Block kinds that are article body (not title, dek or caption)."""
@@ -338,29 +339,50 @@ def drop_repeats(parts: list[Part], *texts: str | None) -> list[Part]:
     return out
 
 
-def is_shown(tree: Any, text: str) -> bool:
-    """Whether the page shows ``text``: its first words are in one text node of the body."""
+def shown_in(tree: Any, text: str) -> Any | None:
+    """The element of the page's body that shows ``text`` (its first words are in one of
+    its text nodes), or None."""
     snippet = " ".join(text.split()[:8])
-    found = tree.xpath("//body//text()[contains(normalize-space(.), $s)]", s=snippet)
-    return bool(found)
+    found = tree.xpath("//body//text()[contains(normalize-space(.), $s)]/..", s=snippet)
+    return next((el for el in found if el.tag not in ("script", "style", "noscript", "template")),
+                found[0] if found else None)
 
 
-def choose_dek(meta: PageMeta, title: str, parts: list[Part], page: Any
-               ) -> tuple[str | None, str | None, bool]:
-    """``(dek, rule, shown)``: a visible standfirst, else the first description that is
-    neither cut short, nor the title, nor already the lead of the body text. ``shown`` says
-    whether the page shows it (only then does it go into ``text``); ``page`` is the tree."""
-    if meta.standfirst and meta.standfirst.casefold() != title.casefold():
-        return meta.standfirst, "html:standfirst", True
+class DekChoice(NamedTuple):
+    """The converter's dek: ``dek`` (or None) by ``rule``, ``shown`` when the page shows it
+    (only then does it go into ``text``); ``lead`` a lead paragraph to put back at the head
+    of the body: text the extraction left out that the page marks as the story's lead."""
+
+    dek: str | None = None
+    rule: str | None = None
+    shown: bool = False
+    lead: str | None = None
+
+
+def choose_dek(meta: PageMeta, title: str, parts: list[Part], page: Any) -> DekChoice:
+    """A visible standfirst, else the first description that is neither cut short, nor
+    the title, nor already the lead of the body text. A description the page shows in
+    markup naming the story's lead paragraph (not a dek: see
+    :func:`~newscorpus.convert.htmlmeta.markup_role`) is body text, not a dek, whatever
+    metadata repeats it: it comes back as ``lead``, and so does a lead paragraph right
+    below the headline that the body lacks. ``page`` is the tree."""
     lead = shingle_counts(" ".join(t for _, t in parts[:5]), 3)
+
+    def in_body(text: str) -> bool:
+        return len(text.split()) >= 3 and contained(shingle_counts(text, 3), lead) >= 0.5
+
+    if meta.standfirst and meta.standfirst.casefold() != title.casefold():
+        return DekChoice(meta.standfirst, "html:standfirst", True)
+    if meta.lead and not in_body(meta.lead):
+        return DekChoice(lead=meta.lead)
     for text, rule in meta.descriptions:
-        if text.casefold() == title.casefold() or text.endswith(("...", "…")):
+        if text.casefold() == title.casefold() or text.endswith(("...", "…")) or in_body(text):
             continue
-        if len(text.split()) >= 3 and contained(shingle_counts(text, 3), lead) >= 0.5:
-            continue
-        shown = is_shown(page, text)
-        return text, rule, shown
-    return None, None, False
+        el = shown_in(page, text)
+        if el is not None and markup_role(el) == "lead":
+            return DekChoice(lead=text)
+        return DekChoice(text, rule, el is not None)
+    return DekChoice()
 
 
 _DATELINE = re.compile(r"^(?P<head>[^\n]{4,60}?)\.?\s+[-–—]{1,2}\s+\S")

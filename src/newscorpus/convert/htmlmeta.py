@@ -42,8 +42,11 @@ _BCP47 = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
                         r"(Z|[+-][0-9]{2}:[0-9]{2}))?$")
 _DEK_CLASSES = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-?title|sub-?headline|"
-                          r"subhead|summary|lede|lead|intro|teaser|chapo|chapeau|excerpt|"
-                          r"description|strapline)(?:$|[\s_-])", re.IGNORECASE)
+                          r"subhead|teaser|chapo|chapeau|excerpt|description|strapline)(?:$|[\s_-])",
+                          re.IGNORECASE)
+_DEK_ITEMPROPS = frozenset({"description", "alternativeHeadline"})
+# the lead (lede) is the story's first paragraph: body text, not a dek
+_LEAD_CLASSES = re.compile(r"(?:^|[\s_-])(?:summary|lede|lead|intro)(?:$|[\s_-])", re.IGNORECASE)
 _CREDIT_CLASSES = re.compile(r"credit|copyright|source|byline|author|photographer", re.IGNORECASE)
 _CAPTION_CREDIT = re.compile(
     r"\s*(?:\((?:(?:photo|image|picture|foto|credit|source)s?\s*(?::|by)?\s*)?([^()]{2,60})\)"
@@ -60,6 +63,7 @@ class PageMeta:
     title: str | None = None
     descriptions: list[tuple[str, str]] = field(default_factory=list)
     standfirst: str | None = None
+    lead: str | None = None  # the story's first paragraph, marked as its lead (body text)
     authors: list[str] = field(default_factory=list)
     published_at: str | None = None
     dates: list[tuple[str, str]] = field(default_factory=list)  # (ISO date, rule), by precedence
@@ -355,21 +359,40 @@ def clean_title(raw: str, site: str | None, h1: str | None) -> str:
     return strip_site_name(title, [site] if site else [], None)[0]
 
 
-def _standfirst(tree: Any, h1_el: Any) -> str | None:
-    """A visible dek: the element right after the headline when it is an ``<h2>`` or
-    carries a dek-like class (standfirst, subtitle, summary, chapo...)."""
+def markup_role(el: Any) -> str | None:
+    """What the markup of ``el`` (an element holding one block of text) names it: "dek"
+    for a heading below the headline, a dek-like class (standfirst, subtitle, chapo...) or
+    schema.org's ``itemprop`` description or alternativeHeadline,
+    "lead" for a class naming the story's lead paragraph (lead, lede, intro, summary),
+    which is body text; else None. ``el``'s wrappers that hold no more text count too,
+    and a dek name wins over a lead name (``class="summary p-dek"`` is a dek)."""
+    size = len(el.text_content())
+    role = None
+    while el is not None and isinstance(el.tag, str) and el.tag not in ("body", "html", "article"):
+        if len(el.text_content()) > 1.2 * size + 40:
+            break
+        cls, props = el.get("class") or "", set((el.get("itemprop") or "").split())
+        if el.tag == "h2" or _DEK_CLASSES.search(cls) or props & _DEK_ITEMPROPS:
+            return "dek"
+        if _LEAD_CLASSES.search(cls):
+            role = "lead"
+        el = el.getparent()
+    return role
+
+
+def _below_headline(h1_el: Any) -> tuple[str | None, str | None]:
+    """``(text, role)`` of the element right after the headline when its markup names it a
+    dek or the lead paragraph (see :func:`markup_role`), else ``(None, None)``."""
     if h1_el is None:
-        return None
+        return None, None
     nxt = h1_el.getnext()
     while nxt is not None and not isinstance(nxt.tag, str):
         nxt = nxt.getnext()
-    if nxt is None:
-        return None
-    if nxt.tag == "h2" or (nxt.tag in ("p", "div", "h2", "h3", "span")
-                           and _DEK_CLASSES.search(nxt.get("class") or "")):
-        text = clean(nxt.text_content())
-        return text if 20 <= len(text) <= 600 else None
-    return None
+    if nxt is None or nxt.tag not in ("p", "div", "h2", "h3", "span"):
+        return None, None
+    role = markup_role(nxt)
+    text = clean(nxt.text_content())
+    return (text, role) if role and 20 <= len(text) <= 600 else (None, None)
 
 
 def extract_meta(tree: Any, url: str | None = None, learned: SiteTitles | None = None) -> PageMeta:
@@ -445,7 +468,11 @@ def extract_meta(tree: Any, url: str | None = None, learned: SiteTitles | None =
         meta.put("title", chosen[0], chosen[1])
 
     # dek candidates (chosen by the converter against the body text)
-    meta.standfirst = _standfirst(tree, h1_el)
+    below, role = _below_headline(h1_el)
+    if role == "dek":
+        meta.standfirst = below
+    elif role == "lead":
+        meta.lead = below
     for value, rule in ((art.get("description") or art.get("alternativeHeadline"), "jsonld"),
                         (_one(tags, "og:description"), "opengraph"),
                         (_one(tags, "description") or _one(tags, "twitter:description"), "meta")):

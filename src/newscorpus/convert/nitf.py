@@ -104,7 +104,7 @@ def _byline_people(byline: etree._Element) -> Byline:
     text = parse_byline(element_text(byline, skip=frozenset({"byttl"})))
     persons = [element_text(p) for p in byline.xpath(".//*[local-name()='person']")]
     people = [name for p in persons if p and (name := person_name(p))]
-    return Byline(people, text.agencies) if people else text
+    return Byline(people, text.agencies, text.photographers) if people else text
 
 
 def _body_reader(images: list[tuple[int | None, Image]]) -> BlockReader:
