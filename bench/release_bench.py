@@ -24,6 +24,9 @@ Targets: build and cold build peak RSS <= 1.5 GiB (the main process; the largest
 worker's peak is printed beside it) and roughly flat (largest / smallest size <= 1.5x);
 build and cold build time <= 1.5x the baseline's. Ratios are computed within the run, from
 wall time and from CPU time (process + its worker processes); the load average is printed.
+``--repeat N`` (default 3) runs the steps in turn N times (baseline, cold, baseline, cold, ...)
+and prints each repetition's ratios; the ratios reported are their medians, so that one run
+on a shared machine is not one draw of the load.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import hashlib
 import json
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,32 +164,51 @@ def run_step(step: str, ws_root: Path, out: Path) -> dict[str, Any]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def measure(n: int, scratch: Path, steps: tuple[str, ...] = ("validate", "baseline", "build", "cold")
-            ) -> dict[str, Any]:
+def measure(n: int, scratch: Path, steps: tuple[str, ...] = ("validate", "baseline", "build", "cold"),
+            repeat: int = 1) -> dict[str, Any]:
+    """Run ``steps`` in turn, ``repeat`` times (baseline, cold, baseline, cold, ...: the load
+    of the moment weighs on both alike). Each ratio is the median of the per-repetition
+    ratios (step / baseline of the same repetition); a step's figures are those of its
+    median-time repetition, its peak RSS the largest of its repetitions."""
     ws_root = scratch / f"ws-{n}"
     say(f"[{n:,}] writing the synthetic workspace")
     t0 = time.perf_counter()
     sizes = write_workspace(ws_root, n)
     say(f"[{n:,}] {sizes['jsonl_bytes'] / GIB:.2f} GiB of JSONL in {time.perf_counter() - t0:.0f} s")
-    out: dict[str, Any] = {"size": sizes}
+    out: dict[str, Any] = {"size": sizes, "repetitions": []}
+    for rep in range(repeat):
+        runs: dict[str, Any] = {}
+        for step in steps:
+            say(f"[{n:,}] {step} (load average {load_average()})")
+            runs[step] = run_step(step, ws_root, scratch / f"out-{n}-{step}")
+            runs[step]["load"] = load_average()
+            say(f"[{n:,}] {step}: {runs[step]['seconds']:.1f} s (CPU {runs[step]['cpu_seconds']:.1f} s), "
+                f"peak RSS {runs[step]['peak_rss'] / GIB:.2f} GiB (largest worker "
+                f"{runs[step]['peak_rss_worker'] / GIB:.2f} GiB); load average {load_average()}")
+            shutil.rmtree(scratch / f"out-{n}-{step}", ignore_errors=True)
+        base = runs.get("baseline")
+        for step in ("build", "cold"):
+            if step in runs and base is not None:
+                runs[f"{step}_time_ratio"] = runs[step]["seconds"] / base["seconds"]
+                runs[f"{step}_cpu_ratio"] = runs[step]["cpu_seconds"] / base["cpu_seconds"]
+                if repeat > 1:
+                    say(f"[{n:,}] repetition {rep + 1}/{repeat}: {step} / baseline "
+                        f"{runs[f'{step}_time_ratio']:.2f}x wall, {runs[f'{step}_cpu_ratio']:.2f}x CPU "
+                        f"(load average {runs[step]['load']})")
+        out["repetitions"].append(runs)
+    reps = out["repetitions"]
     for step in steps:
-        say(f"[{n:,}] {step} (load average {load_average()})")
-        out[step] = run_step(step, ws_root, scratch / f"out-{n}-{step}")
-        out[step]["load"] = load_average()
-        say(f"[{n:,}] {step}: {out[step]['seconds']:.1f} s (CPU {out[step]['cpu_seconds']:.1f} s), "
-            f"peak RSS {out[step]['peak_rss'] / GIB:.2f} GiB (largest worker "
-            f"{out[step]['peak_rss_worker'] / GIB:.2f} GiB); load average {load_average()}")
-        shutil.rmtree(scratch / f"out-{n}-{step}", ignore_errors=True)
-    base = out.get("baseline")
-    for step in ("build", "cold"):
-        if step in out and base is not None:
-            out[f"{step}_time_ratio"] = out[step]["seconds"] / base["seconds"]
-            out[f"{step}_cpu_ratio"] = out[step]["cpu_seconds"] / base["cpu_seconds"]
-    if "build" in out and base is not None:
+        ordered = sorted(reps, key=lambda r: r[step]["seconds"])
+        out[step] = dict(ordered[(len(ordered) - 1) // 2][step])
+        for key in ("peak_rss", "peak_rss_worker"):
+            out[step][key] = max(r[step][key] for r in reps)
+    for key in [k for k in reps[0] if k.endswith("_ratio")]:
+        out[key] = statistics.median(r[key] for r in reps)
+    if "build" in out and "baseline" in out:
         out["time_ratio"] = out["build_time_ratio"]
-    if "build" in out and "validate" in out and base is not None:
-        out["time_ratio_with_validation"] = ((out["build"]["seconds"] + out["validate"]["seconds"])
-                                             / base["seconds"])
+    if "build" in out and "validate" in out and "baseline" in out:
+        out["time_ratio_with_validation"] = statistics.median(
+            (r["build"]["seconds"] + r["validate"]["seconds"]) / r["baseline"]["seconds"] for r in reps)
     shutil.rmtree(ws_root)
     return out
 
@@ -227,7 +250,8 @@ def report(results: dict[int, dict[str, Any]]) -> dict[str, Any]:
         for s in ("build", "cold"):
             if name.startswith(f"{s} time"):
                 detail = (f" (wall {large[f'{s}_time_ratio']:.2f}x, CPU {large[f'{s}_cpu_ratio']:.2f}x, "
-                          f"load average {large[s].get('load', '-')} when it ran)")
+                          f"medians of {len(large['repetitions'])} repetition(s); load average "
+                          f"{large[s].get('load', '-')} when the median one ran)")
         print(f"{'PASS' if ok else 'MISS'}  {name}{detail}")
     return summary
 
@@ -276,6 +300,9 @@ def main() -> None:
                         help="the 10M step: 1,000,000 and 10,000,000 articles (or --sizes), the "
                         "cold build only (or --steps; no baseline); targets: peak RSS <= 1.5 GiB, "
                         "time per article within 1.2x of the smallest size's")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="run the steps in turn this many times (baseline, cold, baseline, "
+                        "cold, ...); ratios are the medians of the per-repetition ratios (default 3)")
     parser.add_argument("--child", nargs=3, metavar=("STEP", "WS", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -293,7 +320,7 @@ def main() -> None:
         unknown = set(steps) - set(STEPS)
         if unknown:
             parser.error(f"unknown step(s): {', '.join(sorted(unknown))}")
-        results = {n: measure(n, scratch, steps) for n in sizes}
+        results = {n: measure(n, scratch, steps, max(1, args.repeat)) for n in sizes}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     summary = scale_report(results) if args.scale else report(results)

@@ -27,10 +27,12 @@ c. release build: ``build_release`` over synthetic articles in a temporary works
    the baseline's time.
 
 Every figure is the best of ``--repeat`` runs (default 3) timed with ``time.perf_counter``;
-the runs of a subject and its baseline are interleaved, and the same ratio computed from CPU
-time (``os.times``: this process, all threads, plus joined worker processes) is printed
-beside it, since wall times on a shared machine move with the load from other processes.
-PASS/MISS uses wall time.
+the runs of a subject and its baseline are interleaved (each repetition's times are printed
+as it ends), and every ratio is the median of the per-repetition ratios (repetition k of the
+subject against repetition k of its baseline, which ran beside it). The same ratio computed
+from CPU time (``os.times``: this process, all threads, plus joined worker processes) is
+printed beside it, since wall times on a shared machine move with the load from other
+processes. PASS/MISS uses the wall-time ratio.
 ``--quick`` uses 10x smaller sizes (CI smoke run); ``--workdir DIR`` keeps the release
 benchmark's generated workspace for later runs. Data comes from ``bench/synth.py``.
 """
@@ -43,11 +45,12 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +91,15 @@ class Timing:
     wall: float  # best wall time (time.perf_counter)
     cpu: float  # best CPU time of this process (all threads) and its joined children
     out: Any  # return value of the last call
+    walls: list[float] = field(default_factory=list)  # every repetition's wall time, in order
+    cpus: list[float] = field(default_factory=list)  # and CPU time
+
+
+def median_ratio(num: Timing, den: Timing, cpu: bool = False) -> float:
+    """The median over repetitions of ``num / den`` (repetition k of each: they ran side by
+    side, under the same load)."""
+    a, b = (num.cpus, den.cpus) if cpu else (num.walls, den.walls)
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
 
 def _cpu_seconds() -> float:
@@ -102,17 +114,21 @@ def best_of(repeat: int, fns: dict[str, Callable[[int], Any]]) -> list[Timing]:
     calls ``fn(k)``. The calls are interleaved (A B C A B C ...) so that load from other
     processes on the machine weighs on the subject and its baseline alike; CPU time is
     reported too because it hardly depends on that load."""
-    wall = {name: float("inf") for name in fns}
-    cpu = dict(wall)
+    walls: dict[str, list[float]] = {name: [] for name in fns}
+    cpus: dict[str, list[float]] = {name: [] for name in fns}
     out: dict[str, Any] = {}
     for k in range(repeat):
         for name, fn in fns.items():
             gc.collect()
             c0, t0 = _cpu_seconds(), time.perf_counter()
             out[name] = fn(k)
-            wall[name] = min(wall[name], time.perf_counter() - t0)
-            cpu[name] = min(cpu[name], _cpu_seconds() - c0)
-    return [Timing(wall[name], cpu[name], out[name]) for name in fns]
+            walls[name].append(time.perf_counter() - t0)
+            cpus[name].append(_cpu_seconds() - c0)
+        say(f"  repetition {k + 1}/{repeat}: " + ", ".join(
+            f"{name} {walls[name][-1]:.2f} s (CPU {cpus[name][-1]:.2f} s)" for name in fns)
+            + f"; load average {load_average()}")
+    return [Timing(min(walls[name]), min(cpus[name]), out[name], walls[name], cpus[name])
+            for name in fns]
 
 
 def say(msg: str) -> None:
@@ -266,11 +282,11 @@ def bench_validation(n: int, repeat: int) -> list[Result]:
             ("candidate: orjson.loads + jsonschema-rs is_valid (from JSONL bytes)", orjson_t, base_t,
              label, None),
             ("candidate: fastjsonschema is_valid (decoded records)", fjs_t, base_t, label, None)):
-        ratio = base_of.wall / t.wall
+        ratio = median_ratio(base_of, t)
         out.append(Result("validation", name, n / t.wall, "records/s", base_label, n / base_of.wall,
                           ratio, "speed-up", None if target is None else f">= {target:g}x",
-                          None if target is None else ratio >= target, base_of.cpu / t.cpu,
-                          n / t.cpu))
+                          None if target is None else ratio >= target,
+                          median_ratio(base_of, t, cpu=True), n / t.cpu))
     return out
 
 
@@ -306,9 +322,9 @@ def bench_convert(n: int, repeat: int) -> list[Result]:
         raise SystemExit(f"only {conv_t.out} of {n} synthetic dumps converted to articles")
     rate = n / conv_t.wall
     return [Result("convert", "PageDumpConverter.convert (1 core)", rate, "articles/s",
-                   "decode + split lines", n / bare_t.wall, bare_t.wall / conv_t.wall,
+                   "decode + split lines", n / bare_t.wall, median_ratio(bare_t, conv_t),
                    "fraction of bare loop", ">= 3,000 articles/s", rate >= 3000,
-                   bare_t.cpu / conv_t.cpu, n / conv_t.cpu)]
+                   median_ratio(bare_t, conv_t, cpu=True), n / conv_t.cpu)]
 
 
 # --- c. release build -----------------------------------------------------------------------
@@ -432,10 +448,10 @@ def bench_release(n: int, repeat: int, keep: bool = False, workdir: Path | None 
         out = []
         for name, t in (("build_release cold (use_cache=False)", cold_t),
                         ("build_release warm (validation cached)", warm_t)):
-            ratio = t.wall / base_t.wall
+            ratio = median_ratio(t, base_t)
             out.append(Result("release", name, t.wall, "s", label, base_t.wall, ratio,
-                              "time vs baseline", "<= 1.5x", ratio <= 1.5, t.cpu / base_t.cpu,
-                              t.cpu))
+                              "time vs baseline", "<= 1.5x", ratio <= 1.5,
+                              median_ratio(t, base_t, cpu=True), t.cpu))
         return out
     finally:
         if workdir is not None:
@@ -534,9 +550,9 @@ def main(argv: list[str] | None = None) -> int:
             say(f"[{r.bench}] {r.name}: {_fmt(r.value, r.unit)} vs {r.baseline_name} "
                 f"{_fmt(r.baseline, r.unit)} -> ratio {r.ratio:.3g}x ({r.ratio_meaning}{cpu}); "
                 f"target {r.target or '-'}: {r.status}; load average {load}")
-        load = os.getloadavg()
+        load_now = os.getloadavg()
         for r in found:
-            r.load = load
+            r.load = load_now
         results += found
     print_table(results)
     say(f"\ntotal {time.perf_counter() - started:.0f} s; load average (1, 5, 15 min) "

@@ -118,19 +118,14 @@ def _title_problems(batch: Any, text: pa.Array, offsets: np.ndarray, data: memor
     at0 = s == 0
     r0 = rows[at0]
     if len(r0):
-        # bytes of each title against the bytes at the start of its text, all at once
+        # the bytes of each title against the bytes at the start of its text (a slice of a
+        # memoryview copies nothing; a title longer than its text does not fit anyway)
         t_from, t_to = t_offsets[r0], t_offsets[r0 + 1]
-        size = t_to - t_from
         o, o_end = offsets[r0], offsets[r0 + 1]
-        fits = (t_length[r0] == np.minimum(e[at0], length[r0])) & (size <= o_end - o)
-        total = int(size.sum())
-        owner = np.repeat(np.arange(len(r0)), size)
-        step = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
-        title_bytes = np.frombuffer(t_data, dtype=np.uint8)[np.repeat(t_from, size) + step]
-        text_pos = np.minimum(np.repeat(o, size) + step, max(len(data) - 1, 0))
-        text_bytes = np.frombuffer(data, dtype=np.uint8)[text_pos] if total else title_bytes
-        differ = np.bincount(owner, weights=title_bytes != text_bytes, minlength=len(r0))
-        same[at0] = fits & (differ == 0)
+        fits = (t_length[r0] == np.minimum(e[at0], length[r0])) & (t_to - t_from <= o_end - o)
+        equal = [data[a:a + y - x] == t_data[x:y]
+                 for a, x, y in zip(o.tolist(), t_from.tolist(), t_to.tolist(), strict=True)]
+        same[at0] = fits & np.array(equal, dtype=bool)
     for k in np.flatnonzero(~at0).tolist():  # a title block not at 0: as Python strings
         row = int(rows[k])
         same[k] = text[row].as_py()[int(s[k]):int(e[k])] == title[row].as_py()
