@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -135,6 +136,22 @@ def test_rebuild_is_byte_identical(ws: Workspace, tmp_path: Path) -> None:
     b = build(ws, out=tmp_path / "b")
     assert (a / "SHA256SUMS").read_bytes() == (b / "SHA256SUMS").read_bytes()
     assert reproduce_release(ws, a) == []
+
+
+def test_a_build_takes_arrow_memory_from_jemalloc_then_gives_the_pool_back(
+        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    default = writer.Tables.default
+
+    def spy(self: writer.Tables, batch: pa.RecordBatch) -> pa.Table:
+        seen.append(pa.default_memory_pool().backend_name)
+        return default(self, batch)
+
+    monkeypatch.setattr(writer.Tables, "default", spy)
+    before = pa.default_memory_pool().backend_name
+    build(ws)
+    assert seen and set(seen) == {"jemalloc"}  # pyarrow's Linux wheels have it
+    assert pa.default_memory_pool().backend_name == before
 
 
 def test_existing_version_is_never_overwritten(ws: Workspace) -> None:

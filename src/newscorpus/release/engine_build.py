@@ -303,7 +303,7 @@ class EnginePass(_Pass):
             self.checker.check(one.check)
             if one.light is None:
                 continue
-            self.light.append(one.light)
+            self.light.add(one.light)
             for name, piece, sizes in one.pieces:
                 self.planned.plans[name].add(piece, sizes)
             if one.hits:

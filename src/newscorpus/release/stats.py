@@ -1,10 +1,11 @@
 """Statistics of a release, computed from the data: per split, per source, per month, label
 distributions, duplicate groups and inter-annotator agreement.
 
-Everything works on the *light* table the build keeps (one small row per article: source,
-language, publication date, split, each dictionary-encoded; no id, so that memory per
-article stays a few bytes), on the split of each labelled article, on the duplicate-group
-members present, and on the annotation records, never on text.
+Everything works on the *counts* table the build keeps (the number of articles of each
+source, language, publication day and split, added up as the batches stream by
+(:class:`Counts`), so its memory grows with the distinct combinations, not with the
+articles), on the split of each labelled article, on the duplicate-group members present,
+and on the annotation records, never on text.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -20,22 +22,43 @@ from ..annotate.agreement import agreement as agreement_report
 from ..annotate.agreement import group_annotations, is_prediction
 from ..records import QUOTE_KINDS
 
-_DICT = pa.dictionary(pa.int32(), pa.string())
-LIGHT_SCHEMA = pa.schema([("source", _DICT), ("language", _DICT),
-                          ("day", _DICT), ("split", _DICT)])
+_STR = pa.string()
+KEYS = ("source", "language", "day", "split")
+COUNTS_SCHEMA = pa.schema([*((k, _STR) for k in KEYS), ("articles", pa.int64())])
+MERGE_EVERY = 64  # batches' counts held before they are added up into one table
+
+
+def _add_up(table: pa.Table) -> pa.Table:
+    """``table`` (:data:`COUNTS_SCHEMA`) with the rows of equal keys added up."""
+    out = table.group_by(list(KEYS), use_threads=False).aggregate([("articles", "sum")])
+    return pa.table([*(out[k] for k in KEYS), out["articles_sum"]], schema=COUNTS_SCHEMA)
 
 
 def light_rows(batch: pa.RecordBatch, splits: pa.Array) -> pa.Table:
-    """The small per-article row kept for the statistics (dictionary-encoded: some 16 bytes
-    an article)."""
+    """The statistics' rows of one batch of articles: how many articles each (source,
+    language, day, split) has (:data:`COUNTS_SCHEMA`)."""
     day = pc.utf8_slice_codeunits(batch.column("published_at"), 0, 10)
-    return pa.table([pc.dictionary_encode(batch.column("source")),
-                     pc.dictionary_encode(batch.column("language")), pc.dictionary_encode(day),
-                     pc.dictionary_encode(splits)], schema=LIGHT_SCHEMA)
+    ones = pa.array(np.ones(batch.num_rows, np.int64))
+    return _add_up(pa.table([batch.column("source"), batch.column("language"), day, splits, ones],
+                            schema=COUNTS_SCHEMA))
 
 
-def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return column.cast(pa.string())
+class Counts:
+    """The statistics' rows of a build (:func:`light_rows` of each batch), added up every
+    :data:`MERGE_EVERY` batches: no row per article is kept."""
+
+    def __init__(self) -> None:
+        self.parts: list[pa.Table] = []
+        self.articles = 0
+
+    def add(self, counts: pa.Table) -> None:
+        self.parts.append(counts)
+        self.articles += pc.sum(counts["articles"]).as_py() or 0
+        if len(self.parts) >= MERGE_EVERY:
+            self.parts = [_add_up(pa.concat_tables(self.parts))]
+
+    def table(self) -> pa.Table:
+        return _add_up(pa.concat_tables(self.parts)) if self.parts else COUNTS_SCHEMA.empty_table()
 
 
 def _counts(values: Iterable[Any]) -> list[list[Any]]:
@@ -44,13 +67,19 @@ def _counts(values: Iterable[Any]) -> list[list[Any]]:
     return [[k, n] for k, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _value_counts(column: pa.ChunkedArray) -> list[list[Any]]:
-    if len(column) == 0:
+def _total(counts: pa.Table) -> int:
+    return pc.sum(counts["articles"]).as_py() or 0
+
+
+def _value_counts(values: pa.ChunkedArray | pa.Array, articles: pa.ChunkedArray | pa.Array
+                  ) -> list[list[Any]]:
+    """``[[value, articles], ...]`` (null as "unknown") by decreasing count, then value."""
+    if len(values) == 0:
         return []
-    vc = pc.value_counts(_plain(column).fill_null("unknown"))
-    return sorted(([v, n] for v, n in zip(vc.field("values").to_pylist(),
-                                          vc.field("counts").to_pylist(), strict=True)),
-                  key=lambda kv: (-kv[1], kv[0]))
+    vc = pa.table({"value": pc.fill_null(values, "unknown"), "articles": articles}).group_by(
+        "value", use_threads=False).aggregate([("articles", "sum")])
+    return sorted(([v, n] for v, n in zip(vc["value"].to_pylist(), vc["articles_sum"].to_pylist(),
+                                          strict=True)), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _label_counts(records: Iterable[dict[str, Any]]) -> dict[str, int]:
@@ -65,20 +94,19 @@ def _label_counts(records: Iterable[dict[str, Any]]) -> dict[str, int]:
 def split_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
                 split_names: Iterable[str], split_of: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Per split: articles, gold-labelled articles, label counts, sources, date range
-    (``split_of``: the split of each labelled article the build wrote)."""
+    (``light``: the build's :class:`Counts` table; ``split_of``: the split of each labelled
+    article the build wrote)."""
     out: dict[str, dict[str, Any]] = {}
-    split = _plain(light["split"])
     for name in split_names:
-        part = light.filter(pc.equal(split, name))
+        part = light.filter(pc.equal(light["split"], name))
         labelled = _label_counts(record for i, record in gold.items() if split_of.get(i) == name)
-        dates = pc.drop_null(_plain(part["day"]))
+        dates = pc.drop_null(part["day"])
         out[name] = {
-            "articles": part.num_rows,
+            "articles": _total(part),
             "labelled_articles": labelled["articles"],
             "entities": labelled["entities"], "quotes": labelled["quotes"],
             "stances": labelled["stances"],
-            "sources": len(pc.unique(_plain(part["source"]).fill_null("unknown")))
-            if part.num_rows else 0,
+            "sources": len(pc.unique(part["source"].fill_null("unknown"))) if part.num_rows else 0,
             "first_date": pc.min(dates).as_py() if len(dates) else None,
             "last_date": pc.max(dates).as_py() if len(dates) else None,
         }
@@ -87,8 +115,8 @@ def split_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
 
 def months(light: pa.Table) -> list[list[Any]]:
     """``[[YYYY-MM, articles], ...]`` in time order (undated articles left out)."""
-    month = pc.drop_null(pc.utf8_slice_codeunits(_plain(light["day"]), 0, 7))
-    return sorted(_value_counts(month))
+    dated = light.filter(pc.is_valid(light["day"]))
+    return sorted(_value_counts(pc.utf8_slice_codeunits(dated["day"], 0, 7), dated["articles"]))
 
 
 def label_distribution(gold: dict[str, dict[str, Any]], labels: Any) -> dict[str, Any]:
@@ -114,18 +142,19 @@ def release_stats(light: pa.Table, gold: dict[str, dict[str, Any]],
                   annotations: list[dict[str, Any]], labels: Any, split_names: Iterable[str],
                   groups: list[dict[str, Any]], split_of: dict[str, str],
                   present: set[str]) -> dict[str, Any]:
-    """Everything the card, the figures and the manifest report (``split_of``: the split of
-    each labelled article; ``present``: the duplicate-group members among the articles)."""
-    dates = pc.drop_null(_plain(light["day"]))
+    """Everything the card, the figures and the manifest report (``light``: the build's
+    :class:`Counts` table; ``split_of``: the split of each labelled article; ``present``:
+    the duplicate-group members among the articles)."""
+    dates = pc.drop_null(light["day"])
     groups_in = [g for g in groups if any(m in present for m in g["members"])]
     return {
         "splits": split_stats(light, gold, split_names, split_of),
-        "sources": _value_counts(light["source"]),
-        "languages": _value_counts(light["language"]),
+        "sources": _value_counts(light["source"], light["articles"]),
+        "languages": _value_counts(light["language"], light["articles"]),
         "months": months(light),
         "first_date": pc.min(dates).as_py() if len(dates) else None,
         "last_date": pc.max(dates).as_py() if len(dates) else None,
-        "dated": len(dates),
+        "dated": _total(light.filter(pc.is_valid(light["day"]))),
         "labels": label_distribution(gold, labels),
         "agreement": agreement(annotations),
         "annotators": _counts(r["annotator"] for r in annotations if not is_prediction(r)),

@@ -4,8 +4,9 @@ checksums — atomically, byte-identical for the same inputs, and with the semve
 changes require.
 
 Articles are read in batches (``pyarrow.json.open_json``) and written as they come by one
-Parquet writer per config and split, so memory stays flat as the corpus grows; only a small
-per-article row (id, source, language, date, split) is kept for the statistics. The folder
+Parquet writer per config and split, so memory stays flat as the corpus grows; the
+statistics keep counts of articles by source, language, day and split, and the duplicate
+check an 8-byte hash of each id. The folder
 is written under a temporary name in the releases folder and renamed into place at the end,
 so a crash leaves no half release; a version that exists is never overwritten.
 """
@@ -16,7 +17,8 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import date as Date
@@ -55,7 +57,7 @@ from .diff import (
 from .environment import build_info
 from .parquet import SHARD_ROWS, Background, ConfigWriter, sha256_file
 from .splits import SplitAssigner, load_groups, previous_assignments
-from .stats import LIGHT_SCHEMA, light_rows, release_stats
+from .stats import Counts, light_rows, release_stats
 from .tables import Tables
 
 if TYPE_CHECKING:
@@ -133,7 +135,7 @@ class _Pass:
             self.writers[name] = ConfigWriter(folder, name, self.tables.schemas[name], self.names,
                                               shard_rows, self.background)
         self.checker = BatchChecker(inputs, watch=assigner.group_of)
-        self.light: list[pa.Table] = []
+        self.light = Counts()
         self.labelled = {r["article_id"] for r in inputs.annotations}
         self.split_of_labelled: dict[str, str] = {}
         self.article_schemas: set[str] = set()
@@ -158,7 +160,7 @@ class _Pass:
                                    ("id", "source", "published_at"))
             splits = assigner.splits(ids, sources, dates)
             split_array = pa.array(splits, pa.string())
-            self.light.append(light_rows(batch, split_array))
+            self.light.add(light_rows(batch, split_array))
             table = self.tables.default(batch)
             present = pc.unique(split_array).to_pylist()
             for name in self.names:
@@ -191,10 +193,31 @@ class _Pass:
         """Remove what the pass staged (nothing, here)."""
 
     def light_rows(self) -> int:
-        return sum(table.num_rows for table in self.light)
+        return self.light.articles
 
     def light_table(self) -> pa.Table:
-        return pa.concat_tables(self.light) if self.light else LIGHT_SCHEMA.empty_table()
+        return self.light.table()
+
+
+@contextmanager
+def returned_memory() -> Iterator[None]:
+    """Arrow memory from jemalloc with no decay delay while a build runs: pages freed go back
+    to the system at once. With pyarrow's default pool (mimalloc) the pages a batch freed
+    were kept, and a build's RSS grew with the corpus. Where pyarrow has no jemalloc the
+    pool is left as it is. The default pool is restored afterwards (jemalloc's decay
+    stays at 0)."""
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        yield
+        return
+    before = pa.default_memory_pool()
+    pa.jemalloc_set_decay_ms(0)
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(before)
 
 
 def build_release(ws: Workspace, version: str, release_date: str | None = None,
@@ -212,6 +235,14 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
     splits (which makes a MAJOR release). ``engine`` (a Dask engine) runs the validation
     and the Parquet writing of the articles on its workers, with the same bytes
     (:mod:`newscorpus.release.engine_build`); default: this process."""
+    with returned_memory():
+        return _build(ws, version, release_date, out_dir, use_cache, progress, previous,
+                      reshuffle, shard_rows, engine)
+
+
+def _build(ws: Workspace, version: str, release_date: str | None, out_dir: Path | None,
+           use_cache: bool, progress: Progress | None, previous: Path | str | None,
+           reshuffle: bool, shard_rows: int, engine: Engine | None) -> BuildResult:
     release_date = _check_request(version, release_date)
     root = Path(out_dir) if out_dir else ws.releases_dir
     target = root / version
@@ -260,11 +291,11 @@ def build_release(ws: Workspace, version: str, release_date: str | None = None,
             run.annotations_config(tmp, shard_rows)
         configs = _close(run)
         light = run.light_table()
-        say(f"{light.num_rows} articles written; statistics, figures and metadata")
+        say(f"{run.light_rows()} articles written; statistics, figures and metadata")
         stats = release_stats(light, inputs.gold, inputs.annotations, ws.config.labels,
                               assigner.names, groups, run.split_of_labelled, run.checker.seen)
-        manifest = _manifest(ws, version, release_date, light, inputs, configs, stats, prev,
-                             run.article_schemas)
+        manifest = _manifest(ws, version, release_date, run.light_rows(), inputs, configs, stats,
+                             prev, run.article_schemas)
         manifest["build"] = build_info(ws, run.formats, shard_rows)
         _write_packaging(ws, tmp, manifest, stats, run.tables.schemas.configs, prev)
         if target.exists():
@@ -371,7 +402,7 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
                                                      ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _manifest(ws: Workspace, version: str, release_date: str, light: pa.Table,
+def _manifest(ws: Workspace, version: str, release_date: str, articles: int,
               inputs: ReleaseInputs, configs: dict[str, Any], stats: dict[str, Any],
               prev: Path | None, article_schemas: set[str]) -> dict[str, Any]:
     gold = inputs.gold.values()
@@ -389,7 +420,7 @@ def _manifest(ws: Workspace, version: str, release_date: str, light: pa.Table,
         "split_policy": ws.config.splits.to_dict(),
         "text": ws.config.release.text,
         "counts": {
-            "articles": light.num_rows,
+            "articles": articles,
             "annotations": len(inputs.annotations),
             "gold_articles": len(inputs.gold),
             "entities": sum(len(g["entities"]) for g in gold),
