@@ -138,8 +138,9 @@ def test_rebuild_is_byte_identical(ws: Workspace, tmp_path: Path) -> None:
     assert reproduce_release(ws, a) == []
 
 
-def test_a_build_takes_arrow_memory_from_jemalloc_then_gives_the_pool_back(
-        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("threshold, pool", [(0, "jemalloc"), (1 << 40, None)])
+def test_a_large_build_takes_arrow_memory_from_jemalloc_then_gives_the_pool_back(
+        ws: Workspace, monkeypatch: pytest.MonkeyPatch, threshold: int, pool: str | None) -> None:
     seen: list[str] = []
     default = writer.Tables.default
 
@@ -148,9 +149,11 @@ def test_a_build_takes_arrow_memory_from_jemalloc_then_gives_the_pool_back(
         return default(self, batch)
 
     monkeypatch.setattr(writer.Tables, "default", spy)
+    monkeypatch.setattr(writer, "RETURN_MEMORY_BYTES", threshold)
     before = pa.default_memory_pool().backend_name
     build(ws)
-    assert seen and set(seen) == {"jemalloc"}  # pyarrow's Linux wheels have it
+    # Over the threshold jemalloc (pyarrow's Linux wheels have it); under it, the default pool.
+    assert seen and set(seen) == {pool or before}
     assert pa.default_memory_pool().backend_name == before
 
 
