@@ -21,6 +21,7 @@ client's delayed ACK, 40-60 ms per request; see :class:`QuickAckBackend`.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import functools
 import json
@@ -28,6 +29,7 @@ import os
 import socket
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -53,6 +55,7 @@ TASK_FIELDS = (
 # What an export snapshot holds (see LabelStudioClient.export_snapshot): every annotation
 # (the server's default is only the ones neither skipped nor ground truth), drafts in full (their
 # ``user``), no annotation history.
+SNAPSHOT_TITLE = "newscorpus pull "  # then the UTC time made and a random suffix
 SNAPSHOT_ANNOTATIONS = {"usual": True, "ground_truth": True, "skipped": True}
 SNAPSHOT_SERIALIZATION = {
     "drafts": {"only_id": False},
@@ -345,12 +348,25 @@ class LabelStudioClient:
         except (ApiError, httpx.HTTPError) as exc:
             raise self._error(what, exc) from None
 
-    def _json(self, path: str, params: dict[str, Any], *, method: str = "GET", body: Any = None) -> Any:
-        """A request through the SDK's HTTP layer (auth headers, base URL), answered as plain JSON."""
+    def _json(
+        self,
+        path: str,
+        params: dict[str, Any],
+        *,
+        method: str = "GET",
+        body: Any = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """A request through the SDK's HTTP layer (auth headers, base URL), answered as plain JSON;
+        ``timeout`` (seconds) replaces the client's for this request."""
         from label_studio_sdk.core.api_error import ApiError
+        from label_studio_sdk.core.request_options import RequestOptions
 
+        options: RequestOptions = {"max_retries": 0}
+        if timeout is not None:
+            options["timeout_in_seconds"] = timeout  # type: ignore[typeddict-item]  # the SDK takes floats
         response = self.sdk._client_wrapper.httpx_client.request(  # noqa: SLF001 - see module doc
-            path, method=method, params=params, json=body, request_options={"max_retries": 0}
+            path, method=method, params=params, json=body, request_options=options
         )
         if response.status_code >= 400:
             try:
@@ -459,24 +475,39 @@ class LabelStudioClient:
         (``GET .../export``), which loads the project and parses its label config again for
         every task and reads each task's drafts with a query of its own. Where the server runs
         exports in a background worker, the snapshot is polled until it is done, for at most
-        ``snapshot_wait`` seconds. A snapshot left behind by a failed delete is only a file on
-        the server."""
-        title = f"newscorpus pull {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}"
-        created = self.write(
-            f"create an export snapshot of project {project_id}",
-            lambda: self._json(
-                f"api/projects/{project_id}/exports/",
-                {},
-                method="POST",
-                # No task filter: every task, since which ones are still there counts too.
-                body={
-                    "title": title,
-                    "annotation_filter_options": SNAPSHOT_ANNOTATIONS,
-                    "serialization_options": SNAPSHOT_SERIALIZATION,
-                },
-            ),
-        )
-        export_id = int(created["id"])
+        ``snapshot_wait`` seconds; where it makes them inside the POST, that POST and the
+        download may take as long. A snapshot whose POST failed is looked for by its title and
+        deleted; one left behind all the same (it is only a file on the server) is deleted by a
+        later pull."""
+        made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        title = f"{SNAPSHOT_TITLE}{made} {uuid.uuid4().hex[:8]}"
+        self._drop_snapshots(project_id, self._stale_snapshot)
+        try:  # a server that makes the export inside this request takes long for a big project
+            created = self.write(
+                f"create an export snapshot of project {project_id}",
+                lambda: self._json(
+                    f"api/projects/{project_id}/exports/",
+                    {},
+                    method="POST",
+                    # No task filter: every task, since which ones are still there counts too.
+                    body={
+                        "title": title,
+                        "annotation_filter_options": SNAPSHOT_ANNOTATIONS,
+                        "serialization_options": SNAPSHOT_SERIALIZATION,
+                    },
+                    timeout=self.snapshot_wait,
+                ),
+            )
+            try:
+                export_id = int(created["id"])
+            except (KeyError, TypeError, ValueError):
+                raise LabelStudioError(
+                    f"Label Studio at {self.url} answered the export snapshot of project {project_id} "
+                    f"without an id ({json.dumps(created)[:100]}); run the pull again"
+                ) from None
+        except LabelStudioError:  # it may have been made all the same
+            self._drop_snapshots(project_id, lambda t: t == title)
+            raise
         what = f"export snapshot {export_id} of project {project_id}"
         try:
             status = created.get("status")
@@ -490,7 +521,7 @@ class LabelStudioClient:
                     )
                 if time.monotonic() > deadline:
                     raise LabelStudioError(
-                        f"Label Studio at {self.url} did not finish {what} in {self.snapshot_wait:.0f} s "
+                        f"Label Studio at {self.url} did not finish {what} in {self.snapshot_wait:g} s "
                         "(is its export worker running?); run the pull again later"
                     )
                 time.sleep(wait)
@@ -501,13 +532,43 @@ class LabelStudioClient:
             body = self.read(
                 f"download {what}",
                 lambda: self._json(
-                    f"api/projects/{project_id}/exports/{export_id}/download", {"exportType": "JSON"}
+                    f"api/projects/{project_id}/exports/{export_id}/download",
+                    {"exportType": "JSON"},
+                    timeout=self.snapshot_wait,
                 ),
             )
         finally:
             with contextlib.suppress(LabelStudioError):
                 self.write(f"delete {what}", lambda: self.sdk.projects.exports.delete(project_id, export_id))
         return [t for t in body if isinstance(t, dict)] if isinstance(body, list) else []
+
+    def _stale_snapshot(self, title: str) -> bool:
+        """A snapshot of an earlier pull that its pull failed to delete: older than the longest
+        a pull keeps one (making, polling and downloading it take ``snapshot_wait`` each)."""
+        if not title.startswith(SNAPSHOT_TITLE):
+            return False
+        try:
+            made = calendar.timegm(time.strptime(title[len(SNAPSHOT_TITLE) :][:20], "%Y-%m-%dT%H:%M:%SZ"))
+        except ValueError:
+            return False
+        return time.time() - made > 3 * self.snapshot_wait
+
+    def _drop_snapshots(self, project_id: int, doomed: Callable[[str], bool]) -> None:
+        """Delete the project's export snapshots whose title is ``doomed``, as far as it goes."""
+        with contextlib.suppress(LabelStudioError):
+            exports = self.read(
+                f"list the export snapshots of project {project_id}",
+                lambda: self._json(f"api/projects/{project_id}/exports/", {}),
+            )
+            for export in exports if isinstance(exports, list) else []:
+                if not isinstance(export, dict):
+                    continue
+                title, export_id = export.get("title"), export.get("id")
+                if isinstance(title, str) and isinstance(export_id, int) and doomed(title):
+                    self.write(
+                        f"delete export snapshot {export_id} of project {project_id}",
+                        lambda i=export_id: self.sdk.projects.exports.delete(project_id, i),  # type: ignore[misc]
+                    )
 
     def whoami(self) -> dict[str, Any]:
         """The token owner's user record (``id``, ``email``, ...)."""
