@@ -268,6 +268,30 @@ def test_markup_meant_for_a_dek_stays_the_dek(markup: str) -> None:
     assert paragraphs(a) == PARAS
 
 
+def headed_page(header: str, body: str, head: str = "") -> str:
+    """A page whose headline sits in a ``<header>`` outside the article."""
+    ps = "".join(f"<p>{p}</p>" for p in PARAS)
+    return (f"<html lang='en'><head><title>Harbour bridge reopens after repairs</title>{head}</head>"
+            f"<body><header><h1>Harbour bridge reopens after repairs</h1>{header}</header>"
+            f"<article><div class='content'>{body}{ps}</div></article></body></html>")
+
+
+def test_lead_below_the_headline_keeps_the_description_dek() -> None:
+    """Whether the extraction kept the lead does not decide the dek."""
+    og = "<meta property='og:description' content='What the reopening means for your commute.'>"
+    lead = f"<p class='lead'>{LEAD}</p>"
+    outside, inside = article(headed_page(lead, "", og)), article(headed_page("", lead, og))
+    assert outside.subtitle == inside.subtitle == "What the reopening means for your commute."
+    assert paragraphs(outside) == paragraphs(inside) == [LEAD, *PARAS]
+
+
+@pytest.mark.parametrize("cls", ["lead-image", "summary-box", "intro-video", "lede-media"])
+def test_media_below_the_headline_is_not_the_lead(cls: str) -> None:
+    caption = "Commuters cross the reopened bridge on Monday morning. Photo: Ben Ruiz"
+    a = article(headed_page(f"<div class='{cls}'><img src='a.jpg'><span>{caption}</span></div>", ""))
+    assert caption not in a.text and paragraphs(a) == PARAS
+
+
 def test_images_with_captions_and_credits() -> None:
     head = jsonld({"@type": "NewsArticle", "headline": "Harbour bridge reopens after repairs",
                    "image": {"@type": "ImageObject", "url": "https://img.example/lead.jpg",

@@ -154,6 +154,14 @@ def test_nitf_byline_with_persons_keeps_its_photographer() -> None:
     assert ("photo", "Ben Ruiz") in {(c.role, c.name) for c in article.credits}
 
 
+def test_nitf_photographer_person_is_not_an_author() -> None:
+    data = NITF.replace(b"By <person>Ana Lima</person> and <person>Jonas Berg</person>",
+                        b"By <person>Ana Lima</person>. Photos by <person>ben ruiz</person>")
+    [article] = nitf(data)
+    assert isinstance(article, Article) and article.authors == ["Ana Lima"]
+    assert ("photo", "ben ruiz") in {(c.role, c.name.casefold()) for c in article.credits}
+
+
 def test_nitf_same_input_same_bytes() -> None:
     [a], [b] = nitf(NITF), nitf(NITF)
     assert isinstance(a, Article) and isinstance(b, Article) and a.to_dict() == b.to_dict()

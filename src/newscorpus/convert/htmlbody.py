@@ -365,24 +365,26 @@ def choose_dek(meta: PageMeta, title: str, parts: list[Part], page: Any) -> DekC
     markup naming the story's lead paragraph (not a dek: see
     :func:`~newscorpus.convert.htmlmeta.markup_role`) is body text, not a dek, whatever
     metadata repeats it: it comes back as ``lead``, and so does a lead paragraph right
-    below the headline that the body lacks. ``page`` is the tree."""
-    lead = shingle_counts(" ".join(t for _, t in parts[:5]), 3)
+    below the headline that the body lacks (the descriptions are read all the same, so the
+    dek does not hang on whether the extraction kept that lead). ``page`` is the tree."""
+    body = shingle_counts(" ".join(t for _, t in parts[:5]), 3)
 
     def in_body(text: str) -> bool:
-        return len(text.split()) >= 3 and contained(shingle_counts(text, 3), lead) >= 0.5
+        return len(text.split()) >= 3 and contained(shingle_counts(text, 3), body) >= 0.5
 
     if meta.standfirst and meta.standfirst.casefold() != title.casefold():
         return DekChoice(meta.standfirst, "html:standfirst", True)
-    if meta.lead and not in_body(meta.lead):
-        return DekChoice(lead=meta.lead)
+    lead = meta.lead if meta.lead and not in_body(meta.lead) else None
+    if lead:
+        body += shingle_counts(lead, 3)
     for text, rule in meta.descriptions:
         if text.casefold() == title.casefold() or text.endswith(("...", "…")) or in_body(text):
             continue
         el = shown_in(page, text)
         if el is not None and markup_role(el) == "lead":
-            return DekChoice(lead=text)
-        return DekChoice(text, rule, el is not None)
-    return DekChoice()
+            return DekChoice(lead=lead or text)
+        return DekChoice(text, rule, el is not None, lead)
+    return DekChoice(lead=lead)
 
 
 _DATELINE = re.compile(r"^(?P<head>[^\n]{4,60}?)\.?\s+[-–—]{1,2}\s+\S")

@@ -46,7 +46,9 @@ _DEK_CLASSES = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-?title|su
                           re.IGNORECASE)
 _DEK_ITEMPROPS = frozenset({"description", "alternativeHeadline"})
 # the lead (lede) is the story's first paragraph: body text, not a dek
-_LEAD_CLASSES = re.compile(r"(?:^|[\s_-])(?:summary|lede|lead|intro)(?:$|[\s_-])", re.IGNORECASE)
+# a whole class token ending in the word ("lead", "article__lead", "story-lead"): not
+# "lead-image", "summary-box", "intro-video" (media or furniture near the lead)
+_LEAD_CLASSES = re.compile(r"(?:^|\s)(?:[\w-]*[_-])?(?:summary|lede|lead|intro)(?=\s|$)", re.IGNORECASE)
 _CREDIT_CLASSES = re.compile(r"credit|copyright|source|byline|author|photographer", re.IGNORECASE)
 _CAPTION_CREDIT = re.compile(
     r"\s*(?:\((?:(?:photo|image|picture|foto|credit|source)s?\s*(?::|by)?\s*)?([^()]{2,60})\)"

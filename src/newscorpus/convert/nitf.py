@@ -103,7 +103,9 @@ def _byline_people(byline: etree._Element) -> Byline:
     ``byttl`` title) and the agencies it names."""
     text = parse_byline(element_text(byline, skip=frozenset({"byttl"})))
     persons = [element_text(p) for p in byline.xpath(".//*[local-name()='person']")]
-    people = [name for p in persons if p and (name := person_name(p))]
+    photographers = {p.casefold() for p in text.photographers}
+    people = [name for p in persons
+              if p and (name := person_name(p)) and name.casefold() not in photographers]
     return Byline(people, text.agencies, text.photographers) if people else text
 
 
