@@ -248,9 +248,9 @@ def test_push_is_idempotent_and_pull_is_lossless(
     before = (ws.annotations_dir / "labelstudio.jsonl").read_bytes()
     again = pull(ws, client, PullOptions(full=True, page_size=2))
     assert again.written == 0 and again.tasks == 5
-    # The project, the token owner (a task holds a draft), the export snapshot's download; the
-    # snapshot made and deleted.
-    assert (again.reads, again.writes) == (3, 2)
+    # The project, the token owner (a task holds a draft), the project's export list (stale
+    # snapshots of earlier pulls), the export snapshot's download; the snapshot made and deleted.
+    assert (again.reads, again.writes) == (4, 2)
     assert (ws.annotations_dir / "labelstudio.jsonl").read_bytes() == before
     # The export endpoint (the full pull's way) and the paged listing give the same records.
     listed = pull(ws, client, PullOptions(full=True, use_export=False, page_size=2))
