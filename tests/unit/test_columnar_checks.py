@@ -24,7 +24,7 @@ import pytest
 
 from newscorpus.columnar import article_batch_problems
 from newscorpus.errors import InvalidRecordsError
-from newscorpus.records import article_text_problems, dumps
+from newscorpus.records import _text_ok, _text_problems, article_text_problems, dumps
 from newscorpus.release import writer
 from newscorpus.report import ValidationReport
 from newscorpus.schema import validate_jsonl
@@ -167,6 +167,29 @@ def test_columnar_problems_of_a_slice_and_of_clean_rows() -> None:
                 for pointer, message in article_text_problems(a)]
     assert article_batch_problems(table.slice(50, 70)) == expected
     assert article_batch_problems(_batch(ARTICLES)) == []
+
+
+def _float_offset(a: dict[str, Any], r: random.Random) -> None:
+    """An integer written as a float (``3.0``): the schema accepts it, the text checks do not."""
+    r.choice([lambda: _block(a, r).update(start=float(_block(a, r)["start"])),
+              lambda: a["blocks"][-1].update(end=float(a["blocks"][-1]["end"])),
+              lambda: a.update(reading_time_minutes=2.0),
+              lambda: a["origin"].update(line=1.0),
+              lambda: a["credits"].append({"role": "photo", "name": "Agency", "block": 0.0}),
+              lambda: a.setdefault("images", []).append({"url": "https://example.org/a.jpg",
+                                                         "block": 1.0})])()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_fast_pass_passes_exactly_the_articles_with_no_problem(seed: int) -> None:
+    records = _mutated(ARTICLES + ARTICLES_1_0_0, seed)
+    r = random.Random(seed)
+    for a in r.sample(records, 40):
+        _float_offset(a, r)
+    detailed = [_text_problems(a) for a in records]
+    assert sum(1 for found in detailed if found) > 0.3 * len(records)  # not vacuous
+    assert [_text_ok(a) for a in records] == [not found for found in detailed]
+    assert [article_text_problems(a) for a in records] == detailed
 
 
 # --- whole files: the workspace report is the per-record report -----------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from newscorpus.errors import MigrationError, SchemaNotFoundError
 from newscorpus.records import Article
-from newscorpus.schema import DEFAULT_STORE, KINDS, SchemaStore
+from newscorpus.schema import DEFAULT_STORE, KINDS, CompiledSchema, SchemaStore, rust_patterns
 
 
 def make_article(**overrides: Any) -> dict[str, Any]:
@@ -181,3 +181,19 @@ def test_every_problem_code_used_in_the_code_is_declared() -> None:
                     used.add(arg.value)
     assert used - {r.value for r in ProblemRule} == set()
     assert len(used) >= 20
+
+
+def test_jsonschema_rs_gets_patterns_with_a_plain_end_of_text() -> None:
+    schema = {"type": "object", "properties": {
+        "id": {"type": "string", "pattern": "^nc-[0-9a-f]{2}(?!\n)$"},
+        "pattern": {"type": "string", "pattern": "^a\\\\(?!\n)$"},  # a property named "pattern"
+        "kind": {"enum": [{"pattern": "x(?!\n)$"}]}}}  # data, not a schema: left alone
+    rewritten = rust_patterns(schema)
+    assert rewritten["properties"]["id"]["pattern"] == "^nc-[0-9a-f]{2}$"
+    assert rewritten["properties"]["pattern"]["pattern"] == "^a\\\\$"  # after an escaped "\\"
+    assert rewritten["properties"]["kind"] == schema["properties"]["kind"]
+    assert schema["properties"]["id"]["pattern"].endswith("(?!\n)$")  # the schema is not changed
+    compiled = CompiledSchema("article", "0.0.0", schema)
+    assert compiled.is_valid({"id": "nc-0a"})
+    for bad in ("nc-0a\n", "nc-0a\n\n", "nc-0a\r\n", "\nnc-0a", "nc-0ab"):
+        assert not compiled.is_valid({"id": bad}), repr(bad)
