@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -51,6 +52,14 @@ def _nested(lists: pa.ListArray, target: pa.DataType,
     return pa.ListArray.from_arrays(lists.offsets, struct, type=target, mask=mask)
 
 
+def _scatter(rows: list[int], n: int, values: list[Any], type: pa.DataType) -> pa.Array:
+    """A list column of ``n`` rows: ``values[k]`` at row ``rows[k]``, an empty list elsewhere
+    (one empty list taken ``n`` times: no Python list per row)."""
+    index = np.zeros(n, dtype=np.int64)
+    index[rows] = np.arange(1, len(rows) + 1)
+    return pa.array([[], *values], type=type).take(pa.array(index))
+
+
 class Tables:
     """Builds config tables from article batches and the chosen annotations."""
 
@@ -64,6 +73,7 @@ class Tables:
         self.ent_index = {name: i for i, name in enumerate(labels.entities)}
         self.tgt_index = {name: i for i, name in enumerate(labels.stance_targets)}
         self.val_index = {name: i for i, name in enumerate(labels.stances)}
+        self._group_id = {i: (g or {}).get("id") for i, g in self.group_of.items()}
 
     # --- default ------------------------------------------------------------------------
 
@@ -82,15 +92,17 @@ class Tables:
                                      lambda s: [_indices(s.field("role"), CREDIT_ROLES),
                                                 s.field("name"), pc.cast(s.field("block"), pa.int32())])
         ids = batch.column("id").to_pylist()
-        records = [self.gold.get(i) for i in ids]
-        nested = [self.nested(r) if r else None for r in records]
+        gold = self.gold
+        rows = [k for k, i in enumerate(ids) if i in gold]  # the few articles with gold labels
+        records = [gold[ids[k]] for k in rows]
+        nested = [self.nested(r) for r in records]
         for name in ("entities", "quotes", "stances"):
-            columns[name] = pa.array([x[name] if x else [] for x in nested],
-                                     type=schema.field(name).type)
-        columns["annotators"] = pa.array([[r["annotator"]] if r else [] for r in records],
-                                         type=schema.field("annotators").type)
-        columns["duplicate_group"] = pa.array([(self.group_of.get(i) or {}).get("id") for i in ids],
-                                              type=pa.string())
+            columns[name] = _scatter(rows, n, [x[name] for x in nested], schema.field(name).type)
+        columns["annotators"] = _scatter(rows, n, [[r["annotator"]] for r in records],
+                                         schema.field("annotators").type)
+        group = self._group_id.get
+        columns["duplicate_group"] = (pa.array([group(i) for i in ids], pa.string()) if self._group_id
+                                      else pa.nulls(n, pa.string()))
         return pa.table([columns[name] for name in schema.names], schema=schema)
 
     def _surface(self, value: str | None) -> str | None:
