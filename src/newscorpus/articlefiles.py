@@ -4,7 +4,10 @@ the checks JSON Schema cannot express over the Arrow batches a build streams any
 :func:`scan_article_file` reads a file's bytes once (its SHA-256 comes from them) and passes
 every line through the typed decoder of the version it declares
 (:attr:`newscorpus.schema.CompiledSchema.typed`, sound: what it accepts is valid; it does not
-decode the text). A line it refuses gets the full per-record check; when that finds a schema
+decode the text), less the string patterns a column check tests faster
+(:attr:`~newscorpus.schema.CompiledSchema.column_patterns`: ids, digests, dates, language),
+which :meth:`ArticleChecks.check` runs on every batch of the file; a failure there sends
+the file down the per-record path. A line it refuses gets the full per-record check; when that finds a schema
 problem (or the file is not UTF-8) the whole file takes the per-record path
 (:func:`newscorpus.schema.validate_jsonl`), whose report is kept. Otherwise the text hash,
 block, title and credit checks run over the file's Arrow batches
@@ -27,7 +30,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .columnar import article_batch_problems
+from .columnar import article_batch_problems, patterns_fail
 from .records import has_float
 from .report import Problem, ValidationReport
 from .schema import DEFAULT_STORE, SchemaStore, validate_jsonl
@@ -99,12 +102,12 @@ def scan_article_file(path: Path, store: SchemaStore = DEFAULT_STORE) -> FileSca
                 continue
             linenos.append(lineno)
             records += 1
-            if not typed_valid(data, pos, end, escapes):  # else: the version it declares
+            if not typed_valid(data, pos, end, escapes, True):  # else: the version it declares
                 at = find(_VERSION_KEY, pos, end)
                 compiled = (decoders.get(data[at + key:find(b'"', at + key, end)])
                             if at >= 0 else None)
                 if (compiled is None or compiled is latest
-                        or not compiled.typed_valid(data, pos, end, escapes)
+                        or not compiled.typed_valid(data, pos, end, escapes, True)
                         ) and not _still_columnar(data[pos:end], store):
                     raise _SlowPath
             pos = end + 1
@@ -179,6 +182,9 @@ class ArticleChecks:
         self.found: dict[Path, dict[int, list[tuple[str | None, str, str]]]] = {p: {} for p in scans}
         self.rows: dict[Path, int] = dict.fromkeys(scans, 0)
         self.unreadable: set[Path] = set()
+        self.mismatched: set[Path] = set()  # a column pattern failed: the per-record path explains
+        self.patterns = {v: store.compiled("article", v).column_patterns
+                         for v in store.versions("article")}
 
     def scan(self, path: Path) -> FileScan:
         scan = self._scans[path]
@@ -208,7 +214,7 @@ class ArticleChecks:
     def invalid(self) -> bool:
         """Whether a problem is known by now (then the rows need not be built into tables);
         does not wait for running scans."""
-        if any(self.found.values()) or self.unreadable:
+        if any(self.found.values()) or self.unreadable or self.mismatched:
             return True
         done = (s if isinstance(s, FileScan) else s.result() for s in self._scans.values()
                 if not isinstance(s, Future) or s.done())
@@ -223,6 +229,9 @@ class ArticleChecks:
             return
         base = self.rows[path]
         self.rows[path] = base + batch.num_rows
+        if path in self.mismatched or patterns_fail(batch, self.patterns):
+            self.mismatched.add(path)
+            return
         problems = article_batch_problems(batch)
         if problems:
             ids = batch.column("id")
@@ -251,8 +260,10 @@ class ArticleChecks:
             if path not in self._scans:
                 continue
             scan = self.scan(path)
-            if scan.report is None and (path in self.unreadable or self.rows[path] != scan.records):
-                scan.report = validate_jsonl(path, "article", self.store)  # pyarrow saw other rows
+            if scan.report is None and (path in self.unreadable or path in self.mismatched
+                                        or self.rows[path] != scan.records):
+                # pyarrow saw other rows, or a field failed a pattern the scan left to the columns
+                scan.report = validate_jsonl(path, "article", self.store)
             if scan.report is not None:
                 report.merge(scan.report)
                 if scan.report.valid:

@@ -7,11 +7,16 @@ over whole batches instead of per record in Python. The text is hashed straight 
 batch's UTF-8 buffer (no Python string per article). It expects rows that passed the schema
 (integers are integers, required columns present), as the typed decoder guarantees; a test
 compares both implementations on mutated corpora.
+
+:func:`patterns_fail` tests the string patterns the typed decoder left to it
+(:attr:`newscorpus.schema.CompiledSchema.column_patterns`) with pyarrow's RE2, whole columns
+at a time.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -131,3 +136,27 @@ def _title_problems(batch: Any, text: pa.Array, offsets: np.ndarray, data: memor
         same[k] = text[row].as_py()[int(s[k]):int(e[k])] == title[row].as_py()
     message = "differs from the text of the title block"
     return [(int(row), TITLE, 0, "/title", message) for row in rows[~same].tolist()]
+
+
+def patterns_fail(batch: pa.RecordBatch | pa.Table,
+                  patterns: Mapping[str, Mapping[tuple[str, ...], str]]) -> bool:
+    """Whether a row's string field does not match a pattern of the schema version the row
+    declares (``patterns``: version -> {path: pattern}, as
+    :attr:`~newscorpus.schema.CompiledSchema.column_patterns`; a null field is not tested).
+    A field the batch does not hold counts as a failure, so that it is never left unchecked."""
+    versions = _plain(batch.column("schema_version"))
+    names = set(batch.schema.names)
+    for version in pc.unique(versions).to_pylist():
+        rows = pc.equal(versions, version)
+        for path, pattern in (patterns.get(version) or {}).items():
+            if path[0] not in names:
+                return True
+            column: Any = _plain(batch.column(path[0]))
+            for part in path[1:]:
+                if not pa.types.is_struct(column.type) or column.type.get_field_index(part) < 0:
+                    return True
+                column = pc.struct_field(column, part)
+            bad = pc.and_kleene(rows, pc.invert(pc.match_substring_regex(column, pattern)))
+            if pc.any(bad).as_py():
+                return True
+    return False

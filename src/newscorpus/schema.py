@@ -31,6 +31,7 @@ every mutant), at a fraction of its cost.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from importlib.resources import files
@@ -88,6 +89,66 @@ def rust_patterns(schema: Any) -> Any:
     return out
 
 
+# A pattern the columnar check runs with pyarrow (RE2) matches the same strings there as in
+# jsonschema (Python's re) and jsonschema-rs: anchors, groups, alternatives, quantifiers, ASCII
+# literals and classes of ASCII ranges, escaped punctuation; no ".", no "\\d"-like classes
+# (Unicode-aware in re), no look-around, no flags. Checked after :func:`rust_patterns`.
+_PORTABLE_PATTERN = re.compile(r"(?:[A-Za-z0-9 ^$()|?*+{},:_\-\[\]=/#@%&<>;~]|\\[-.+*?()\[\]{}|^$\\/])*")
+
+
+def column_patterns(schema: dict[str, Any]) -> dict[tuple[str, ...], str]:
+    """``{path: pattern}`` of the string fields reached from the top through ``properties``
+    only (a lone local ``$ref`` is followed; not inside arrays), whose pattern is portable to
+    RE2 as written for jsonschema-rs (:func:`rust_patterns`). The path's last part is the
+    field; the ones before it, the objects holding it."""
+    out: dict[tuple[str, ...], str] = {}
+
+    def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
+        node = _resolved(node, schema)
+        if not isinstance(node, dict) or depth > 8:
+            return
+        for key, sub in (node.get("properties") or {}).items():
+            sub = _resolved(sub, schema)
+            if not isinstance(sub, dict):
+                continue
+            types = sub.get("type")
+            types = {types} if isinstance(types, str) else set(types or ())
+            pattern = rust_patterns({"pattern": sub.get("pattern")})["pattern"]
+            if (isinstance(pattern, str) and types and types <= {"string", "null"}
+                    and _PORTABLE_PATTERN.fullmatch(pattern) and "(?" not in pattern):
+                out[(*path, key)] = pattern
+            elif types == {"object"}:
+                walk(sub, (*path, key), depth + 1)
+
+    walk(schema, (), 0)
+    return out
+
+
+def _resolved(node: Any, root: dict[str, Any]) -> Any:
+    """``node`` with a lone local ``$ref`` (and its keywords beside it) merged in."""
+    for _hop in range(32):
+        if not isinstance(node, dict) or "$ref" not in node or not str(node["$ref"]).startswith("#/"):
+            return node
+        target: Any = root
+        for part in node["$ref"][2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _without_patterns(schema: dict[str, Any], paths: Iterable[tuple[str, ...]]) -> dict[str, Any]:
+    """A copy of ``schema`` with no pattern at ``paths`` (each object on the way, and the
+    field, written out in place of its ``$ref`` so that other uses of a definition keep it)."""
+    out = json.loads(json.dumps(schema))
+    for path in paths:
+        node = out
+        for key in path:
+            node["properties"][key] = _resolved(node["properties"][key], out)
+            node = node["properties"][key]
+        node.pop("pattern", None)
+    return out
+
+
 class CompiledSchema:
     """One schema version, compiled once."""
 
@@ -107,13 +168,33 @@ class CompiledSchema:
         except TypedUnsupported:
             return None
 
+    @cached_property
+    def column_patterns(self) -> dict[tuple[str, ...], str]:
+        """Patterns a columnar check can test instead of the typed decoder (see
+        :func:`column_patterns`)."""
+        return column_patterns(self.schema)
+
+    @cached_property
+    def typed_without_column_patterns(self) -> msgspec.json.Decoder[Any] | None:
+        """:attr:`typed` without the patterns of :attr:`column_patterns`: what it accepts is
+        valid once those fields match them (a columnar check must test them: about a third
+        of the decoder's time is Python's ``re`` on those strings)."""
+        if not self.column_patterns:
+            return self.typed
+        try:
+            return typed_decoder(_without_patterns(self.schema, self.column_patterns),
+                                 raw_fields=TYPED_RAW_FIELDS.get(self.kind, ()))
+        except TypedUnsupported:
+            return None
+
     def typed_valid(self, data: bytes, start: int = 0, end: int | None = None,
-                    escapes: bool = True) -> bool:
+                    escapes: bool = True, column_patterns: bool = False) -> bool:
         """Whether the typed decoder accepts the JSON text ``data[start:end]`` (False: it
         does not know; ask :meth:`problems`). Text with a ``\\u`` escape is left to the
         full path (raw fields are not decoded, so their escapes would go unchecked);
-        ``escapes=False`` says the caller knows there is none."""
-        decoder = self.typed
+        ``escapes=False`` says the caller knows there is none. ``column_patterns=True``
+        leaves the patterns of :attr:`column_patterns` to the caller's columnar check."""
+        decoder = self.typed_without_column_patterns if column_patterns else self.typed
         end = len(data) if end is None else end
         if decoder is None or (escapes and data.find(b"\\u", start, end) >= 0):
             return False
@@ -258,14 +339,9 @@ def typed_decoder(schema: dict[str, Any], raw_fields: Iterable[str] = ()) -> msg
     counter = iter(range(1, 1 << 30))
 
     def resolve(s: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in s:
-            ref = s["$ref"]
-            if not ref.startswith("#/"):
-                raise TypedUnsupported(f"$ref {ref!r}")
-            target: Any = schema
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            s = {**target, **{k: v for k, v in s.items() if k != "$ref"}}
+        s = _resolved(s, schema)
+        if "$ref" in s:
+            raise TypedUnsupported(f"$ref {s['$ref']!r}")
         return s
 
     def only(s: dict[str, Any], allowed: set[str], where: str) -> None:

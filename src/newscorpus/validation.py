@@ -46,11 +46,12 @@ _STR = pa.string()
 READ_SCHEMA = pa.schema([
     ("schema_version", _STR), ("id", _STR), ("url", _STR), ("source", _STR), ("title", _STR),
     ("subtitle", _STR),
-    ("authors", pa.list_(_STR)), ("published_at", _STR), ("section", _STR),
+    ("authors", pa.list_(_STR)), ("published_at", _STR), ("modified_at", _STR), ("section", _STR),
     ("language", _STR), ("text", _STR), ("text_sha256", _STR),
     ("blocks", pa.list_(pa.struct([("kind", _STR), ("start", pa.int64()), ("end", pa.int64())]))),
     ("credits", pa.list_(pa.struct([("role", _STR), ("name", _STR), ("block", pa.int64())]))),
-    ("origin", pa.struct([("format", _STR)])),  # the converter, recorded in the release manifest
+    # the converter (recorded in the release manifest) and the input's digest (its pattern)
+    ("origin", pa.struct([("format", _STR), ("sha256", _STR)])),
 ])
 CACHE_FILE = ".newscorpus/validated.json"
 

@@ -309,3 +309,70 @@ def test_a_scan_in_chunks_sees_every_line_and_byte(tmp_path: Path, monkeypatch: 
     scan = articlefiles.scan_article_file(path)
     assert scan.digest == file_sha256(path)
     assert scan.report == validate_jsonl(path, "article") and not scan.report.valid
+
+
+# --- patterns left to the columns ----------------------------------------------------------
+
+PATTERN_DAMAGE: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+    ("id upper-cased", lambda a: a.update(id=a["id"].upper())),
+    ("text_sha256 with a final newline", lambda a: a.update(text_sha256=a["text_sha256"] + "\n")),
+    ("published_at as a US date", lambda a: a.update(published_at="11/26/2026")),
+    ("modified_at with a space", lambda a: a.update(modified_at="2026-11-26 10:00")),
+    ("language upper-cased", lambda a: a.update(language="EN")),
+    ("language with a final newline", lambda a: a.update(language="en\n")),
+    ("origin sha256 cut", lambda a: a["origin"].update(sha256=a["origin"]["sha256"][:-1])),
+]
+
+
+@pytest.mark.parametrize(("label", "damage"), PATTERN_DAMAGE, ids=[d[0] for d in PATTERN_DAMAGE])
+@pytest.mark.parametrize("version", ["1.1.0", "1.0.0"])
+def test_a_field_against_its_pattern_is_found_by_the_columns(
+        tmp_path: Path, label: str, damage: Callable[[dict[str, Any]], None], version: str) -> None:
+    """The scan's typed decoder leaves these patterns to the columnar check (so the scan
+    alone takes the line); the report is still the per-record path's, and no release is built."""
+    from newscorpus import articlefiles
+
+    pool = ARTICLES if version == "1.1.0" else ARTICLES_1_0_0
+    records = [json.loads(json.dumps(a)) for a in pool[:30]]
+    damage(records[17])
+    root = tmp_path / "ws"
+    (root / "articles").mkdir(parents=True)
+    (root / "newscorpus.yaml").write_text(synth.workspace_config("columnar-test", "test"),
+                                          encoding="utf-8")
+    path = root / "articles" / "a.jsonl"
+    path.write_bytes(b"".join(dumps(a) for a in records))
+    ws = Workspace.open(root)
+    expected = validate_jsonl(path, "article")
+    assert expected.invalid_records == 1 and expected.problems[0].rule == "schema", label
+    scan = articlefiles.scan_article_file(path)
+    assert scan.report is None  # the typed decoder took every line: the columns must find it
+    assert validate_article_files(ws, ws.article_files(), use_cache=False) == expected
+    with pytest.raises(InvalidRecordsError) as info:
+        writer.build_release(ws, "0.1.0", "2026-12-01", use_cache=False)
+    assert info.value.report == expected  # type: ignore[attr-defined]
+
+
+def test_every_column_pattern_is_a_column_the_checks_read() -> None:
+    """A pattern the typed decoder leaves to the columns must be in what pyarrow reads
+    (a missing one would send every file down the per-record path)."""
+    from newscorpus.schema import DEFAULT_STORE
+
+    for version in DEFAULT_STORE.versions("article"):
+        paths = DEFAULT_STORE.compiled("article", version).column_patterns
+        assert len(paths) >= 6, version
+        for path in paths:
+            field = READ_SCHEMA.field(path[0])
+            for part in path[1:]:
+                field = field.type.field(part)
+            assert field.type == pa.string(), (version, path)
+
+
+def test_a_column_the_batch_lacks_counts_as_a_failure() -> None:
+    from newscorpus.columnar import patterns_fail
+
+    batch = _batch(ARTICLES[:5])
+    patterns = {"1.1.0": {("id",): "^nc-[0-9a-f]{32}$"}}
+    assert not patterns_fail(batch, patterns)
+    assert patterns_fail(batch, {"1.1.0": {("nowhere",): "^x$"}})
+    assert patterns_fail(batch, {"1.1.0": {("origin", "nowhere"): "^x$"}})
+    assert patterns_fail(batch, {"1.1.0": {("id",): "^x$"}})
