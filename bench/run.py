@@ -375,7 +375,6 @@ def bench_release(n: int, repeat: int, keep: bool = False, workdir: Path | None 
     import pyarrow.json as pajson
     import pyarrow.parquet as pq
 
-    from newscorpus.release.features import default_features
     from newscorpus.release.writer import build_release
     from newscorpus.validation import validate_article_files
     from newscorpus.workspace import Workspace
@@ -406,7 +405,6 @@ def bench_release(n: int, repeat: int, keep: bool = False, workdir: Path | None 
         say(f"[release] {len(files)} JSONL file(s), {size / 2**20:.0f} MiB "
             f"(ready in {time.perf_counter() - t0:.1f} s)")
         ws = Workspace.open(tmp)
-        default_features(ws.config.labels)  # import `datasets` outside the timed runs
 
         def baseline(k: int) -> int:
             # one Parquet file per JSONL file: schemas are inferred per file and differ

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from newscorpus.release.card import HUB_LICENSES, hub_license, license_fields
-from newscorpus.release.features import config_features
+from newscorpus.release.features import config_features, list_item
 from newscorpus.release.writer import build_release
 from newscorpus.workspace import Workspace
 from tests.conftest import REPO, copy_sample_workspace
@@ -40,8 +40,8 @@ def test_data_fields_table_explains_every_column_of_every_config(card: str) -> N
         expected = set()
         for name, feature in feats.items():
             expected.add(name)
-            inner = getattr(feature, "feature", None)
-            if isinstance(inner, dict):
+            inner = list_item(feature)
+            if inner is not None and "_type" not in inner:  # a list of structs
                 expected |= {f"{name}.{sub}" for sub in inner}
         assert set(rows) == expected, config
         assert all(len(text) > 10 and "not documented" not in text for text in rows.values()), config

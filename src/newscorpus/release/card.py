@@ -14,7 +14,7 @@ import yaml
 
 from ..annotate.agreement import card_section
 from ..workspace import Workspace
-from .features import MIN_DATASETS, field_doc
+from .features import MIN_DATASETS, field_doc, list_item, type_label, yaml_features
 from .figures import FIGURES
 from .metadata import bibtex, cite_as, spdx_url
 
@@ -81,20 +81,17 @@ def _table(header: tuple[str, ...], rows: list[Any]) -> str:
 
 
 def _dataset_info(manifest: dict[str, Any], features: dict[str, Any]) -> list[dict[str, Any]]:
-    from datasets import DatasetInfo, SplitDict, SplitInfo
-
+    """Each config's ``dataset_info`` entry, as ``datasets.DatasetInfo._to_yaml_dict`` gives it
+    (features, config name, the splits with rows, sizes)."""
     out = []
     for config, spec in manifest["configs"].items():
-        splits = SplitDict()
-        for name, split in spec["splits"].items():
-            if split["rows"]:
-                splits.add(SplitInfo(name=name, num_bytes=split.get("arrow_bytes", 0),
-                                     num_examples=split["rows"]))
+        splits = [{"name": name, "num_bytes": split.get("arrow_bytes", 0),
+                   "num_examples": split["rows"]}
+                  for name, split in spec["splits"].items() if split["rows"]]
         download = sum(f["bytes"] for s in spec["splits"].values() for f in s["files"])
         size = sum(s.get("arrow_bytes", 0) for s in spec["splits"].values())
-        info = DatasetInfo(features=features[config], splits=splits, download_size=download,
-                           dataset_size=size, config_name=config)
-        out.append(info._to_yaml_dict())
+        out.append({"features": yaml_features(features[config]), "config_name": config,
+                    "splits": splits, "download_size": download, "dataset_size": size})
     return out
 
 
@@ -135,20 +132,6 @@ def _values(text: str | None, default: str) -> list[str]:
     return [v.strip() for v in (text or default).split(",") if v.strip()]
 
 
-def _type(feature: Any) -> str:
-    """A column type as the data-fields table shows it."""
-    from datasets import ClassLabel, Value
-
-    if isinstance(feature, dict):
-        return "struct"
-    if isinstance(feature, ClassLabel):
-        return "ClassLabel: " + ", ".join(f"{i} {n}" for i, n in enumerate(feature.names))
-    if isinstance(feature, Value):
-        return str(feature.dtype)
-    inner = getattr(feature, "feature", None)
-    return f"list of {_type(inner)}" if inner is not None else type(feature).__name__
-
-
 def data_fields(features: dict[str, Any]) -> str:
     """The card's data-fields table: every column of every config (and every field of a
     list column), with its type and meaning."""
@@ -156,10 +139,10 @@ def data_fields(features: dict[str, Any]) -> str:
     for config, feats in features.items():
         rows = []
         for name, feature in feats.items():
-            rows.append((f"`{name}`", _type(feature), field_doc(config, (name,))))
-            inner = getattr(feature, "feature", None)
-            if isinstance(inner, dict):
-                rows += [(f"`{name}.{sub}`", _type(f), field_doc(config, (name, sub)))
+            rows.append((f"`{name}`", type_label(feature), field_doc(config, (name,))))
+            inner = list_item(feature)
+            if inner is not None and "_type" not in inner:  # a list of structs
+                rows += [(f"`{name}.{sub}`", type_label(f), field_doc(config, (name, sub)))
                          for sub, f in inner.items()]
         out.append(f"### `{config}`\n\n" + _table(("column", "type", "meaning"), rows) + "\n")
     return "\n".join(out)

@@ -1,21 +1,28 @@
-"""The release's column types, as Hugging Face `datasets` features.
+"""The release's column types: Hugging Face `datasets` features, as plain data.
+
+Each config's features are the dict ``datasets.Features.to_dict()`` gives (``{"_type":
+"Value", "dtype": ...}``, ``{"_type": "ClassLabel", "names": [...]}``, ``{"_type": "List",
+"feature": ...}``, a plain dict for a struct), defined here once; the small functions below
+turn it into what a release needs: the Arrow schema with the ``huggingface`` metadata
+(:func:`arrow_schema`), the card's ``dataset_info`` features (:func:`yaml_features`) and the
+data-fields types (:func:`type_label`). So a release build never imports `datasets` (about
+a second of CPU: it pulls in pandas and huggingface_hub); the tests check every function
+against what `datasets` itself gives.
 
 Labels (entity types, stance targets and values, block kinds, quote kinds) are
-``ClassLabel`` so that label names survive a reload; the Arrow schema built from the
-features carries them in its ``huggingface`` metadata.
+``ClassLabel`` so that label names survive a reload; the Arrow schema carries them in its
+``huggingface`` metadata.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
 
 from ..records import BLOCK_KINDS, CREDIT_ROLES, HOLDER_TYPES, QUOTE_KINDS  # read from the schema
 from ..workspace import LabelSet
-
-if TYPE_CHECKING:
-    import datasets
-    import pyarrow as pa
 
 # The oldest `datasets` that loads every config of a release (``load_dataset("parquet", ...)``
 # and the release folder itself), as the card states; `make oldest-datasets` (run by CI) checks
@@ -27,106 +34,111 @@ MIN_DATASETS = "2.16.0"
 ARTICLE_COLUMNS = ("id", "url", "source", "title", "subtitle", "authors", "published_at",
                    "section", "language", "text", "text_sha256")
 
+Feature = Any  # a feature dict (Value, ClassLabel, List) or a struct (a dict of features)
 
-def default_features(labels: LabelSet) -> datasets.Features:
+
+def value(dtype: str) -> dict[str, str]:
+    """``datasets.Value(dtype)``."""
+    return {"dtype": dtype, "_type": "Value"}
+
+
+def class_label(names: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """``datasets.ClassLabel(names=names)``."""
+    return {"names": list(names), "_type": "ClassLabel"}
+
+
+def list_of(feature: Feature) -> dict[str, Any]:
+    """``datasets.List(feature)``: a variable-length list."""
+    return {"feature": feature, "_type": "List"}
+
+
+STRING, INT32 = value("string"), value("int32")
+
+
+def default_features(labels: LabelSet) -> dict[str, Feature]:
     """Features of the ``default`` config: one row per article, labels nested."""
-    from datasets import ClassLabel, Features, List, Value
-
-    string, int32 = Value("string"), Value("int32")
-    return Features({
-        "id": string,
-        "url": string,
-        "source": string,
-        "title": string,
-        "subtitle": string,
-        "authors": List(string),
-        "published_at": string,
-        "section": string,
-        "language": string,
-        "text": string,
-        "text_sha256": string,
-        "blocks": List({"kind": ClassLabel(names=list(BLOCK_KINDS)), "start": int32, "end": int32}),
-        "credits": List({"role": ClassLabel(names=list(CREDIT_ROLES)), "name": string, "block": int32}),
-        "entities": List({
-            "start": int32, "end": int32, "text": string,
-            "label": ClassLabel(names=list(labels.entities)),
+    return {
+        **{name: list_of(STRING) if name == "authors" else STRING for name in ARTICLE_COLUMNS},
+        "blocks": list_of({"kind": class_label(BLOCK_KINDS), "start": INT32, "end": INT32}),
+        "credits": list_of({"role": class_label(CREDIT_ROLES), "name": STRING, "block": INT32}),
+        "entities": list_of({"start": INT32, "end": INT32, "text": STRING,
+                             "label": class_label(labels.entities)}),
+        "quotes": list_of({
+            "start": INT32, "end": INT32, "text": STRING, "kind": class_label(QUOTE_KINDS),
+            "speaker_start": INT32, "speaker_end": INT32, "speaker_text": STRING,
+            "speaker_entity": INT32, "cue_start": INT32, "cue_end": INT32, "cue_text": STRING,
         }),
-        "quotes": List({
-            "start": int32, "end": int32, "text": string,
-            "kind": ClassLabel(names=list(QUOTE_KINDS)),
-            "speaker_start": int32, "speaker_end": int32, "speaker_text": string,
-            "speaker_entity": int32,
-            "cue_start": int32, "cue_end": int32, "cue_text": string,
+        "stances": list_of({
+            "holder_type": class_label(HOLDER_TYPES), "holder_index": INT32,
+            "target": class_label(labels.stance_targets), "stance": class_label(labels.stances),
         }),
-        "stances": List({
-            "holder_type": ClassLabel(names=list(HOLDER_TYPES)),
-            "holder_index": int32,
-            "target": ClassLabel(names=list(labels.stance_targets)),
-            "stance": ClassLabel(names=list(labels.stances)),
-        }),
-        "annotators": List(string),
-        "duplicate_group": string,
-    })
+        "annotators": list_of(STRING),
+        "duplicate_group": STRING,
+    }
 
 
-def _span_fields(string: Any, int32: Any) -> dict[str, Any]:
-    return {"article_id": string, "index": int32, "start": int32, "end": int32, "text": string}
+def _span_fields() -> dict[str, Feature]:
+    return {"article_id": STRING, "index": INT32, "start": INT32, "end": INT32, "text": STRING}
 
 
-def entities_features(labels: LabelSet) -> datasets.Features:
+def entities_features(labels: LabelSet) -> dict[str, Feature]:
     """Features of the ``entities`` config: one row per gold entity mention."""
-    from datasets import ClassLabel, Features, Value
-
-    string, int32 = Value("string"), Value("int32")
-    return Features({**_span_fields(string, int32),
-                     "label": ClassLabel(names=list(labels.entities))})
+    return {**_span_fields(), "label": class_label(labels.entities)}
 
 
-def quotes_features(labels: LabelSet) -> datasets.Features:
+def quotes_features(labels: LabelSet) -> dict[str, Feature]:
     """Features of the ``quotes`` config: one row per gold quote, speaker and cue beside it."""
-    from datasets import ClassLabel, Features, Value
-
-    string, int32 = Value("string"), Value("int32")
-    return Features({
-        **_span_fields(string, int32), "kind": ClassLabel(names=list(QUOTE_KINDS)),
-        "speaker_start": int32, "speaker_end": int32, "speaker_text": string,
-        "speaker_entity": int32, "cue_start": int32, "cue_end": int32, "cue_text": string,
-    })
+    return {
+        **_span_fields(), "kind": class_label(QUOTE_KINDS),
+        "speaker_start": INT32, "speaker_end": INT32, "speaker_text": STRING,
+        "speaker_entity": INT32, "cue_start": INT32, "cue_end": INT32, "cue_text": STRING,
+    }
 
 
-def stances_features(labels: LabelSet) -> datasets.Features:
+def stances_features(labels: LabelSet) -> dict[str, Feature]:
     """Features of the ``stances`` config: one row per gold stance; ``holder_text`` is the
     quote or entity surface (null when the article itself holds the stance)."""
-    from datasets import ClassLabel, Features, Value
-
-    string, int32 = Value("string"), Value("int32")
-    return Features({
-        "article_id": string, "index": int32,
-        "holder_type": ClassLabel(names=list(HOLDER_TYPES)), "holder_index": int32,
-        "holder_text": string,
-        "target": ClassLabel(names=list(labels.stance_targets)),
-        "stance": ClassLabel(names=list(labels.stances)),
-    })
+    return {
+        "article_id": STRING, "index": INT32,
+        "holder_type": class_label(HOLDER_TYPES), "holder_index": INT32, "holder_text": STRING,
+        "target": class_label(labels.stance_targets), "stance": class_label(labels.stances),
+    }
 
 
-def annotations_features(labels: LabelSet) -> datasets.Features:
+def annotations_features(labels: LabelSet) -> dict[str, Feature]:
     """Features of the opt-in ``annotations`` config: one row per annotation record of every
     annotator (not only gold), for agreement studies."""
-    from datasets import Features, Value
-
     nested = default_features(labels)
-    return Features({
-        "id": Value("string"), "article_id": Value("string"), "annotator": Value("string"),
-        "ground_truth": Value("bool"),
+    return {
+        "id": STRING, "article_id": STRING, "annotator": STRING, "ground_truth": value("bool"),
         "entities": nested["entities"], "quotes": nested["quotes"], "stances": nested["stances"],
-    })
+    }
 
 
-def config_features(labels: LabelSet) -> dict[str, datasets.Features]:
+def config_features(labels: LabelSet) -> dict[str, dict[str, Feature]]:
     """Every config's features, in the order the card lists them."""
     return {"default": default_features(labels), "entities": entities_features(labels),
             "quotes": quotes_features(labels), "stances": stances_features(labels),
             "annotations": annotations_features(labels)}
+
+
+def list_item(feature: Feature) -> Feature | None:
+    """The feature of each item of a list feature (None for any other feature)."""
+    return feature["feature"] if feature.get("_type") == "List" else None
+
+
+def arrow_type(feature: Feature) -> pa.DataType:
+    """The Arrow type `datasets` stores ``feature`` as (a ClassLabel is its int64 index)."""
+    kind = feature.get("_type")
+    if kind == "Value":
+        return pa.type_for_alias(feature["dtype"])
+    if kind == "ClassLabel":
+        return pa.int64()
+    if kind == "List":
+        return pa.list_(arrow_type(feature["feature"]))
+    if kind is None:
+        return pa.struct([pa.field(name, arrow_type(f)) for name, f in feature.items()])
+    raise ValueError(f"no Arrow type for feature {feature!r}")
 
 
 def _portable(feature: Any) -> Any:
@@ -141,14 +153,58 @@ def _portable(feature: Any) -> Any:
     return feature
 
 
-def arrow_schema(features: datasets.Features) -> pa.Schema:
-    """The Arrow schema of ``features`` with its ``huggingface`` metadata in the portable
-    form (see :func:`_portable`), so that ClassLabel names survive a reload with datasets
-    3.x as well as 4.x."""
-    schema = features.arrow_schema
-    meta = json.loads(schema.metadata[b"huggingface"])
-    meta["info"]["features"] = _portable(meta["info"]["features"])
-    return schema.with_metadata({**schema.metadata, b"huggingface": json.dumps(meta).encode()})
+def arrow_schema(features: dict[str, Feature]) -> pa.Schema:
+    """The Arrow schema of ``features`` with its ``huggingface`` metadata (the JSON that
+    ``datasets.Features.arrow_schema`` writes) in the portable form (see :func:`_portable`),
+    so that ClassLabel names survive a reload with datasets 3.x as well as 4.x."""
+    meta = {"info": {"features": _portable(features)}}
+    return pa.schema([pa.field(name, arrow_type(f)) for name, f in features.items()],
+                     metadata={b"huggingface": json.dumps(meta).encode()})
+
+
+def _yaml_simplified(feature: dict[str, Any]) -> dict[str, Any]:
+    for kind in ("list", "large_list", "sequence"):
+        inner = feature.get(kind)
+        if isinstance(inner, dict) and list(inner) in (["dtype"], ["struct"]):
+            feature[kind] = inner[next(iter(inner))]
+    label = feature.get("class_label")
+    if isinstance(label, dict) and isinstance(label.get("names"), list):
+        label["names"] = {str(i): name for i, name in enumerate(label["names"])}
+    return feature
+
+
+def _yaml_feature(feature: Feature) -> dict[str, Any]:
+    rest = {k: v for k, v in feature.items() if k != "_type"}
+    kind = feature.get("_type")
+    if kind == "List":
+        return _yaml_simplified({"list": _yaml_feature(rest.pop("feature")), **rest})
+    if kind == "Value":
+        return rest
+    if kind == "ClassLabel":
+        return {"dtype": _yaml_simplified({"class_label": rest})}
+    if kind is None:
+        return {"struct": [{"name": name, **_yaml_feature(f)} for name, f in feature.items()]}
+    raise ValueError(f"no YAML form for feature {feature!r}")
+
+
+def yaml_features(features: dict[str, Feature]) -> list[dict[str, Any]]:
+    """The ``features`` of a config's ``dataset_info`` in a card's YAML front matter (what
+    ``datasets.Features._to_yaml_list`` gives): ``[{"name": ..., "dtype": ...}, ...]``."""
+    return list(_yaml_feature(features)["struct"])
+
+
+def type_label(feature: Feature) -> str:
+    """A column type as the card's data-fields table shows it."""
+    kind = feature.get("_type")
+    if kind is None:
+        return "struct"
+    if kind == "ClassLabel":
+        return "ClassLabel: " + ", ".join(f"{i} {n}" for i, n in enumerate(feature["names"]))
+    if kind == "Value":
+        return str(feature["dtype"])
+    if kind == "List":
+        return f"list of {type_label(feature['feature'])}"
+    return str(kind)
 
 
 # What each column means, for the card's data-fields table: "<config>.<column>" first, then

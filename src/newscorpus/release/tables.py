@@ -16,22 +16,31 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..workspace import LabelSet
-from .features import ARTICLE_COLUMNS, BLOCK_KINDS, CREDIT_ROLES, HOLDER_TYPES, QUOTE_KINDS
+from .features import (
+    ARTICLE_COLUMNS,
+    BLOCK_KINDS,
+    CREDIT_ROLES,
+    HOLDER_TYPES,
+    QUOTE_KINDS,
+    arrow_schema,
+    config_features,
+)
 
 TEXT_COLUMNS = ("title", "subtitle", "text")  # nulled in copyright-safe mode
 
 
 @dataclass(frozen=True)
 class Schemas:
-    """The Arrow schema (with `datasets` features metadata) of every config."""
+    """The features (`datasets` feature dicts) and Arrow schema (with their ``huggingface``
+    metadata) of every config."""
 
+    features: dict[str, dict[str, Any]]
     configs: dict[str, pa.Schema]
 
     @classmethod
     def for_labels(cls, labels: LabelSet) -> Schemas:
-        from .features import arrow_schema, config_features
-
-        return cls({name: arrow_schema(f) for name, f in config_features(labels).items()})
+        features = config_features(labels)
+        return cls(features, {name: arrow_schema(f) for name, f in features.items()})
 
     def __getitem__(self, name: str) -> pa.Schema:
         return self.configs[name]

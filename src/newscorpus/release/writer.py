@@ -306,7 +306,7 @@ def _build(ws: Workspace, version: str, release_date: str | None, out_dir: Path 
         manifest = _manifest(ws, version, release_date, run.light_rows(), inputs, configs, stats,
                              prev, run.article_schemas)
         manifest["build"] = build_info(ws, run.formats, shard_rows)
-        _write_packaging(ws, tmp, manifest, stats, run.tables.schemas.configs, prev)
+        _write_packaging(ws, tmp, manifest, stats, run.tables.schemas.features, prev)
         if target.exists():
             raise ReleaseExistsError(f"release {version} appeared at {target} during the build")
         tmp.rename(target)
@@ -361,19 +361,12 @@ def _close(run: _Pass) -> dict[str, Any]:
     return configs
 
 
-def _features(schemas: dict[str, pa.Schema]) -> dict[str, Any]:
-    from datasets import Features
-
-    return {name: Features.from_arrow_schema(schema) for name, schema in schemas.items()}
-
-
 def _write_packaging(ws: Workspace, tmp: Path, manifest: dict[str, Any], stats: dict[str, Any],
-                     schemas: dict[str, pa.Schema], prev: Path | None) -> None:
+                     features: dict[str, dict[str, Any]], prev: Path | None) -> None:
     from .card import dataset_card
     from .figures import render_figures
     from .metadata import citation_cff, croissant, zenodo_json
 
-    features = _features(schemas)
     figures = render_figures(stats)
     (tmp / "figures").mkdir()
     for name, png in figures.items():
@@ -398,8 +391,7 @@ def _write_packaging(ws: Workspace, tmp: Path, manifest: dict[str, Any], stats: 
     (tmp / "CHANGELOG.md").write_text(text, encoding="utf-8")
     _write_manifest(tmp, manifest)
     (tmp / "croissant.json").write_text(croissant(ws, manifest, tmp, {
-        k: v.to_dict() for k, v in features.items() if k in manifest["configs"]}),
-        encoding="utf-8")
+        k: v for k, v in features.items() if k in manifest["configs"]}), encoding="utf-8")
     _write_checksums(tmp)
 
 
