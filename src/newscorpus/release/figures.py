@@ -37,11 +37,11 @@ def _png(draw: Any, size: tuple[float, float]) -> bytes:
 
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = Figure(figsize=size)
-        FigureCanvasAgg(fig)
+        canvas = FigureCanvasAgg(fig)
         draw(fig)
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", metadata={"Software": None})
+        canvas.print_png(buf, metadata={"Software": None})
     return buf.getvalue()
 
 
